@@ -1,0 +1,70 @@
+package dev.shardraft.raft.port;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One entry as a leader writes it. {@code term} and {@code leaderId} travel with every entry (the
+ * Kafka implementation puts them in record headers) so that every replica can audit who wrote it
+ * and apply the same skip rule to entries that break term order.
+ *
+ * @param term the term of the leader that wrote the entry
+ * @param leaderId the replica id of that leader
+ * @param body what the entry carries
+ */
+public record LogEntry(long term, String leaderId, Body body) {
+
+  public LogEntry {
+    if (term < 1) {
+      throw new IllegalArgumentException("term must be >= 1, was " + term);
+    }
+    Objects.requireNonNull(leaderId, "leaderId");
+    Objects.requireNonNull(body, "body");
+  }
+
+  /** What an entry carries. */
+  public sealed interface Body permits Barrier, Command {}
+
+  /**
+   * The first entry a new leader writes in its term. When the leader reads its own barrier back
+   * from the log it knows it has applied every entry committed before it took over (leader
+   * completeness): Kafka offsets have gaps, so "applied up to the end offset" cannot be checked
+   * any other way.
+   */
+  public record Barrier() implements Body {}
+
+  /**
+   * A client command. {@code (clientId, sequence)} identifies it for exactly-once application.
+   *
+   * @param clientId the client's session id
+   * @param sequence strictly increasing per client, starting at 1
+   * @param payload the command, encoded by the state machine's codec; opaque to the log
+   */
+  public record Command(String clientId, long sequence, byte[] payload) implements Body {
+    public Command {
+      Objects.requireNonNull(clientId, "clientId");
+      Objects.requireNonNull(payload, "payload");
+      if (sequence < 1) {
+        throw new IllegalArgumentException("sequence must be >= 1, was " + sequence);
+      }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Command c
+          && c.sequence == sequence
+          && c.clientId.equals(clientId)
+          && Arrays.equals(c.payload, payload);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * Objects.hash(clientId, sequence) + Arrays.hashCode(payload);
+    }
+
+    @Override
+    public String toString() {
+      return "Command[" + clientId + "#" + sequence + ", " + payload.length + " bytes]";
+    }
+  }
+}
