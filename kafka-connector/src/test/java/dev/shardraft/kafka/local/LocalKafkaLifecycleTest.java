@@ -1,0 +1,59 @@
+package dev.shardraft.kafka.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** What LocalKafka leaves behind: nothing, after close() and after a failed start. */
+class LocalKafkaLifecycleTest {
+
+    @Test
+    void closeLeavesNoProcessAndNoDirectory() throws TimeoutException {
+        LocalKafka kafka = LocalKafka.start(1);
+        List<ProcessHandle> processes = kafka.processes();
+        Path directory = kafka.directory();
+        assertEquals(1, processes.size(), "one running node");
+        assertTrue(processes.get(0).isAlive());
+        assertTrue(Files.isDirectory(directory.resolve("node-0").resolve("data")));
+
+        kafka.close();
+
+        Await.until("every node process to be gone", Duration.ofSeconds(10),
+                () -> processes.stream().noneMatch(ProcessHandle::isAlive));
+        assertFalse(Files.exists(directory), "directory removed: " + directory);
+        assertTrue(kafka.processes().isEmpty());
+        assertThrows(IllegalStateException.class, () -> kafka.kill(0), "a closed cluster refuses work");
+        kafka.close(); // idempotent
+    }
+
+    @Test
+    void aNodeThatCannotStartIsReportedWithItsLogAndNothingIsLeftBehind() {
+        LocalKafkaException failure = assertThrows(LocalKafkaException.class, () -> LocalKafka.builder()
+                .brokerProperty("num.io.threads", "not-a-number")
+                .startTimeout(Duration.ofSeconds(90))
+                .start());
+
+        String message = failure.getMessage();
+        assertTrue(message.contains("Kafka node 0 did not start"), message);
+        assertTrue(message.contains("num.io.threads"), "the log tail names the bad property: " + message);
+        Matcher directory = Pattern.compile("(/\\S*shardraft-kafka-\\d+)/node-0/").matcher(message);
+        assertTrue(directory.find(), "the message names the node's directory: " + message);
+        assertFalse(Files.exists(Path.of(directory.group(1))), "directory removed: " + directory.group(1));
+    }
+
+    @Test
+    void badBuilderInputIsRefusedBeforeAnythingStarts() {
+        assertThrows(IllegalArgumentException.class, () -> LocalKafka.builder().nodes(0));
+        assertThrows(IllegalArgumentException.class, () -> LocalKafka.builder().heap("lots"));
+    }
+}
