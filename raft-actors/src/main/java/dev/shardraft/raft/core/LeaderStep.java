@@ -1,0 +1,252 @@
+package dev.shardraft.raft.core;
+
+import dev.shardraft.raft.core.Role.Leader;
+import dev.shardraft.raft.core.Role.Leader.Batch;
+import dev.shardraft.raft.core.Role.Leader.PeerProgress;
+import dev.shardraft.raft.core.Role.Leader.PendingCommand;
+import dev.shardraft.raft.port.LogEntry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The leader's work: heartbeats and check-quorum, the writer and its one in-flight append, the
+ * barrier, and answering commands once they are applied from the leader's own tail.
+ */
+final class LeaderStep {
+  private LeaderStep() {}
+
+  private static Optional<Leader> leader(StepContext ctx) {
+    return ctx.role() instanceof Leader l ? Optional.of(l) : Optional.empty();
+  }
+
+  /** Starts a new heartbeat round: one heartbeat to every peer. */
+  static void heartbeatRound(StepContext ctx) {
+    Leader l = (Leader) ctx.role();
+    long round = l.round() + 1;
+    ctx.update(l.withRound(round));
+    for (String p : ctx.config().peers()) {
+      ctx.send(p, new RaftMessage.Heartbeat(ctx.state().term(), ctx.self(), l.commitIndex(), round));
+    }
+    ctx.startTimer(TimerKey.HEARTBEAT, ctx.now + ctx.config().heartbeatIntervalMs());
+  }
+
+  /** Heartbeat timer: check-quorum, transfer deadline, next heartbeat round. */
+  static void onHeartbeatTimeout(StepContext ctx) {
+    Optional<Leader> ol = leader(ctx);
+    if (ol.isEmpty()) {
+      return;
+    }
+    Leader l = ol.get();
+    long window = ctx.config().electionTimeoutMinMs();
+    long live = 1 + l.peers().values().stream().filter(p -> ctx.now - p.lastAckMs() < window).count();
+    if (live < ctx.config().quorum()) {
+      Leadership.stepDown(ctx, ctx.state().term(), Optional.empty(), "check-quorum: heard from "
+          + live + " of " + ctx.config().members().size() + " within " + window + " ms");
+      return;
+    }
+    if (l.transfer().isPresent() && ctx.now >= l.transfer().get().deadlineMs()) {
+      ctx.update(l.withTransfer(Optional.empty()));
+    }
+    heartbeatRound(ctx);
+  }
+
+  static void onHeartbeatResponse(StepContext ctx, RaftMessage.HeartbeatResponse m) {
+    Optional<Leader> ol = leader(ctx);
+    if (ol.isEmpty() || !m.success() || m.term() != ctx.state().term()) {
+      return;
+    }
+    Leader l = ol.get();
+    PeerProgress old = l.peers().get(m.from());
+    if (old == null) {
+      return;
+    }
+    Map<String, PeerProgress> peers = new HashMap<>(l.peers());
+    peers.put(m.from(), new PeerProgress(
+        ctx.now, Math.max(old.appliedIndex(), m.appliedIndex()), Math.max(old.ackedRound(), m.round())));
+    ctx.update(l.withPeers(peers));
+    Reads.confirm(ctx);
+    Reads.serve(ctx);
+    Transfers.maybeSendTimeoutNow(ctx);
+  }
+
+  static void onWriterOpened(StepContext ctx, long term) {
+    Optional<Leader> ol = leader(ctx);
+    if (ol.isEmpty() || term != ctx.state().term() || ol.get().writerOpen()) {
+      ctx.log(new Effect.CloseWriter(term));
+      return;
+    }
+    Leader l = ol.get().withWriterOpen();
+    LogEntry barrier = new LogEntry(term, ctx.self(), new LogEntry.Barrier());
+    ctx.update(l.withInFlight(Optional.of(new Batch(true, List.of(), Set.of()))));
+    ctx.log(new Effect.Append(term, List.of(barrier)));
+  }
+
+  static void onWriterOpenFailed(StepContext ctx, long term, String reason) {
+    if (leader(ctx).isPresent() && term == ctx.state().term()) {
+      Leadership.stepDown(ctx, term, Optional.empty(), "openWriter failed: " + reason);
+    }
+  }
+
+  static void onAppendFailed(StepContext ctx, long term, boolean fenced, String reason) {
+    if (leader(ctx).isPresent() && term == ctx.state().term()) {
+      String why = fenced ? "fenced by a newer writer" : "append failed, outcome unknown: " + reason;
+      Leadership.stepDown(ctx, term, Optional.empty(), why);
+    }
+  }
+
+  /** Commit index advances; commands of the batch now wait, by index, to be read back. */
+  static void onAppendCompleted(StepContext ctx, long term, List<Long> indices) {
+    Optional<Leader> ol = leader(ctx);
+    if (ol.isEmpty() || term != ctx.state().term() || ol.get().inFlight().isEmpty()) {
+      return;
+    }
+    Leader l = ol.get();
+    Batch b = l.inFlight().get();
+    int expected = b.barrier() ? 1 : b.commands().size();
+    if (indices.size() != expected) {
+      throw new IllegalArgumentException(
+          "append of " + expected + " entries reported " + indices.size() + " indices");
+    }
+    long last = indices.get(indices.size() - 1);
+    l = l.withCommitIndex(Math.max(l.commitIndex(), last)).withInFlight(Optional.empty());
+    if (b.barrier()) {
+      l = l.withBarrierIndex(indices.get(0));
+    } else {
+      List<PendingCommand> awaiting = new ArrayList<>(l.awaiting());
+      for (int i = 0; i < b.commands().size(); i++) {
+        PendingCommand c = b.commands().get(i);
+        if (!b.answered().contains(c.requestId())) {
+          awaiting.add(c.withIndex(indices.get(i)));
+        }
+      }
+      l = l.withAwaiting(awaiting);
+    }
+    ctx.update(l);
+    retrySkipped(ctx);
+    maybeStartBatch(ctx);
+    Transfers.maybeSendTimeoutNow(ctx);
+  }
+
+  /** A log position was applied by this (leader) replica. */
+  static void onApplied(StepContext ctx, AppliedEntry what) {
+    Optional<Leader> ol = leader(ctx);
+    if (ol.isEmpty()) {
+      return;
+    }
+    Leader l = ol.get();
+    if (what instanceof AppliedEntry.BarrierApplied b
+        && b.term() == ctx.state().term()
+        && b.leaderId().equals(ctx.self())) {
+      ctx.update(l.withReady());
+    } else if (what instanceof AppliedEntry.CommandDecided d) {
+      answer(ctx, d.clientId(), d.sequence(), d.outcome());
+    }
+    retrySkipped(ctx);
+    maybeStartBatch(ctx);
+    Reads.serve(ctx);
+  }
+
+  /** Answers every request for {@code (clientId, sequence)} the leader holds. */
+  private static void answer(StepContext ctx, String clientId, long seq, CommandOutcome outcome) {
+    Leader l = (Leader) ctx.role();
+    List<PendingCommand> done = new ArrayList<>();
+    List<PendingCommand> awaiting = new ArrayList<>();
+    for (PendingCommand c : l.awaiting()) {
+      (c.sameCommand(clientId, seq) ? done : awaiting).add(c);
+    }
+    List<PendingCommand> queue = new ArrayList<>();
+    for (PendingCommand c : l.queue()) {
+      (c.sameCommand(clientId, seq) ? done : queue).add(c);
+    }
+    Optional<Batch> inFlight = l.inFlight();
+    if (inFlight.isPresent()) {
+      Batch b = inFlight.get();
+      Set<Long> answered = new HashSet<>(b.answered());
+      for (PendingCommand c : b.unanswered()) {
+        if (c.sameCommand(clientId, seq)) {
+          done.add(c);
+          answered.add(c.requestId());
+        }
+      }
+      inFlight = Optional.of(new Batch(b.barrier(), b.commands(), answered));
+    }
+    ctx.update(l.withAwaiting(awaiting).withQueue(queue).withInFlight(inFlight));
+    for (PendingCommand c : done) {
+      ctx.answer(new Effect.ReplyCommand(c.requestId(), outcome));
+    }
+  }
+
+  /**
+   * An appended command whose index the applier has passed without deciding it was skipped (its
+   * entry broke term order, or could not be decoded): it is applied nowhere, so the client may
+   * retry it.
+   */
+  private static void retrySkipped(StepContext ctx) {
+    Leader l = (Leader) ctx.role();
+    long applied = ctx.state().appliedIndex();
+    List<PendingCommand> keep = new ArrayList<>();
+    for (PendingCommand c : l.awaiting()) {
+      if (c.index() <= applied) {
+        ctx.answer(new Effect.ReplyCommand(c.requestId(), new CommandOutcome.Retry(
+            Optional.of(ctx.self()), "entry at " + c.index() + " was skipped by the apply rule")));
+      } else {
+        keep.add(c);
+      }
+    }
+    if (keep.size() != l.awaiting().size()) {
+      ctx.update(l.withAwaiting(keep));
+    }
+  }
+
+  /** With the writer open, the barrier applied and nothing in flight, appends the next batch. */
+  static void maybeStartBatch(StepContext ctx) {
+    Leader l = (Leader) ctx.role();
+    if (!l.writerOpen() || !l.ready() || l.inFlight().isPresent() || l.queue().isEmpty()) {
+      return;
+    }
+    int n = Math.min(ctx.config().maxBatchSize(), l.queue().size());
+    List<PendingCommand> batch = l.queue().subList(0, n);
+    List<PendingCommand> rest = l.queue().subList(n, l.queue().size());
+    long term = ctx.state().term();
+    List<LogEntry> entries = batch.stream()
+        .map(c -> new LogEntry(term, ctx.self(),
+            new LogEntry.Command(c.clientId(), c.sequence(), c.payload())))
+        .toList();
+    ctx.update(l.withQueue(rest).withInFlight(Optional.of(new Batch(false, batch, Set.of()))));
+    ctx.log(new Effect.Append(term, entries));
+  }
+
+  /**
+   * A client command. A non-leader redirects; a leader that is transferring redirects to the
+   * target; a full queue refuses with retry. Otherwise the command is queued (also before the
+   * barrier is applied: it is appended once the leader is ready).
+   */
+  static void onClientCommand(StepContext ctx, RaftInput.ClientCommand c) {
+    Optional<Leader> ol = leader(ctx);
+    if (ol.isEmpty()) {
+      ctx.answer(new Effect.ReplyCommand(c.requestId(),
+          new CommandOutcome.Retry(ctx.state().leaderHint(), "not leader")));
+      return;
+    }
+    Leader l = ol.get();
+    if (l.transfer().isPresent()) {
+      ctx.answer(new Effect.ReplyCommand(c.requestId(), new CommandOutcome.Retry(
+          Optional.of(l.transfer().get().target()), "leadership transfer in progress")));
+      return;
+    }
+    if (l.queue().size() >= ctx.config().maxPendingCommands()) {
+      ctx.answer(new Effect.ReplyCommand(c.requestId(), new CommandOutcome.Retry(
+          Optional.of(ctx.self()), "leader queue full (" + l.queue().size() + ")")));
+      return;
+    }
+    List<PendingCommand> q = new ArrayList<>(l.queue());
+    q.add(new PendingCommand(c.requestId(), c.clientId(), c.sequence(), c.payload(), -1));
+    ctx.update(l.withQueue(q));
+    maybeStartBatch(ctx);
+  }
+}

@@ -1,0 +1,69 @@
+package dev.shardraft.raft.core;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Static configuration of one replica of one Raft group. Immutable; part of {@link RaftState}.
+ *
+ * @param shard the group's shard key, e.g. {@code orders-0}
+ * @param self this replica's id; must be one of {@code members}
+ * @param members every voting replica of the group, including {@code self}, in a fixed order
+ * @param electionTimeoutMinMs lower bound of the randomized election timeout; also the
+ *     check-quorum window of a leader and the leader-lease window in which a follower refuses
+ *     (pre-)votes
+ * @param electionTimeoutMaxMs upper bound (inclusive) of the randomized election timeout
+ * @param heartbeatIntervalMs how often a leader sends heartbeats; must be well below
+ *     {@code electionTimeoutMinMs}
+ * @param maxBatchSize at most this many commands go into one append
+ * @param maxPendingCommands a leader holds at most this many commands that are not yet appended;
+ *     beyond that new commands are refused with {@link CommandOutcome.Retry}
+ */
+public record RaftConfig(
+    String shard,
+    String self,
+    List<String> members,
+    long electionTimeoutMinMs,
+    long electionTimeoutMaxMs,
+    long heartbeatIntervalMs,
+    int maxBatchSize,
+    int maxPendingCommands) {
+
+  public RaftConfig {
+    Objects.requireNonNull(shard, "shard");
+    Objects.requireNonNull(self, "self");
+    members = List.copyOf(members);
+    if (!members.contains(self)) {
+      throw new IllegalArgumentException("members " + members + " must contain self " + self);
+    }
+    if (members.stream().distinct().count() != members.size()) {
+      throw new IllegalArgumentException("members must be distinct: " + members);
+    }
+    if (heartbeatIntervalMs < 1 || electionTimeoutMinMs <= heartbeatIntervalMs) {
+      throw new IllegalArgumentException(
+          "need 1 <= heartbeatIntervalMs < electionTimeoutMinMs, was "
+              + heartbeatIntervalMs + " and " + electionTimeoutMinMs);
+    }
+    if (electionTimeoutMaxMs < electionTimeoutMinMs) {
+      throw new IllegalArgumentException("electionTimeoutMaxMs < electionTimeoutMinMs");
+    }
+    if (maxBatchSize < 1 || maxPendingCommands < 1) {
+      throw new IllegalArgumentException("maxBatchSize and maxPendingCommands must be >= 1");
+    }
+  }
+
+  /** Defaults used by the runtime: 150-300 ms election timeout, 50 ms heartbeats. */
+  public static RaftConfig of(String shard, String self, List<String> members) {
+    return new RaftConfig(shard, self, members, 150, 300, 50, 256, 10_000);
+  }
+
+  /** The other members, in configuration order. */
+  public List<String> peers() {
+    return members.stream().filter(m -> !m.equals(self)).toList();
+  }
+
+  /** Votes (including one's own) needed to win: a strict majority of {@code members}. */
+  public int quorum() {
+    return members.size() / 2 + 1;
+  }
+}

@@ -1,0 +1,87 @@
+package dev.shardraft.raft.core;
+
+import dev.shardraft.raft.port.TermAndVote;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything one replica's core knows, as an immutable value. Only {@link RaftCore} produces new
+ * states; drivers keep the latest one and never change it.
+ *
+ * @param config static configuration
+ * @param term current term (never decreases)
+ * @param votedFor whom this replica voted for in {@code term}
+ * @param durable the term and vote last confirmed durable ({@link RaftInput.TermVotePersisted});
+ *     while it differs from {@code (term, votedFor)} every send waits in {@code outbox}
+ * @param role the role in {@code term}
+ * @param appliedIndex the last log position processed by the applier (-1: none)
+ * @param logTerm the highest term of any entry applied so far (0: none)
+ * @param electionDeadlineMs when a follower or candidate starts an election
+ * @param rng the state of the random generator for election timeouts
+ * @param outbox sends held until {@code durable} catches up
+ */
+public record RaftState(
+    RaftConfig config,
+    long term,
+    Optional<String> votedFor,
+    TermAndVote durable,
+    Role role,
+    long appliedIndex,
+    long logTerm,
+    long electionDeadlineMs,
+    long rng,
+    List<Effect.Send> outbox) {
+
+  public RaftState {
+    outbox = List.copyOf(outbox);
+  }
+
+  /** The term and vote the replica currently holds (durable or not yet). */
+  public TermAndVote termAndVote() {
+    return new TermAndVote(term, votedFor);
+  }
+
+  /** True when the current term and vote are durable. */
+  public boolean isDurable() {
+    return durable.equals(termAndVote());
+  }
+
+  /** The leader this replica knows for its term, if any. */
+  public Optional<String> leaderHint() {
+    return role.leaderHint();
+  }
+
+  public boolean isLeader() {
+    return role instanceof Role.Leader;
+  }
+
+  RaftState withRole(Role r) {
+    return new RaftState(
+        config, term, votedFor, durable, r, appliedIndex, logTerm, electionDeadlineMs, rng, outbox);
+  }
+
+  RaftState withTermVote(long t, Optional<String> v) {
+    return new RaftState(
+        config, t, v, durable, role, appliedIndex, logTerm, electionDeadlineMs, rng, outbox);
+  }
+
+  RaftState withDurable(TermAndVote d) {
+    return new RaftState(
+        config, term, votedFor, d, role, appliedIndex, logTerm, electionDeadlineMs, rng, outbox);
+  }
+
+  RaftState withApplied(long index, long lt) {
+    return new RaftState(
+        config, term, votedFor, durable, role, index, lt, electionDeadlineMs, rng, outbox);
+  }
+
+  RaftState withElectionDeadline(long deadline, long nextRng) {
+    return new RaftState(
+        config, term, votedFor, durable, role, appliedIndex, logTerm, deadline, nextRng, outbox);
+  }
+
+  RaftState withOutbox(List<Effect.Send> o) {
+    return new RaftState(
+        config, term, votedFor, durable, role, appliedIndex, logTerm, electionDeadlineMs, rng, o);
+  }
+}

@@ -1,0 +1,196 @@
+package dev.shardraft.raft.core.apply;
+
+import dev.shardraft.raft.core.AppliedEntry;
+import dev.shardraft.raft.core.CommandOutcome;
+import dev.shardraft.raft.port.LogEntry;
+import dev.shardraft.raft.port.Snapshot;
+import dev.shardraft.raft.port.StateMachine;
+import dev.shardraft.raft.port.TailEvent;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the committed log, position by position, to the user's {@link StateMachine} plus the
+ * client {@link SessionTable}. Deterministic: every replica that feeds the same tail events gets
+ * the same decisions, replies, sessions and state.
+ *
+ * <h2>The apply rule</h2>
+ * <ol>
+ *   <li>An {@link TailEvent.Undecodable} position is skipped and counted.</li>
+ *   <li>An entry whose term is lower than the highest term of any entry applied before it is
+ *       skipped and counted: it was written by a stale leader whose late {@code openWriter}
+ *       fenced a newer one (Kafka fencing is "latest open wins", not "highest term wins").
+ *       Otherwise the entry's term becomes the highest term seen.</li>
+ *   <li>A barrier changes nothing but the highest term.</li>
+ *   <li>A command {@code (clientId, sequence)}: with no session, only sequence 1 opens one (any
+ *       other is rejected: unknown or expired session, never applied twice); the session's last
+ *       sequence again is a duplicate, answered from the session; an older sequence is rejected;
+ *       a newer one is decoded (an undecodable payload is rejected), applied, and recorded in the
+ *       session.</li>
+ *   <li>After every position, sessions idle for more than the expiry window are dropped.</li>
+ * </ol>
+ * Not thread-safe: one replica (actor) uses it.
+ *
+ * @param <C> command type
+ * @param <R> reply type
+ */
+public final class Applier<C, R> {
+  private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
+
+  private final StateMachine<C, R> stateMachine;
+  private final SessionTable sessions;
+  private long nextIndex;
+  private long logTerm;
+  private long appliedSinceSnapshot;
+  private long skippedStaleTerm;
+  private long skippedUndecodable;
+  private long duplicates;
+
+  /**
+   * @param sessionExpiryPositions a session unused for more than this many log positions expires
+   */
+  public Applier(StateMachine<C, R> stateMachine, long sessionExpiryPositions) {
+    this.stateMachine = stateMachine;
+    this.sessions = new SessionTable(sessionExpiryPositions);
+  }
+
+  /**
+   * Applies one tail event. Positions below {@link #nextIndex()} (a re-delivery) are ignored and
+   * give an empty result.
+   */
+  public Optional<ApplyResult> apply(TailEvent event) {
+    long index = event.index();
+    if (index < nextIndex) {
+      return Optional.empty();
+    }
+    AppliedEntry what;
+    List<StateMachine.DomainEvent> events = List.of();
+    if (event instanceof TailEvent.Undecodable u) {
+      skippedUndecodable++;
+      LOG.warn("skipping undecodable record at {}: {}", index, u.reason());
+      what = new AppliedEntry.Skipped("undecodable: " + u.reason());
+    } else {
+      LogEntry e = ((TailEvent.Committed) event).entry();
+      if (e.term() < logTerm) {
+        skippedStaleTerm++;
+        LOG.warn("skipping entry at {} of term {} written by {}: term {} already seen",
+            index, e.term(), e.leaderId(), logTerm);
+        what = new AppliedEntry.Skipped(
+            "stale term " + e.term() + " < " + logTerm + " (writer " + e.leaderId() + ")");
+      } else {
+        logTerm = e.term();
+        if (e.body() instanceof LogEntry.Command c) {
+          CommandResult r = applyCommand(index, c);
+          what = new AppliedEntry.CommandDecided(c.clientId(), c.sequence(), r.outcome);
+          events = r.events;
+        } else {
+          what = new AppliedEntry.BarrierApplied(e.term(), e.leaderId());
+        }
+      }
+    }
+    nextIndex = index + 1;
+    appliedSinceSnapshot++;
+    sessions.expire(index);
+    return Optional.of(new ApplyResult(index, logTerm, what, events));
+  }
+
+  private record CommandResult(CommandOutcome outcome, List<StateMachine.DomainEvent> events) {}
+
+  private CommandResult applyCommand(long index, LogEntry.Command c) {
+    Optional<Session> s = sessions.get(c.clientId());
+    if (s.isEmpty() && c.sequence() != 1) {
+      return rejected("unknown or expired session of client " + c.clientId() + " (sequence "
+          + c.sequence() + "); start a new client session at sequence 1");
+    }
+    if (s.isPresent() && c.sequence() == s.get().lastSequence()) {
+      duplicates++;
+      sessions.put(c.clientId(), s.get().touched(index));
+      return new CommandResult(
+          new CommandOutcome.Success(s.get().lastIndex(), s.get().lastReply(), true), List.of());
+    }
+    if (s.isPresent() && c.sequence() < s.get().lastSequence()) {
+      return rejected("sequence " + c.sequence() + " of client " + c.clientId()
+          + " is older than its last applied sequence " + s.get().lastSequence());
+    }
+    C command;
+    try {
+      command = stateMachine.commandCodec().decode(c.payload());
+    } catch (IllegalArgumentException bad) {
+      return rejected("undecodable command payload of " + c.clientId() + "#" + c.sequence()
+          + ": " + bad.getMessage());
+    }
+    StateMachine.Applied<R> applied = stateMachine.apply(index, command);
+    byte[] reply = stateMachine.replyCodec().encode(applied.reply());
+    sessions.put(c.clientId(), new Session(c.sequence(), reply, index, index));
+    return new CommandResult(new CommandOutcome.Success(index, reply, false), applied.events());
+  }
+
+  private static CommandResult rejected(String reason) {
+    return new CommandResult(new CommandOutcome.Rejected(reason), List.of());
+  }
+
+  /** The next log position to apply (the index to tail from). */
+  public long nextIndex() {
+    return nextIndex;
+  }
+
+  /** The last processed position, -1 if none. */
+  public long lastIndex() {
+    return nextIndex - 1;
+  }
+
+  /** The highest entry term seen (0 if none). */
+  public long logTerm() {
+    return logTerm;
+  }
+
+  public SessionTable sessions() {
+    return sessions;
+  }
+
+  public long skippedStaleTerm() {
+    return skippedStaleTerm;
+  }
+
+  public long skippedUndecodable() {
+    return skippedUndecodable;
+  }
+
+  public long duplicates() {
+    return duplicates;
+  }
+
+  /** Positions processed since the last {@link #snapshot()} or {@link #restore}. */
+  public long appliedSinceSnapshot() {
+    return appliedSinceSnapshot;
+  }
+
+  /** True once at least {@code every} positions were processed since the last snapshot. */
+  public boolean snapshotDue(long every) {
+    return appliedSinceSnapshot >= every;
+  }
+
+  /** A snapshot of state machine, sessions and position. */
+  public Snapshot snapshot() {
+    appliedSinceSnapshot = 0;
+    byte[] data = SnapshotCodec.encode(logTerm, sessions, stateMachine.snapshot());
+    return new Snapshot(nextIndex, logTerm, data);
+  }
+
+  /**
+   * Replaces state machine, sessions and position with the snapshot's.
+   *
+   * @throws IllegalArgumentException if the snapshot is malformed; nothing is changed then
+   */
+  public void restore(Snapshot snapshot) {
+    SnapshotCodec.Decoded d = SnapshotCodec.decode(snapshot.data());
+    stateMachine.restore(d.stateMachine());
+    sessions.clear();
+    d.sessions().forEach(sessions::put);
+    logTerm = d.logTerm();
+    nextIndex = snapshot.nextIndex();
+    appliedSinceSnapshot = 0;
+  }
+}

@@ -1,0 +1,87 @@
+package dev.shardraft.raft.core.apply;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The binary layout of an applier snapshot (no Java serialization): magic, version, highest term,
+ * sessions in activity order, then the state machine's own bytes.
+ */
+final class SnapshotCodec {
+  private static final int MAGIC = 0x53524150; // "SRAP"
+  private static final int VERSION = 1;
+
+  private SnapshotCodec() {}
+
+  record Decoded(long logTerm, Map<String, Session> sessions, byte[] stateMachine) {}
+
+  static byte[] encode(long logTerm, SessionTable sessions, byte[] stateMachine) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(MAGIC);
+      out.writeInt(VERSION);
+      out.writeLong(logTerm);
+      out.writeInt(sessions.size());
+      for (Map.Entry<String, Session> e : sessions.view().entrySet()) {
+        Session s = e.getValue();
+        out.writeUTF(e.getKey());
+        out.writeLong(s.lastSequence());
+        out.writeLong(s.lastIndex());
+        out.writeLong(s.lastActivityIndex());
+        out.writeInt(s.lastReply().length);
+        out.write(s.lastReply());
+      }
+      out.writeInt(stateMachine.length);
+      out.write(stateMachine);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  static Decoded decode(byte[] data) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+      if (in.readInt() != MAGIC) {
+        throw new IllegalArgumentException("not an applier snapshot (bad magic)");
+      }
+      int version = in.readInt();
+      if (version != VERSION) {
+        throw new IllegalArgumentException("unsupported snapshot version " + version);
+      }
+      long logTerm = in.readLong();
+      int n = in.readInt();
+      if (n < 0) {
+        throw new IllegalArgumentException("negative session count " + n);
+      }
+      Map<String, Session> sessions = new LinkedHashMap<>();
+      for (int i = 0; i < n; i++) {
+        String client = in.readUTF();
+        long seq = in.readLong();
+        long idx = in.readLong();
+        long activity = in.readLong();
+        sessions.put(client, new Session(seq, readBytes(in), idx, activity));
+      }
+      byte[] sm = readBytes(in);
+      if (in.available() != 0) {
+        throw new IllegalArgumentException("trailing bytes after snapshot");
+      }
+      return new Decoded(logTerm, sessions, sm);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("truncated or malformed snapshot: " + e, e);
+    }
+  }
+
+  private static byte[] readBytes(DataInputStream in) throws IOException {
+    int len = in.readInt();
+    if (len < 0 || len > in.available()) {
+      throw new IllegalArgumentException("bad length " + len + " in snapshot");
+    }
+    return in.readNBytes(len);
+  }
+}
