@@ -1,0 +1,156 @@
+package dev.shardraft.kafka.admin;
+
+import dev.shardraft.kafka.config.KafkaSettings;
+import dev.shardraft.kafka.config.Retry;
+import dev.shardraft.kafka.config.TopicNames;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates shardraft's topics on demand and checks existing ones ({@link TopicCheck}).
+ *
+ * <ul>
+ *   <li>{@code raft-log-<shard>}: 1 partition, {@code cleanup.policy=delete} with unlimited
+ *       retention (only {@code deleteRecords} after a snapshot removes entries);</li>
+ *   <li>{@code raft-snapshot-<shard>}: 1 partition, compacted, {@code max.message.bytes} from
+ *       {@code topics.snapshot-max-message-bytes};</li>
+ *   <li>{@code raft-meta}: 1 partition, compacted;</li>
+ *   <li>an events topic of the projection: 1 partition (events stay in order per shard).</li>
+ * </ul>
+ *
+ * <p>Replication factor and {@code min.insync.replicas} come from {@code shardraft.kafka.topics}
+ * ("auto": 3 and 2 on a cluster of 3+ brokers, 1 and 1 otherwise). An existing topic that fails
+ * the check makes {@link #ensureShardTopics} throw {@link UnsafeTopicException}, unless
+ * {@code allow-unsafe-topics = on}, in which case each problem is logged as a WARN.
+ */
+public final class TopicAdmin implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
+
+  private final KafkaSettings settings;
+  private final Admin admin;
+
+  public TopicAdmin(KafkaSettings settings) {
+    this.settings = settings;
+    this.admin = Admin.create(settings.adminProperties());
+  }
+
+  /** Creates or checks the log and snapshot topics of {@code shard} and {@code raft-meta}. */
+  public void ensureShardTopics(String shard) {
+    int brokers = brokerCount();
+    ensure(TopicNames.log(shard), TopicCheck.Kind.LOG, brokers, Map.of(
+        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+        TopicConfig.RETENTION_MS_CONFIG, "-1",
+        TopicConfig.RETENTION_BYTES_CONFIG, "-1"));
+    ensure(TopicNames.snapshot(shard), TopicCheck.Kind.SNAPSHOT, brokers, Map.of(
+        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+        Integer.toString(settings.topics().snapshotMaxMessageBytes())));
+    ensureMetaTopic(brokers);
+  }
+
+  /** Creates or checks {@code raft-meta}. */
+  public void ensureMetaTopic() {
+    ensureMetaTopic(brokerCount());
+  }
+
+  /** Creates or checks a projection's events topic (one partition). */
+  public void ensureEventsTopic(String topic) {
+    ensure(topic, TopicCheck.Kind.EVENTS, brokerCount(), Map.of());
+  }
+
+  private void ensureMetaTopic(int brokers) {
+    ensure(TopicNames.META, TopicCheck.Kind.META, brokers, Map.of(
+        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+  }
+
+  /** The number of brokers the cluster reports now. */
+  public int brokerCount() {
+    return call("describing the cluster", () -> admin.describeCluster().nodes()
+        .get(timeoutMs(), TimeUnit.MILLISECONDS).size());
+  }
+
+  private void ensure(String topic, TopicCheck.Kind kind, int brokers, Map<String, String> configs) {
+    int rf = settings.topics().replicationFactorFor(brokers);
+    int minIsr = settings.topics().minInsyncReplicasFor(brokers);
+    Map<String, String> all = new LinkedHashMap<>(configs);
+    all.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minIsr));
+    NewTopic newTopic = new NewTopic(topic, 1, (short) rf).configs(all);
+    boolean created = call("creating topic " + topic, () -> {
+      try {
+        admin.createTopics(List.of(newTopic)).all().get(timeoutMs(), TimeUnit.MILLISECONDS);
+        return true;
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof TopicExistsException) {
+          return false;
+        }
+        throw e;
+      }
+    });
+    if (created) {
+      LOG.info("Created topic {} (replication factor {}, min.insync.replicas {}, {})",
+          topic, rf, minIsr, configs);
+      return;
+    }
+    List<String> problems = TopicCheck.problems(topic, kind, describe(topic), brokers);
+    if (problems.isEmpty()) {
+      return;
+    }
+    if (settings.topics().allowUnsafeTopics()) {
+      problems.forEach(p -> LOG.warn("Unsafe topic (allowed by allow-unsafe-topics): {}", p));
+      return;
+    }
+    throw new UnsafeTopicException("refusing to run on unsafe topic(s) (set "
+        + KafkaSettings.PATH + ".topics.allow-unsafe-topics = on to override): "
+        + String.join("; ", problems));
+  }
+
+  /** What the cluster reports about an existing topic. */
+  public TopicCheck.Observed describe(String topic) {
+    TopicDescription description = call("describing topic " + topic, () ->
+        admin.describeTopics(List.of(topic)).allTopicNames()
+            .get(timeoutMs(), TimeUnit.MILLISECONDS).get(topic));
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    Config config = call("describing the configuration of topic " + topic, () ->
+        admin.describeConfigs(List.of(resource)).all()
+            .get(timeoutMs(), TimeUnit.MILLISECONDS).get(resource));
+    return new TopicCheck.Observed(
+        description.partitions().size(),
+        description.partitions().get(0).replicas().size(),
+        Integer.parseInt(value(config, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "1")),
+        value(config, TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE),
+        Long.parseLong(value(config, TopicConfig.RETENTION_MS_CONFIG, "604800000")),
+        Long.parseLong(value(config, TopicConfig.RETENTION_BYTES_CONFIG, "-1")));
+  }
+
+  private static String value(Config config, String name, String fallback) {
+    ConfigEntry entry = config.get(name);
+    return entry == null || entry.value() == null ? fallback : entry.value();
+  }
+
+  private <T> T call(String operation, Retry.Call<T> call) {
+    return Retry.withBackoff(operation, settings.retry(), call);
+  }
+
+  private long timeoutMs() {
+    return settings.operationTimeout().toMillis();
+  }
+
+  @Override
+  public void close() {
+    admin.close(settings.operationTimeout());
+  }
+}

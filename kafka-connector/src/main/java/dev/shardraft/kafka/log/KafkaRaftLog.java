@@ -1,0 +1,181 @@
+package dev.shardraft.kafka.log;
+
+import dev.shardraft.kafka.config.KafkaSettings;
+import dev.shardraft.kafka.config.Retry;
+import dev.shardraft.kafka.config.TopicNames;
+import dev.shardraft.raft.port.LogWriter;
+import dev.shardraft.raft.port.RaftLog;
+import dev.shardraft.raft.port.TailEvent;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.kafka.ConsumerSettings;
+import org.apache.pekko.kafka.Subscriptions;
+import org.apache.pekko.kafka.javadsl.Consumer;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * The {@link RaftLog} of one shard on the single-partition topic {@code raft-log-<shard>}: one
+ * instance per replica (its {@link #metrics()} count what this replica's tails delivered).
+ *
+ * <ul>
+ *   <li>{@link #openWriter}: a {@link KafkaLogWriter}; see there for transactions and fencing.</li>
+ *   <li>{@link #tail}: Pekko Connectors {@code Consumer.plainSource} on a manual assignment, no
+ *       consumer group, {@code isolation.level=read_committed}; each record becomes a
+ *       {@link TailEvent} through {@link LogRecordFormat#decode}, which never throws. The stream
+ *       starts at {@code max(fromIndex, log start)}; a {@code fromIndex} beyond the log's end
+ *       fails the stream with {@link IllegalArgumentException} (the log was lost or replaced).
+ *       Should records be deleted between that check and the first fetch, the consumer's
+ *       {@code auto.offset.reset=earliest} again starts at the log start.</li>
+ *   <li>{@link #deleteBefore}: {@code Admin.deleteRecords}.</li>
+ * </ul>
+ *
+ * <p>The topic must exist (see {@code dev.shardraft.kafka.admin.TopicAdmin}). Close the log to
+ * release its admin client; open writers and running tails are closed by their own owners.
+ */
+public final class KafkaRaftLog implements RaftLog, AutoCloseable {
+
+  private final String shard;
+  private final TopicPartition partition;
+  private final KafkaSettings settings;
+  private final ConsumerSettings<byte[], byte[]> tailSettings;
+  private final LogMetrics metrics;
+  private final SkipLog skipLog;
+  private final Admin admin;
+  private final ExecutorService adminThread;
+
+  public KafkaRaftLog(String shard, KafkaSettings settings, ClassicActorSystemProvider system) {
+    this.shard = TopicNames.checked(shard);
+    this.partition = new TopicPartition(TopicNames.log(shard), 0);
+    this.settings = settings;
+    this.tailSettings =
+        settings.consumerSettings(system, null)
+            .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    this.metrics = new LogMetrics(shard);
+    this.skipLog = new SkipLog(partition.topic());
+    this.admin = Admin.create(settings.adminProperties());
+    this.adminThread = Executors.newSingleThreadExecutor(
+        r -> {
+          Thread t = new Thread(r, "shardraft-log-admin-" + shard);
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  @Override
+  public String shard() {
+    return shard;
+  }
+
+  /** The topic this log lives in. */
+  public String topic() {
+    return partition.topic();
+  }
+
+  /** What this log's tails have delivered so far. */
+  public LogMetrics metrics() {
+    return metrics;
+  }
+
+  @Override
+  public CompletionStage<LogWriter> openWriter(long term, String leaderId) {
+    return KafkaLogWriter.open(shard, term, leaderId, settings);
+  }
+
+  @Override
+  public Source<TailEvent, NotUsed> tail(long fromIndex) {
+    if (fromIndex < 0) {
+      throw new IllegalArgumentException("fromIndex must be >= 0, was " + fromIndex);
+    }
+    return Source.completionStage(startIndex(fromIndex))
+        .flatMapConcat(
+            start -> Consumer.plainSource(tailSettings, Subscriptions.assignmentWithOffset(partition, start)))
+        .map(LogRecordFormat::decode)
+        .map(this::observe);
+  }
+
+  private TailEvent observe(TailEvent event) {
+    metrics.record(event);
+    if (event instanceof TailEvent.Undecodable u) {
+      skipLog.skipped(u);
+    }
+    return event;
+  }
+
+  private CompletionStage<Long> startIndex(long fromIndex) {
+    return OnThread.run(
+        adminThread,
+        () -> {
+          long start = logStartIndexNow();
+          long end = endIndexNow();
+          if (fromIndex > end) {
+            throw new IllegalArgumentException(
+                "cannot tail " + partition.topic() + " from " + fromIndex + ": the log ends at "
+                    + end + " (was the topic deleted and recreated?)");
+          }
+          return Math.max(fromIndex, start);
+        });
+  }
+
+  /** The lowest index still in the log (0 until {@link #deleteBefore} removed a prefix). */
+  public CompletionStage<Long> logStartIndex() {
+    return OnThread.run(adminThread, this::logStartIndexNow);
+  }
+
+  /** The index the next record will get (Kafka's log end offset). */
+  public CompletionStage<Long> endIndex() {
+    return OnThread.run(adminThread, this::endIndexNow);
+  }
+
+  private long logStartIndexNow() {
+    return offset(OffsetSpec.earliest(), "log start of ");
+  }
+
+  private long endIndexNow() {
+    return offset(OffsetSpec.latest(), "log end of ");
+  }
+
+  private long offset(OffsetSpec spec, String what) {
+    return Retry.withBackoff(
+        "querying the " + what + partition.topic(),
+        settings.retry(),
+        () -> admin.listOffsets(Map.of(partition, spec)).partitionResult(partition)
+            .get(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)
+            .offset());
+  }
+
+  @Override
+  public CompletionStage<Void> deleteBefore(long index) {
+    return OnThread.run(
+        adminThread,
+        () -> {
+          Retry.withBackoff(
+              "deleting records of " + partition.topic() + " before " + index,
+              settings.retry(),
+              () -> admin.deleteRecords(Map.of(partition, RecordsToDelete.beforeOffset(index)))
+                  .all()
+                  .get(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS));
+          return (Void) null;
+        });
+  }
+
+  @Override
+  public void close() {
+    adminThread.shutdown();
+    admin.close(settings.operationTimeout());
+  }
+
+  @Override
+  public String toString() {
+    return "KafkaRaftLog[" + partition.topic() + "]";
+  }
+}

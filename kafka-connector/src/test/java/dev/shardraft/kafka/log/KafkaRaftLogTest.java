@@ -1,0 +1,256 @@
+package dev.shardraft.kafka.log;
+
+import static dev.shardraft.kafka.log.KafkaTestSupport.await;
+import static dev.shardraft.kafka.log.KafkaTestSupport.barrier;
+import static dev.shardraft.kafka.log.KafkaTestSupport.command;
+import static dev.shardraft.kafka.log.KafkaTestSupport.isText;
+import static dev.shardraft.kafka.log.KafkaTestSupport.read;
+import static dev.shardraft.kafka.log.KafkaTestSupport.readThrough;
+import static dev.shardraft.kafka.log.KafkaTestSupport.text;
+import static dev.shardraft.kafka.log.KafkaTestSupport.uniqueShard;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shardraft.kafka.admin.TopicAdmin;
+import dev.shardraft.kafka.config.KafkaSettings;
+import dev.shardraft.kafka.config.TopicNames;
+import dev.shardraft.kafka.local.LocalKafkaExtension;
+import dev.shardraft.raft.port.LogEntry;
+import dev.shardraft.raft.port.LogFencedException;
+import dev.shardraft.raft.port.LogWriter;
+import dev.shardraft.raft.port.TailEvent;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.pekko.actor.ActorSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@link KafkaRaftLog} and {@link KafkaLogWriter} against one real broker. */
+class KafkaRaftLogTest {
+
+  @RegisterExtension
+  static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
+
+  private static ActorSystem system;
+  private static KafkaSettings settings;
+  private static TopicAdmin topics;
+  private final List<AutoCloseable> resources = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    system = ActorSystem.create("kafka-raft-log-test");
+    settings = KafkaSettings.forBootstrapServers(KAFKA.bootstrapServers());
+    topics = new TopicAdmin(settings);
+  }
+
+  @AfterAll
+  static void stop() {
+    topics.close();
+    system.terminate();
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void closeResources() throws Exception {
+    for (AutoCloseable r : resources) {
+      r.close();
+    }
+  }
+
+  private KafkaRaftLog newLog(String shard) {
+    KafkaRaftLog log = new KafkaRaftLog(shard, settings, system);
+    resources.add(log);
+    return log;
+  }
+
+  private LogWriter open(KafkaRaftLog log, long term, String leader) throws Exception {
+    LogWriter writer = await(log.openWriter(term, leader));
+    resources.add(writer);
+    return writer;
+  }
+
+  @Test
+  void appendedBatchesAreTailedInOrderAtTheirReturnedIndices() throws Exception {
+    String shard = uniqueShard("roundtrip");
+    topics.ensureShardTopics(shard);
+    KafkaRaftLog log = newLog(shard);
+    LogWriter writer = open(log, 1, "r1");
+
+    List<Long> first = await(writer.append(List.of(barrier(1, "r1"), command(1, "r1", "c", 1, "a"))));
+    List<Long> second = await(writer.append(List.of(command(1, "r1", "c", 2, "b"), command(1, "r1", "d", 1, "c"))));
+
+    List<Long> indices = new ArrayList<>(first);
+    indices.addAll(second);
+    assertEquals(4, indices.size());
+    for (int i = 1; i < indices.size(); i++) {
+      assertTrue(indices.get(i) > indices.get(i - 1), "indices increase: " + indices);
+    }
+    assertTrue(second.get(0) > first.get(1) + 1, "a transaction marker leaves a gap: " + indices);
+
+    List<TailEvent> events = read(log, 0, 4, system);
+    assertEquals(indices, events.stream().map(TailEvent::index).toList());
+    assertEquals(new LogEntry(1, "r1", new LogEntry.Barrier()), ((TailEvent.Committed) events.get(0)).entry());
+    assertEquals(command(1, "r1", "c", 1, "a"), ((TailEvent.Committed) events.get(1)).entry());
+    assertEquals(command(1, "r1", "d", 1, "c"), ((TailEvent.Committed) events.get(3)).entry());
+    assertEquals(4, log.metrics().committed());
+    assertEquals(0, log.metrics().undecodable());
+
+    List<TailEvent> fromMiddle = read(log, second.get(0), 2, system);
+    assertEquals(second, fromMiddle.stream().map(TailEvent::index).toList());
+  }
+
+  @Test
+  void aFencedZombieNeverGetsAnEntryIntoTheLog() throws Exception {
+    String shard = uniqueShard("zombie");
+    topics.ensureShardTopics(shard);
+    KafkaRaftLog log = newLog(shard);
+    LogWriter zombie = open(log, 1, "A");
+    await(zombie.append(List.of(barrier(1, "A"), command(1, "A", "c", 1, "a-before"))));
+
+    LogWriter leader = open(log, 2, "B");
+
+    LogFencedException fenced = assertThrows(LogFencedException.class,
+        () -> await(zombie.append(List.of(command(1, "A", "c", 2, "a-after-1")))));
+    assertEquals(1, fenced.term());
+    assertEquals(shard, fenced.shard());
+    assertThrows(LogFencedException.class,
+        () -> await(zombie.append(List.of(command(1, "A", "c", 3, "a-after-2")))),
+        "a fenced writer stays fenced");
+    await(leader.append(List.of(barrier(2, "B"), command(2, "B", "c", 2, "b-1"), command(2, "B", "c", 3, "end"))));
+
+    for (int replica = 0; replica < 3; replica++) {
+      List<String> texts = readThrough(newLog(shard), 0, e -> isText(e, "end"), system).stream()
+          .map(KafkaTestSupport::text).filter(Objects::nonNull).toList();
+      assertEquals(List.of("a-before", "b-1", "end"), texts, "replica " + replica);
+    }
+  }
+
+  @Test
+  void aLateOpenOfAnOlderTermLandsAfterTheNewerBarrierAndEveryTailSkipsItAlike() throws Exception {
+    String shard = uniqueShard("late-open");
+    topics.ensureShardTopics(shard);
+    KafkaRaftLog log = newLog(shard);
+    LogWriter b = open(log, 2, "B");
+    await(b.append(List.of(barrier(2, "B"), command(2, "B", "c", 1, "b-1"))));
+
+    // A, leader of the older term 1, finishes its slow initTransactions() only now: latest init wins.
+    LogWriter a = open(log, 1, "A");
+    await(a.append(List.of(command(1, "A", "c", 2, "a-stale"))));
+    assertThrows(LogFencedException.class, () -> await(b.append(List.of(command(2, "B", "c", 3, "b-lost")))));
+    LogWriter c = open(log, 3, "C");
+    await(c.append(List.of(barrier(3, "C"), command(3, "C", "c", 2, "c-1"))));
+
+    List<List<TailEvent>> tails = new ArrayList<>();
+    for (int replica = 0; replica < 3; replica++) {
+      tails.add(readThrough(newLog(shard), 0, e -> isText(e, "c-1"), system));
+    }
+    assertEquals(tails.get(0), tails.get(1));
+    assertEquals(tails.get(0), tails.get(2));
+
+    List<TailEvent> raw = tails.get(0);
+    assertEquals(List.of(2L, 2L, 1L, 3L, 3L), raw.stream().map(e -> ((TailEvent.Committed) e).entry().term()).toList(),
+        "the raw log holds A's term-1 entry after B's term-2 barrier");
+    for (List<TailEvent> tail : tails) {
+      assertEquals(List.of("b-1", "c-1"), ReferenceApplyRule.appliedTexts(tail),
+          "the stale-term entry is skipped by the apply rule on every replica");
+    }
+  }
+
+  @Test
+  void foreignAndCorruptRecordsAreDeliveredAsUndecodableIdenticallyAndCounted() throws Exception {
+    String shard = uniqueShard("foreign");
+    topics.ensureShardTopics(shard);
+    KafkaRaftLog log = newLog(shard);
+    LogWriter writer = open(log, 1, "r1");
+    await(writer.append(List.of(barrier(1, "r1"), command(1, "r1", "c", 1, "ok-1"))));
+    String topic = TopicNames.log(shard);
+    try (KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(
+        Map.of("bootstrap.servers", KAFKA.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+      send(plain, new ProducerRecord<>(topic, 0, null, "foreign".getBytes(StandardCharsets.UTF_8)));
+      ProducerRecord<byte[], byte[]> badMagic = LogRecordFormat.encode(topic, command(1, "r1", "c", 2, "bad-magic"));
+      badMagic.headers().remove(LogRecordFormat.FORMAT).add(new RecordHeader(LogRecordFormat.FORMAT, new byte[] {'X', 'R', 1}));
+      send(plain, badMagic);
+      ProducerRecord<byte[], byte[]> badTerm = LogRecordFormat.encode(topic, command(1, "r1", "c", 2, "bad-term"));
+      badTerm.headers().remove(LogRecordFormat.TERM).add(new RecordHeader(LogRecordFormat.TERM, new byte[] {1, 2}));
+      send(plain, badTerm);
+      ProducerRecord<byte[], byte[]> zeroTerm = LogRecordFormat.encode(topic, command(1, "r1", "c", 2, "zero-term"));
+      zeroTerm.headers().remove(LogRecordFormat.TERM).add(new RecordHeader(LogRecordFormat.TERM, ByteBuffer.allocate(8).putLong(0).array()));
+      send(plain, zeroTerm);
+    }
+    await(writer.append(List.of(command(1, "r1", "c", 2, "ok-2"))));
+
+    List<KafkaRaftLog> replicas = List.of(newLog(shard), newLog(shard), newLog(shard));
+    List<List<TailEvent>> tails = new ArrayList<>();
+    for (KafkaRaftLog replica : replicas) {
+      tails.add(readThrough(replica, 0, e -> isText(e, "ok-2"), system));
+    }
+    assertEquals(tails.get(0), tails.get(1));
+    assertEquals(tails.get(0), tails.get(2));
+    List<String> reasons = tails.get(0).stream()
+        .filter(e -> e instanceof TailEvent.Undecodable)
+        .map(e -> ((TailEvent.Undecodable) e).reason()).toList();
+    assertEquals(4, reasons.size(), reasons.toString());
+    assertTrue(reasons.get(0).contains("foreign"), reasons.get(0));
+    assertTrue(reasons.get(1).contains("magic"), reasons.get(1));
+    assertTrue(reasons.get(2).contains("sr.term"), reasons.get(2));
+    assertTrue(reasons.get(3).contains("term must be >= 1"), reasons.get(3));
+    for (KafkaRaftLog replica : replicas) {
+      assertEquals(4, replica.metrics().undecodable());
+      assertEquals(3, replica.metrics().committed());
+    }
+    assertEquals(List.of("ok-1", "ok-2"), ReferenceApplyRule.appliedTexts(tails.get(0)));
+  }
+
+  private static void send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) throws Exception {
+    producer.send(record).get(KafkaTestSupport.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Test
+  void aTailBelowTheLogStartBeginsAtTheLogStartAfterDeleteBefore() throws Exception {
+    String shard = uniqueShard("truncate");
+    topics.ensureShardTopics(shard);
+    KafkaRaftLog log = newLog(shard);
+    LogWriter writer = open(log, 1, "r1");
+    List<Long> first = await(writer.append(List.of(barrier(1, "r1"), command(1, "r1", "c", 1, "x1"))));
+    List<Long> second = await(writer.append(List.of(command(1, "r1", "c", 2, "x2"), command(1, "r1", "c", 3, "x3"))));
+
+    await(log.deleteBefore(second.get(0)));
+
+    assertEquals(second.get(0), await(log.logStartIndex()));
+    List<TailEvent> events = read(newLog(shard), 0, 2, system);
+    assertEquals(second, events.stream().map(TailEvent::index).toList());
+    assertEquals("x2", text(events.get(0)));
+    assertFalse(first.contains(events.get(0).index()));
+  }
+
+  @Test
+  void aTailBeyondTheEndOfTheLogFailsClearly() throws Exception {
+    String shard = uniqueShard("beyond");
+    topics.ensureShardTopics(shard);
+    KafkaRaftLog log = newLog(shard);
+    ExecutionExceptionCheck.assertFailsWith(IllegalArgumentException.class,
+        () -> read(log, 1_000, 1, system), "the log ends at 0");
+  }
+
+  @Test
+  void anEmptyBatchIsRefused() throws Exception {
+    String shard = uniqueShard("empty");
+    topics.ensureShardTopics(shard);
+    LogWriter writer = open(newLog(shard), 1, "r1");
+    assertInstanceOf(IllegalArgumentException.class,
+        assertThrows(Exception.class, () -> await(writer.append(List.of()))));
+  }
+}
