@@ -88,6 +88,10 @@ public final class KafkaRaftLog implements RaftLog, AutoCloseable {
 
   @Override
   public CompletionStage<LogWriter> openWriter(long term, String leaderId) {
+    if (term < 1) {
+      return java.util.concurrent.CompletableFuture.failedFuture(
+          new IllegalArgumentException("term must be >= 1, was " + term));
+    }
     return KafkaLogWriter.open(shard, term, leaderId, settings);
   }
 

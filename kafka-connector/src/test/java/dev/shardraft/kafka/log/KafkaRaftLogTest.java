@@ -18,6 +18,7 @@ import dev.shardraft.kafka.admin.TopicAdmin;
 import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.kafka.config.TopicNames;
 import dev.shardraft.kafka.local.LocalKafkaExtension;
+import dev.shardraft.raft.core.apply.Applier;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.LogFencedException;
 import dev.shardraft.raft.port.LogWriter;
@@ -144,18 +145,18 @@ class KafkaRaftLogTest {
     topics.ensureShardTopics(shard);
     KafkaRaftLog log = newLog(shard);
     LogWriter b = open(log, 2, "B");
-    await(b.append(List.of(barrier(2, "B"), command(2, "B", "c", 1, "b-1"))));
+    await(b.append(List.of(barrier(2, "B"), command(2, "B", "c", 1, "c=b1"))));
 
     // A, leader of the older term 1, finishes its slow initTransactions() only now: latest init wins.
     LogWriter a = open(log, 1, "A");
-    await(a.append(List.of(command(1, "A", "c", 2, "a-stale"))));
-    assertThrows(LogFencedException.class, () -> await(b.append(List.of(command(2, "B", "c", 3, "b-lost")))));
+    await(a.append(List.of(command(1, "A", "c", 2, "c=stale"))));
+    assertThrows(LogFencedException.class, () -> await(b.append(List.of(command(2, "B", "c", 3, "c=lost")))));
     LogWriter c = open(log, 3, "C");
-    await(c.append(List.of(barrier(3, "C"), command(3, "C", "c", 2, "c-1"))));
+    await(c.append(List.of(barrier(3, "C"), command(3, "C", "c", 2, "c=1"))));
 
     List<List<TailEvent>> tails = new ArrayList<>();
     for (int replica = 0; replica < 3; replica++) {
-      tails.add(readThrough(newLog(shard), 0, e -> isText(e, "c-1"), system));
+      tails.add(readThrough(newLog(shard), 0, e -> isText(e, "c=1"), system));
     }
     assertEquals(tails.get(0), tails.get(1));
     assertEquals(tails.get(0), tails.get(2));
@@ -163,10 +164,17 @@ class KafkaRaftLogTest {
     List<TailEvent> raw = tails.get(0);
     assertEquals(List.of(2L, 2L, 1L, 3L, 3L), raw.stream().map(e -> ((TailEvent.Committed) e).entry().term()).toList(),
         "the raw log holds A's term-1 entry after B's term-2 barrier");
+    List<Map<String, String>> states = new ArrayList<>();
     for (List<TailEvent> tail : tails) {
-      assertEquals(List.of("b-1", "c-1"), ReferenceApplyRule.appliedTexts(tail),
-          "the stale-term entry is skipped by the apply rule on every replica");
+      KeyValueMachine machine = new KeyValueMachine();
+      Applier<String, String> applier = new Applier<>(machine, 1_000);
+      tail.forEach(applier::apply);
+      assertEquals(1, applier.skippedStaleTerm(), "the stale-term entry is skipped on every replica");
+      states.add(machine.state());
     }
+    assertEquals(Map.of("c", "1"), states.get(0), "c=b1 then c=1; neither c=stale nor c=lost applied");
+    assertEquals(states.get(0), states.get(1));
+    assertEquals(states.get(0), states.get(2));
   }
 
   @Test
@@ -175,7 +183,7 @@ class KafkaRaftLogTest {
     topics.ensureShardTopics(shard);
     KafkaRaftLog log = newLog(shard);
     LogWriter writer = open(log, 1, "r1");
-    await(writer.append(List.of(barrier(1, "r1"), command(1, "r1", "c", 1, "ok-1"))));
+    await(writer.append(List.of(barrier(1, "r1"), command(1, "r1", "c", 1, "k=ok1"))));
     String topic = TopicNames.log(shard);
     try (KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(
         Map.of("bootstrap.servers", KAFKA.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -190,12 +198,12 @@ class KafkaRaftLogTest {
       zeroTerm.headers().remove(LogRecordFormat.TERM).add(new RecordHeader(LogRecordFormat.TERM, ByteBuffer.allocate(8).putLong(0).array()));
       send(plain, zeroTerm);
     }
-    await(writer.append(List.of(command(1, "r1", "c", 2, "ok-2"))));
+    await(writer.append(List.of(command(1, "r1", "c", 2, "k=ok2"))));
 
     List<KafkaRaftLog> replicas = List.of(newLog(shard), newLog(shard), newLog(shard));
     List<List<TailEvent>> tails = new ArrayList<>();
     for (KafkaRaftLog replica : replicas) {
-      tails.add(readThrough(replica, 0, e -> isText(e, "ok-2"), system));
+      tails.add(readThrough(replica, 0, e -> isText(e, "k=ok2"), system));
     }
     assertEquals(tails.get(0), tails.get(1));
     assertEquals(tails.get(0), tails.get(2));
@@ -211,7 +219,13 @@ class KafkaRaftLogTest {
       assertEquals(4, replica.metrics().undecodable());
       assertEquals(3, replica.metrics().committed());
     }
-    assertEquals(List.of("ok-1", "ok-2"), ReferenceApplyRule.appliedTexts(tails.get(0)));
+    for (List<TailEvent> tail : tails) {
+      KeyValueMachine machine = new KeyValueMachine();
+      Applier<String, String> applier = new Applier<>(machine, 1_000);
+      tail.forEach(applier::apply);
+      assertEquals(4, applier.skippedUndecodable());
+      assertEquals(Map.of("k", "ok2"), machine.state());
+    }
   }
 
   private static void send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) throws Exception {

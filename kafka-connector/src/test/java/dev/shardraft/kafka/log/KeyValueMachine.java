@@ -1,0 +1,89 @@
+package dev.shardraft.kafka.log;
+
+import dev.shardraft.raft.port.StateMachine;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A tiny deterministic state machine for the Kafka tests: commands are UTF-8 {@code "key=value"};
+ * applying one stores it, replies with the previous value (or {@code "-"}) and emits one event
+ * {@code put} keyed by the key with payload {@code "key=value@index"}. A command without '='
+ * is rejected by the codec (undecodable payload).
+ */
+public final class KeyValueMachine implements StateMachine<String, String> {
+
+  private static final Codec<String> UTF8 = new Codec<>() {
+    @Override
+    public byte[] encode(String value) {
+      return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String decode(byte[] bytes) {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+  };
+
+  private static final Codec<String> COMMANDS = new Codec<>() {
+    @Override
+    public byte[] encode(String value) {
+      return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String decode(byte[] bytes) {
+      String text = new String(bytes, StandardCharsets.UTF_8);
+      if (!text.contains("=")) {
+        throw new IllegalArgumentException("not key=value: " + text);
+      }
+      return text;
+    }
+  };
+
+  private final TreeMap<String, String> state = new TreeMap<>();
+
+  @Override
+  public Applied<String> apply(long index, String command) {
+    int eq = command.indexOf('=');
+    String key = command.substring(0, eq);
+    String value = command.substring(eq + 1);
+    String previous = state.put(key, value);
+    byte[] event = (command + "@" + index).getBytes(StandardCharsets.UTF_8);
+    return new Applied<>(previous == null ? "-" : previous, List.of(new DomainEvent(key, "put", event)));
+  }
+
+  @Override
+  public byte[] snapshot() {
+    StringBuilder out = new StringBuilder();
+    state.forEach((k, v) -> out.append(k).append('=').append(v).append('\n'));
+    return out.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void restore(byte[] snapshot) {
+    state.clear();
+    for (String line : new String(snapshot, StandardCharsets.UTF_8).split("\n")) {
+      if (!line.isEmpty()) {
+        int eq = line.indexOf('=');
+        state.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+  }
+
+  @Override
+  public Codec<String> commandCodec() {
+    return COMMANDS;
+  }
+
+  @Override
+  public Codec<String> replyCodec() {
+    return UTF8;
+  }
+
+  /** A copy of the current state. */
+  public Map<String, String> state() {
+    return new TreeMap<>(state);
+  }
+}

@@ -1,0 +1,160 @@
+package dev.shardraft.kafka.snapshot;
+
+import static dev.shardraft.kafka.log.KafkaTestSupport.await;
+import static dev.shardraft.kafka.log.KafkaTestSupport.barrier;
+import static dev.shardraft.kafka.log.KafkaTestSupport.command;
+import static dev.shardraft.kafka.log.KafkaTestSupport.isText;
+import static dev.shardraft.kafka.log.KafkaTestSupport.read;
+import static dev.shardraft.kafka.log.KafkaTestSupport.readThrough;
+import static dev.shardraft.kafka.log.KafkaTestSupport.uniqueShard;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shardraft.kafka.admin.TopicAdmin;
+import dev.shardraft.kafka.config.KafkaSettings;
+import dev.shardraft.kafka.local.LocalKafkaExtension;
+import dev.shardraft.kafka.log.KafkaRaftLog;
+import dev.shardraft.kafka.log.KeyValueMachine;
+import dev.shardraft.raft.core.apply.Applier;
+import dev.shardraft.raft.port.LogEntry;
+import dev.shardraft.raft.port.LogWriter;
+import dev.shardraft.raft.port.Snapshot;
+import dev.shardraft.raft.port.TailEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.ActorSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Snapshots, truncation and recovery against one real broker: a replica restored from a snapshot
+ * after the log was truncated reaches the same state (state machine, sessions, term) as one that
+ * applied the whole log.
+ */
+class SnapshotRecoveryTest {
+
+  @RegisterExtension
+  static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
+
+  private static ActorSystem system;
+  private static KafkaSettings settings;
+
+  @BeforeAll
+  static void start() {
+    system = ActorSystem.create("snapshot-recovery-test");
+    settings = KafkaSettings.forBootstrapServers(KAFKA.bootstrapServers());
+  }
+
+  @AfterAll
+  static void stop() {
+    system.terminate();
+  }
+
+  private static List<LogEntry> commands(long term, String leader, String client, int fromSeq, int count, String prefix) {
+    List<LogEntry> batch = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int seq = fromSeq + i;
+      batch.add(command(term, leader, client, seq, prefix + (seq % 5) + "=" + client + seq));
+    }
+    return batch;
+  }
+
+  @Test
+  void aReplicaRestoredFromASnapshotAfterTruncationMatchesOneThatReplayedEverything() throws Exception {
+    String shard = uniqueShard("recovery");
+    try (TopicAdmin admin = new TopicAdmin(settings)) {
+      admin.ensureShardTopics(shard);
+    }
+    try (KafkaRaftLog log = new KafkaRaftLog(shard, settings, system);
+        KafkaSnapshotStore store = new KafkaSnapshotStore(settings)) {
+      LogWriter writer = await(log.openWriter(1, "r1"));
+      await(writer.append(List.of(barrier(1, "r1"))));
+      await(writer.append(commands(1, "r1", "a", 1, 20, "k")));
+      await(writer.append(commands(1, "r1", "b", 1, 15, "k")));
+      await(writer.append(List.of(command(1, "r1", "a", 21, "end=1"))));
+      writer.close();
+
+      // The full-replay replica applies the first part, snapshots, and truncates the log.
+      KeyValueMachine fullMachine = new KeyValueMachine();
+      Applier<String, String> full = new Applier<>(fullMachine, 10_000);
+      readThrough(log, 0, e -> isText(e, "end=1"), system).forEach(full::apply);
+      Snapshot snapshot = full.snapshot();
+      await(SnapshotThenTruncate.run(store, log, snapshot));
+      assertEquals(snapshot.nextIndex(), await(log.logStartIndex()));
+
+      // A new leader of term 2 writes more, including a retry of a's last command (a duplicate).
+      LogWriter next = await(log.openWriter(2, "r2"));
+      await(next.append(List.of(barrier(2, "r2"), command(2, "r2", "a", 21, "end=1"))));
+      await(next.append(commands(2, "r2", "b", 16, 10, "m")));
+      await(next.append(List.of(command(2, "r2", "c", 1, "end=2"))));
+      next.close();
+      List<TailEvent> rest = readThrough(log, full.nextIndex(), e -> isText(e, "end=2"), system);
+      rest.forEach(full::apply);
+
+      // A fresh replica on another "node": new store and log instances, snapshot + tail.
+      try (KafkaSnapshotStore freshStore = new KafkaSnapshotStore(settings);
+          KafkaRaftLog freshLog = new KafkaRaftLog(shard, settings, system)) {
+        Optional<Snapshot> latest = await(freshStore.latest(shard));
+        assertEquals(Optional.of(snapshot), latest);
+        RecoveryStart start = RecoveryStart.plan(shard, latest, await(freshLog.logStartIndex()));
+        assertEquals(snapshot.nextIndex(), start.fromIndex());
+
+        List<TailEvent> fromZero = read(freshLog, 0, 1, system);
+        assertEquals(rest.get(0).index(), fromZero.get(0).index(),
+            "a tail from 0 starts at the log start (the first record at or after " + snapshot.nextIndex() + ")");
+
+        KeyValueMachine restoredMachine = new KeyValueMachine();
+        Applier<String, String> restored = new Applier<>(restoredMachine, 10_000);
+        restored.restore(start.snapshot().orElseThrow());
+        readThrough(freshLog, start.fromIndex(), e -> isText(e, "end=2"), system).forEach(restored::apply);
+
+        assertEquals(fullMachine.state(), restoredMachine.state());
+        assertEquals(full.sessions().view(), restored.sessions().view());
+        assertEquals(full.logTerm(), restored.logTerm());
+        assertEquals(full.nextIndex(), restored.nextIndex());
+        assertEquals(1, full.duplicates(), "a's retry is a duplicate for the full replica");
+        assertEquals(1, restored.duplicates(), "and, through the snapshot's sessions, for the restored one");
+        assertTrue(fullMachine.state().containsKey("m0"), fullMachine.state().toString());
+      }
+    }
+  }
+
+  @Test
+  void latestIsTheHighestNextIndexAndALowerSaveNeverReplacesIt() throws Exception {
+    String shard = uniqueShard("latest");
+    try (TopicAdmin admin = new TopicAdmin(settings)) {
+      admin.ensureShardTopics(shard);
+    }
+    Snapshot high = new Snapshot(50, 3, new byte[] {5});
+    try (KafkaSnapshotStore store = new KafkaSnapshotStore(settings)) {
+      assertEquals(Optional.empty(), await(store.latest(shard)));
+      await(store.save(shard, new Snapshot(10, 1, new byte[] {1})));
+      await(store.save(shard, high));
+      await(store.save(shard, new Snapshot(20, 2, new byte[] {2})));
+      assertEquals(Optional.of(high), await(store.latest(shard)));
+    }
+    try (KafkaSnapshotStore other = new KafkaSnapshotStore(settings)) {
+      assertEquals(Optional.of(high), await(other.latest(shard)));
+    }
+  }
+
+  @Test
+  void aSnapshotOfSeveralMegabytesIsSavedAndLoaded() throws Exception {
+    String shard = uniqueShard("large");
+    try (TopicAdmin admin = new TopicAdmin(settings)) {
+      admin.ensureShardTopics(shard);
+    }
+    byte[] data = new byte[5 * 1024 * 1024];
+    new java.util.Random(7).nextBytes(data);
+    Snapshot big = new Snapshot(1, 1, data);
+    try (KafkaSnapshotStore store = new KafkaSnapshotStore(settings)) {
+      await(store.save(shard, big));
+    }
+    try (KafkaSnapshotStore other = new KafkaSnapshotStore(settings)) {
+      assertEquals(Optional.of(big), await(other.latest(shard)));
+    }
+  }
+}
