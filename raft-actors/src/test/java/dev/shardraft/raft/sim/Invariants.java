@@ -1,0 +1,211 @@
+package dev.shardraft.raft.sim;
+
+import dev.shardraft.raft.core.AppliedEntry;
+import dev.shardraft.raft.core.CommandOutcome;
+import dev.shardraft.raft.core.Role;
+import dev.shardraft.raft.core.apply.ApplyResult;
+import dev.shardraft.raft.port.TailEvent;
+import dev.shardraft.raft.port.TermAndVote;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The safety properties checked after every simulated step, from the outside (they read the
+ * replicas and the log, never trust the code under test's own bookkeeping):
+ * <ul>
+ *   <li>at most one leader per term;</li>
+ *   <li>a replica's term never decreases while it lives, and its durable term never decreases
+ *       across crashes; a durable vote never changes within a term;</li>
+ *   <li>every replica applies the same sequence: the same decision and the same state machine
+ *       state at every log position (the first replica to apply a position defines it);</li>
+ *   <li>no command is applied twice;</li>
+ *   <li>no entry of a stale term is applied after an entry of a higher term (a fenced leader's
+ *       writes are never visible in applied state);</li>
+ *   <li>an acknowledged command was applied exactly at the acknowledged index with the
+ *       acknowledged reply, so it can never be lost (every replica applies the same sequence);</li>
+ *   <li>a linearizable read reflects every command acknowledged before it was issued.</li>
+ * </ul>
+ */
+final class Invariants {
+  private record Canon(String decision, long total, long count, byte[] reply) {}
+
+  private final Simulation sim;
+  private final Map<Long, Integer> leaderOfTerm = new HashMap<>();
+  private final long[] termOf;
+  private final int[] incarnationOf;
+  private final TermAndVote[] durable;
+  private final Map<Long, Canon> canonical = new HashMap<>();
+  private long canonicalMaxTerm;
+  private final Map<String, Long> appliedAt = new HashMap<>();
+  private final Map<String, Long> acked = new HashMap<>();
+  long staleSkips;
+  long undecodableSkips;
+  long readsChecked;
+
+  Invariants(Simulation sim, int replicas) {
+    this.sim = sim;
+    this.termOf = new long[replicas];
+    this.incarnationOf = new int[replicas];
+    this.durable = new TermAndVote[replicas];
+    Arrays.fill(durable, TermAndVote.INITIAL);
+  }
+
+  void fail(String what) {
+    throw new SimulationFailure(what);
+  }
+
+  long ackedCount() {
+    return acked.size();
+  }
+
+  void afterStep(SimReplica r) {
+    long term = r.state.term();
+    if (incarnationOf[r.idx] == r.incarnation && term < termOf[r.idx]) {
+      fail(r.id + " term decreased from " + termOf[r.idx] + " to " + term);
+    }
+    incarnationOf[r.idx] = r.incarnation;
+    termOf[r.idx] = term;
+    if (r.state.role() instanceof Role.Leader) {
+      Integer other = leaderOfTerm.putIfAbsent(term, r.idx);
+      if (other != null && other != r.idx) {
+        fail("two leaders in term " + term + ": " + sim.replicas[other].id + " and " + r.id);
+      }
+    }
+  }
+
+  void onDurable(SimReplica r, TermAndVote tv) {
+    TermAndVote d = durable[r.idx];
+    if (tv.term() < d.term()) {
+      fail(r.id + " durable term decreased from " + d.term() + " to " + tv.term());
+    }
+    if (tv.term() == d.term() && d.votedFor().isPresent() && !d.votedFor().equals(tv.votedFor())) {
+      fail(r.id + " changed its durable vote in term " + tv.term() + " from " + d.votedFor()
+          + " to " + tv.votedFor());
+    }
+    durable[r.idx] = tv;
+  }
+
+  void onRestore(SimReplica r, long lastIndex, SimStateMachine m) {
+    if (lastIndex < 0) {
+      return;
+    }
+    Canon c = canonical.get(lastIndex);
+    if (c == null || c.total != m.total() || c.count != m.count()) {
+      fail(r.id + " restored a snapshot at " + lastIndex + " that differs from the applied history");
+    }
+  }
+
+  void onApplied(SimReplica r, TailEvent e, ApplyResult result, SimStateMachine m) {
+    AppliedEntry what = result.what();
+    String decision = describe(what);
+    byte[] reply = what instanceof AppliedEntry.CommandDecided d
+        && d.outcome() instanceof CommandOutcome.Success s ? s.reply() : null;
+    Canon c = canonical.get(e.index());
+    if (c != null) {
+      if (!c.decision.equals(decision) || c.total != m.total() || c.count != m.count()) {
+        fail(r.id + " diverged at " + e.index() + ": " + decision + " total " + m.total()
+            + " count " + m.count() + ", expected " + c.decision + " total " + c.total
+            + " count " + c.count);
+      }
+      return;
+    }
+    canonical.put(e.index(), new Canon(decision, m.total(), m.count(), reply));
+    if (what instanceof AppliedEntry.Skipped) {
+      if (e instanceof TailEvent.Undecodable) {
+        undecodableSkips++;
+      } else {
+        staleSkips++;
+      }
+      return;
+    }
+    long entryTerm = ((TailEvent.Committed) e).entry().term();
+    if (entryTerm < canonicalMaxTerm) {
+      fail("entry of stale term " + entryTerm + " applied at " + e.index() + " after term "
+          + canonicalMaxTerm + " (" + decision + ")");
+    }
+    canonicalMaxTerm = entryTerm;
+    if (what instanceof AppliedEntry.CommandDecided d
+        && d.outcome() instanceof CommandOutcome.Success s && !s.duplicate()) {
+      Long before = appliedAt.putIfAbsent(key(d.clientId(), d.sequence()), e.index());
+      if (before != null) {
+        fail(key(d.clientId(), d.sequence()) + " applied twice: at " + before + " and " + e.index());
+      }
+    }
+  }
+
+  void onAck(SimClient client, long seq, CommandOutcome.Success s) {
+    String k = key(client.clientId, seq);
+    Long at = appliedAt.get(k);
+    if (at == null) {
+      fail(k + " acknowledged (index " + s.index() + ") but never applied");
+    }
+    if (at != s.index()) {
+      fail(k + " acknowledged at index " + s.index() + " but applied at " + at);
+    }
+    Canon c = canonical.get(at);
+    if (!Arrays.equals(c.reply, s.reply())) {
+      fail(k + " acknowledged with a reply that differs from the applied one");
+    }
+    Long prev = acked.putIfAbsent(k, at);
+    if (prev != null && !prev.equals(at)) {
+      fail(k + " acknowledged twice with different indices");
+    }
+  }
+
+  void onReadServed(SimReplica r, SimReplica.Request req, long readIndex, long count) {
+    readsChecked++;
+    if (count < req.issuedAckCount()) {
+      fail(r.id + " served a linearizable read with " + count + " commands applied, but "
+          + req.issuedAckCount() + " were acknowledged before the read was issued");
+    }
+  }
+
+  /** At the end of a calm phase: every replica has applied the whole log, identically. */
+  void checkConverged(long lastLogIndex) {
+    SimReplica first = null;
+    for (SimReplica r : sim.replicas) {
+      if (!r.alive) {
+        fail(r.id + " is not alive at the end");
+      }
+      if (r.tailNext() <= lastLogIndex) {
+        fail(r.id + " has applied up to " + (r.tailNext() - 1) + " of " + lastLogIndex
+            + " after the calm phase");
+      }
+      if (first != null && (first.machine.count() != r.machine.count()
+          || first.machine.total() != r.machine.total())) {
+        fail(r.id + " state differs from " + first.id);
+      }
+      first = r;
+    }
+    for (Map.Entry<String, Long> a : acked.entrySet()) {
+      if (!a.getValue().equals(appliedAt.get(a.getKey()))) {
+        fail("acknowledged " + a.getKey() + " lost");
+      }
+    }
+  }
+
+  private static String key(String client, long seq) {
+    return client + "#" + seq;
+  }
+
+  private static String describe(AppliedEntry what) {
+    if (what instanceof AppliedEntry.BarrierApplied b) {
+      return "barrier " + b.term() + " " + b.leaderId();
+    }
+    if (what instanceof AppliedEntry.CommandDecided d) {
+      String o = d.outcome() instanceof CommandOutcome.Success s
+          ? "ok@" + s.index() + (s.duplicate() ? " dup" : "")
+          : d.outcome().getClass().getSimpleName();
+      return "cmd " + d.clientId() + "#" + d.sequence() + " " + o;
+    }
+    return "skipped";
+  }
+
+  /** A violated invariant. */
+  static final class SimulationFailure extends RuntimeException {
+    SimulationFailure(String message) {
+      super(message);
+    }
+  }
+}
