@@ -1,0 +1,219 @@
+package dev.shardraft.kafka.projection;
+
+import static dev.shardraft.kafka.log.KafkaTestSupport.TIMEOUT;
+import static dev.shardraft.kafka.log.KafkaTestSupport.await;
+import static dev.shardraft.kafka.log.KafkaTestSupport.barrier;
+import static dev.shardraft.kafka.log.KafkaTestSupport.command;
+import static dev.shardraft.kafka.log.KafkaTestSupport.isText;
+import static dev.shardraft.kafka.log.KafkaTestSupport.readThrough;
+import static dev.shardraft.kafka.log.KafkaTestSupport.uniqueShard;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shardraft.kafka.admin.TopicAdmin;
+import dev.shardraft.kafka.config.KafkaSettings;
+import dev.shardraft.kafka.config.TopicNames;
+import dev.shardraft.kafka.local.LocalKafkaExtension;
+import dev.shardraft.kafka.log.KafkaRaftLog;
+import dev.shardraft.kafka.log.KafkaTestSupport;
+import dev.shardraft.kafka.log.KeyValueMachine;
+import dev.shardraft.raft.core.apply.Applier;
+import dev.shardraft.raft.port.LogEntry;
+import dev.shardraft.raft.port.LogWriter;
+import dev.shardraft.raft.port.StateMachine;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.pekko.actor.ActorSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@link EventProjection} against one real broker: every event exactly once, in log order, across
+ * a crash in the middle of a transaction and a clean restart.
+ */
+class EventProjectionTest {
+
+  @RegisterExtension
+  static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
+
+  private static ActorSystem system;
+  private static KafkaSettings settings;
+
+  @BeforeAll
+  static void start() {
+    system = ActorSystem.create("event-projection-test");
+    settings = KafkaSettings.forBootstrapServers(KAFKA.bootstrapServers());
+  }
+
+  @AfterAll
+  static void stop() {
+    system.terminate();
+  }
+
+  /** The test's state machine; it throws once on the command {@code crash=1} while armed. */
+  private static final class CrashingMachine implements StateMachine<String, String> {
+    private final KeyValueMachine delegate = new KeyValueMachine();
+    private final AtomicBoolean armed;
+
+    CrashingMachine(AtomicBoolean armed) {
+      this.armed = armed;
+    }
+
+    @Override
+    public Applied<String> apply(long index, String command) {
+      if (command.equals("crash=1") && armed.compareAndSet(true, false)) {
+        throw new IllegalStateException("injected crash of the projection at " + index);
+      }
+      return delegate.apply(index, command);
+    }
+
+    @Override
+    public byte[] snapshot() {
+      return delegate.snapshot();
+    }
+
+    @Override
+    public void restore(byte[] snapshot) {
+      delegate.restore(snapshot);
+    }
+
+    @Override
+    public Codec<String> commandCodec() {
+      return delegate.commandCodec();
+    }
+
+    @Override
+    public Codec<String> replyCodec() {
+      return delegate.replyCodec();
+    }
+  }
+
+  @Test
+  void eachEventIsProjectedExactlyOnceInOrderAcrossACrashAndARestart() throws Exception {
+    String shard = uniqueShard("projection");
+    String eventsTopic = "events-" + shard;
+    try (TopicAdmin admin = new TopicAdmin(settings)) {
+      admin.ensureShardTopics(shard);
+      admin.ensureEventsTopic(eventsTopic);
+    }
+    AtomicBoolean armed = new AtomicBoolean(true);
+    EventProjection<String, String> projection = new EventProjection<>(
+        shard, eventsTopic, () -> new CrashingMachine(armed), 10_000, Optional.empty(), settings, system);
+
+    try (KafkaRaftLog log = new KafkaRaftLog(shard, settings, system)) {
+      // Part 1: written and fully projected (committed downstream) before anything goes wrong.
+      LogWriter a = await(log.openWriter(1, "A"));
+      await(a.append(List.of(barrier(1, "A"))));
+      await(a.append(commands(1, "A", "a", 1, 12)));
+      await(a.append(List.of(command(1, "A", "a", 13, "end=1"))));
+      EventProjection.Running first = await(projection.start());
+      assertEquals(0, first.resumedAt());
+      awaitEvent(eventsTopic, "end=1");
+
+      // Part 2: a new leader, a duplicate retry, a stale-term write, a foreign record, the crash.
+      LogWriter b = await(log.openWriter(2, "B"));
+      await(b.append(List.of(barrier(2, "B"), command(2, "B", "a", 13, "end=1"))));
+      await(b.append(commands(2, "B", "b", 1, 8)));
+      LogWriter lateA = await(log.openWriter(1, "A"));
+      await(lateA.append(List.of(command(1, "A", "a", 14, "stale=1"))));
+      writeForeignRecord(TopicNames.log(shard));
+      LogWriter c = await(log.openWriter(3, "C"));
+      await(c.append(List.of(barrier(3, "C"))));
+      await(c.append(commands(3, "C", "c", 1, 6)));
+      await(c.append(List.of(command(3, "C", "c", 7, "crash=1"))));
+      await(c.append(commands(3, "C", "c", 8, 6)));
+      await(c.append(List.of(command(3, "C", "c", 14, "end=2"))));
+
+      Throwable crash = assertThrows(Exception.class, () -> await(first.done()));
+      assertTrue(String.valueOf(crash.getMessage()).contains("injected crash")
+          || String.valueOf(crash.getCause()).contains("injected crash"), crash.toString());
+
+      EventProjection.Running second = await(projection.start());
+      assertTrue(second.resumedAt() > 0, "resumes at the committed offset, rebuilding part 1 by replay");
+      awaitEvent(eventsTopic, "end=2");
+      await(second.stop());
+
+      // Part 3: after a clean stop, more entries, then a third start.
+      await(c.append(commands(3, "C", "d", 1, 5)));
+      await(c.append(List.of(command(3, "C", "d", 6, "end=3"))));
+      EventProjection.Running third = await(projection.start());
+      List<String> projected = awaitEvent(eventsTopic, "end=3");
+      await(third.stop());
+
+      List<String> expected = expectedEvents(log, "end=3");
+      assertEquals(expected, projected, "exactly the replicas' events, once each, in log order");
+      assertTrue(projected.stream().noneMatch(e -> e.startsWith("stale=")), "the stale-term entry yields no event");
+      assertEquals(1, projected.stream().filter(e -> e.startsWith("end=1@")).count(), "the retried command yields one event");
+      assertTrue(projected.stream().anyMatch(e -> e.startsWith("crash=1@")), "the crashing command is projected once after the restart");
+      assertEquals(expected.size(), projected.size());
+      a.close();
+      b.close();
+      lateA.close();
+      c.close();
+    }
+  }
+
+  private static List<LogEntry> commands(long term, String leader, String client, int fromSeq, int count) {
+    List<LogEntry> batch = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int seq = fromSeq + i;
+      batch.add(command(term, leader, client, seq, "k" + (seq % 4) + "=" + client + seq));
+    }
+    return batch;
+  }
+
+  private static void writeForeignRecord(String topic) throws Exception {
+    try (KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(
+        Map.of("bootstrap.servers", KAFKA.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+      plain.send(new ProducerRecord<>(topic, 0, null, "not an entry".getBytes(StandardCharsets.UTF_8)))
+          .get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  /** What a replica's applier emits for the log, up to the command {@code last}. */
+  private static List<String> expectedEvents(KafkaRaftLog log, String last) throws Exception {
+    Applier<String, String> applier = new Applier<>(new KeyValueMachine(), 10_000);
+    List<String> events = new ArrayList<>();
+    readThrough(log, 0, e -> isText(e, last), system).forEach(e -> applier.apply(e).ifPresent(r ->
+        r.events().forEach(ev -> events.add(new String(ev.payload(), StandardCharsets.UTF_8)))));
+    return events;
+  }
+
+  /** Reads the events topic (read_committed) from the start until an event of command {@code last}. */
+  private static List<String> awaitEvent(String topic, String last) {
+    List<String> seen = new ArrayList<>();
+    Map<String, Object> props = settings.consumerProperties(null);
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      TopicPartition partition = new TopicPartition(topic, 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      KafkaTestSupport.awaitUntil("event of " + last + " on " + topic, TIMEOUT, () -> {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+          String payload = new String(r.value(), StandardCharsets.UTF_8);
+          long index = ByteBuffer.wrap(r.headers().lastHeader(EventRecords.INDEX).value()).getLong();
+          assertTrue(payload.endsWith("@" + index), payload + " carries its index " + index);
+          seen.add(payload);
+        }
+        return seen.stream().anyMatch(p -> p.startsWith(last + "@"));
+      });
+    }
+    return seen;
+  }
+}
