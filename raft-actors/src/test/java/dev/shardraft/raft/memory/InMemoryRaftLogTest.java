@@ -1,0 +1,119 @@
+package dev.shardraft.raft.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shardraft.raft.port.LogEntry;
+import dev.shardraft.raft.port.LogFencedException;
+import dev.shardraft.raft.port.LogWriter;
+import dev.shardraft.raft.port.TailEvent;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The in-memory log behaves like a Kafka topic written by fenced transactional producers. */
+class InMemoryRaftLogTest {
+  private static ActorSystem<Void> system;
+  private final InMemoryRaftLog log = new InMemoryRaftLog("orders-0");
+
+  @BeforeAll
+  static void start() {
+    system = ActorSystem.create(Behaviors.empty(), "in-memory-log-test");
+  }
+
+  @AfterAll
+  static void stop() {
+    system.terminate();
+  }
+
+  private static LogEntry cmd(long term, String client, long seq) {
+    return new LogEntry(term, "n" + term, new LogEntry.Command(client, seq, new byte[] {1}));
+  }
+
+  private LogWriter open(long term) {
+    return log.openWriter(term, "n" + term).toCompletableFuture().join();
+  }
+
+  private static List<Long> append(LogWriter w, LogEntry... entries) {
+    return w.append(List.of(entries)).toCompletableFuture().join();
+  }
+
+  private List<TailEvent> tail(long from, int n) throws Exception {
+    return log.tail(from).take(n).runWith(Sink.seq(), system)
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void batchesGetIncreasingIndicesWithAGapForEachCommitMarker() {
+    LogWriter w = open(1);
+    assertEquals(List.of(0L, 1L), append(w, cmd(1, "a", 1), cmd(1, "a", 2)));
+    assertEquals(List.of(3L), append(w, cmd(1, "a", 3)));
+    assertEquals(5, log.store().endIndex());
+  }
+
+  @Test
+  void latestOpenWinsEvenWithALowerTerm() {
+    LogWriter newer = open(5);
+    LogWriter staleButLater = open(3);
+    CompletionException e = assertThrows(CompletionException.class,
+        () -> append(newer, cmd(5, "a", 1)));
+    assertInstanceOf(LogFencedException.class, e.getCause());
+    assertEquals(List.of(0L), append(staleButLater, cmd(3, "a", 1)));
+    assertEquals(1, log.store().read(0, 10).size(), "the fenced batch is never visible");
+  }
+
+  @Test
+  void writerRefusesEntriesOfAnotherTermAndAppendsAfterClose() {
+    LogWriter w = open(2);
+    assertThrows(CompletionException.class, () -> append(w, cmd(1, "a", 1)));
+    w.close();
+    assertThrows(CompletionException.class, () -> append(w, cmd(2, "a", 1)));
+    assertTrue(log.store().read(0, 10).isEmpty());
+  }
+
+  @Test
+  void tailDeliversCommittedEntriesInOrderAndWaitsForNewOnes() throws Exception {
+    LogWriter w = open(1);
+    append(w, cmd(1, "a", 1));
+    CompletableFuture<List<TailEvent>> later =
+        log.tail(0).take(3).runWith(Sink.seq(), system).toCompletableFuture();
+    assertFalse(later.isDone(), "only one of three entries exists yet");
+    append(w, cmd(1, "a", 2), cmd(1, "a", 3));
+    List<TailEvent> events = later.get(5, TimeUnit.SECONDS);
+    assertEquals(List.of(0L, 2L, 3L), events.stream().map(TailEvent::index).toList());
+    assertEquals(cmd(1, "a", 3), ((TailEvent.Committed) events.get(2)).entry());
+  }
+
+  @Test
+  void tailFromTheMiddleAndForeignRecords() throws Exception {
+    LogWriter w = open(1);
+    append(w, cmd(1, "a", 1));
+    long foreign = log.store().appendForeign("not ours");
+    append(w, cmd(1, "a", 2));
+    List<TailEvent> events = tail(foreign, 2);
+    assertEquals(new TailEvent.Undecodable(foreign, "not ours"), events.get(0));
+    assertInstanceOf(TailEvent.Committed.class, events.get(1));
+  }
+
+  @Test
+  void deleteBeforeDropsThePrefixAndTailsStartAtTheLogStart() throws Exception {
+    LogWriter w = open(1);
+    append(w, cmd(1, "a", 1));
+    append(w, cmd(1, "a", 2));
+    append(w, cmd(1, "a", 3));
+    log.deleteBefore(2).toCompletableFuture().join();
+    assertEquals(2, log.store().logStart());
+    List<TailEvent> events = tail(0, 2);
+    assertEquals(List.of(2L, 4L), events.stream().map(TailEvent::index).toList());
+  }
+}
