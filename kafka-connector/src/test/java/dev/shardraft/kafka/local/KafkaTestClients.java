@@ -73,7 +73,8 @@ final class KafkaTestClients {
         return ConsumerSettings.create(system, new StringDeserializer(), new StringDeserializer())
                 .withBootstrapServers(bootstrapServers)
                 .withProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-                .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+                .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+                .withStopTimeout(Duration.ZERO);
     }
 
     /**
