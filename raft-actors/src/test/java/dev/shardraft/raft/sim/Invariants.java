@@ -111,6 +111,17 @@ final class Invariants {
       return;
     }
     canonical.put(e.index(), new Canon(decision, m.total(), m.count(), reply));
+    try {
+      recordFirstApply(e, what, decision);
+    } finally {
+      PendingAck p = pendingAcks.remove(e.index());
+      if (p != null) {
+        checkAck(p.key(), e.index(), p.reply());
+      }
+    }
+  }
+
+  private void recordFirstApply(TailEvent e, AppliedEntry what, String decision) {
     if (what instanceof AppliedEntry.Skipped) {
       if (e instanceof TailEvent.Undecodable) {
         undecodableSkips++;
@@ -134,22 +145,39 @@ final class Invariants {
     }
   }
 
+  /**
+   * A client was told its command succeeded. If the acknowledged position is already applied
+   * somewhere, it is checked now; otherwise when it is first applied, and at the end of the run
+   * (an acknowledged position that is never applied is a lost command).
+   */
   void onAck(SimClient client, long seq, CommandOutcome.Success s) {
     String k = key(client.clientId, seq);
+    Long prev = acked.putIfAbsent(k, s.index());
+    if (prev != null && prev != s.index()) {
+      fail(k + " acknowledged twice with different indices " + prev + " and " + s.index());
+    }
+    if (canonical.containsKey(s.index())) {
+      checkAck(k, s.index(), s.reply());
+    } else {
+      pendingAcks.put(s.index(), new PendingAck(k, s.reply()));
+    }
+  }
+
+  private record PendingAck(String key, byte[] reply) {}
+
+  private final Map<Long, PendingAck> pendingAcks = new HashMap<>();
+
+  private void checkAck(String k, long index, byte[] reply) {
     Long at = appliedAt.get(k);
     if (at == null) {
-      fail(k + " acknowledged (index " + s.index() + ") but never applied");
+      fail(k + " acknowledged at index " + index + " but not applied there ("
+          + canonical.get(index).decision + "): lost");
     }
-    if (at != s.index()) {
-      fail(k + " acknowledged at index " + s.index() + " but applied at " + at);
+    if (at != index) {
+      fail(k + " acknowledged at index " + index + " but applied at " + at);
     }
-    Canon c = canonical.get(at);
-    if (!Arrays.equals(c.reply, s.reply())) {
+    if (!Arrays.equals(canonical.get(at).reply, reply)) {
       fail(k + " acknowledged with a reply that differs from the applied one");
-    }
-    Long prev = acked.putIfAbsent(k, at);
-    if (prev != null && !prev.equals(at)) {
-      fail(k + " acknowledged twice with different indices");
     }
   }
 
@@ -177,6 +205,9 @@ final class Invariants {
         fail(r.id + " state differs from " + first.id);
       }
       first = r;
+    }
+    for (Map.Entry<Long, PendingAck> p : pendingAcks.entrySet()) {
+      fail(p.getValue().key() + " acknowledged at index " + p.getKey() + " which was never applied: lost");
     }
     for (Map.Entry<String, Long> a : acked.entrySet()) {
       if (!a.getValue().equals(appliedAt.get(a.getKey()))) {
