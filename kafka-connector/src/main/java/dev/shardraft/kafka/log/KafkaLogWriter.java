@@ -144,6 +144,12 @@ public final class KafkaLogWriter implements LogWriter {
       return CompletableFuture.failedFuture(new IllegalArgumentException("empty batch"));
     }
     List<LogEntry> entries = List.copyOf(batch);
+    for (LogEntry entry : entries) {
+      if (entry.term() != term) {
+        return CompletableFuture.failedFuture(new IllegalArgumentException(
+            "entry term " + entry.term() + " differs from writer term " + term));
+      }
+    }
     return OnThread.run(thread, () -> appendNow(entries));
   }
 

@@ -260,11 +260,17 @@ class KafkaRaftLogTest {
   }
 
   @Test
-  void anEmptyBatchIsRefused() throws Exception {
+  void anEmptyBatchOrAnEntryOfAnotherTermIsRefused() throws Exception {
     String shard = uniqueShard("empty");
     topics.ensureShardTopics(shard);
-    LogWriter writer = open(newLog(shard), 1, "r1");
+    KafkaRaftLog log = newLog(shard);
+    LogWriter writer = open(log, 1, "r1");
     assertInstanceOf(IllegalArgumentException.class,
         assertThrows(Exception.class, () -> await(writer.append(List.of()))));
+    assertInstanceOf(IllegalArgumentException.class,
+        assertThrows(Exception.class, () -> await(writer.append(List.of(barrier(2, "r1"))))));
+    assertInstanceOf(IllegalArgumentException.class,
+        assertThrows(Exception.class, () -> await(log.openWriter(0, "r1"))));
+    await(writer.append(List.of(command(1, "r1", "c", 1, "still-usable"))));
   }
 }
