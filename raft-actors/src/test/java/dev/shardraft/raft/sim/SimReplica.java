@@ -183,6 +183,9 @@ final class SimReplica {
 
   /** Saves complete in order; a crash before completion loses the save. */
   private void persist(TermAndVote tv) {
+    if (tv.votedFor().isPresent()) {
+      sim.onVoteSaveStarted(idx);
+    }
     int inc = incarnation;
     long at = Math.max(sim.now(), persistBusyUntil) + sim.persistDelay();
     persistBusyUntil = at;

@@ -264,6 +264,10 @@ final class Simulation {
   }
 
   private void crash(int i) {
+    crash(i, 100 + random.nextInt(1_400));
+  }
+
+  private void crash(int i, long downMs) {
     if (down[i]) {
       return;
     }
@@ -271,7 +275,18 @@ final class Simulation {
     down[i] = true;
     replicas[i].crash();
     trace(replicas[i].id + " crashed");
-    scheduler.after(100 + random.nextInt(1_400), Scheduler.WORLD, () -> restart(i));
+    scheduler.after(downMs, Scheduler.WORLD, () -> restart(i));
+  }
+
+  /**
+   * Called when a replica starts saving a vote: sometimes it crashes a moment later (before or
+   * just after the save completes) and comes back quickly, while the election is still running.
+   */
+  void onVoteSaveStarted(int i) {
+    if (!calm && random.nextInt(12) == 0) {
+      long delay = random.nextInt(4);
+      scheduler.after(delay, Scheduler.WORLD, () -> crash(i, 5 + random.nextInt(100)));
+    }
   }
 
   private void restart(int i) {
