@@ -65,6 +65,8 @@ final class KafkaNode {
         config.putAll(clusterProperties);
         String log4j = String.join("\n",
                 "status = warn",
+                // Without log4j2's shutdown hook, the fatal line of a node that exits is not lost.
+                "shutdownHook = disable",
                 "appender.file.type = File",
                 "appender.file.name = FILE",
                 "appender.file.fileName = " + serverLog(),
@@ -102,6 +104,15 @@ final class KafkaNode {
     boolean isRunning() {
         Process current = process;
         return current != null && current.isAlive();
+    }
+
+    /** A description of how the node's last JVM ended, or that it is running. */
+    String exitStatus() {
+        Process current = process;
+        if (current == null) {
+            return "never started";
+        }
+        return current.isAlive() ? "running" : "exited with code " + current.exitValue();
     }
 
     Optional<ProcessHandle> processHandle() {

@@ -264,7 +264,7 @@ public final class LocalKafka implements AutoCloseable {
                 Await.until("Kafka node " + node.id() + " to accept connections",
                         Duration.ofNanos(remaining(deadline)), () -> {
                             if (!node.isRunning()) {
-                                throw startFailure(node, "its JVM exited during start-up");
+                                throw startFailure(node, "its JVM " + node.exitStatus() + " during start-up");
                             }
                             return node.acceptsConnections();
                         });
@@ -354,7 +354,10 @@ public final class LocalKafka implements AutoCloseable {
     /** Configures and starts a {@link LocalKafka}. */
     public static final class Builder {
 
+        private static final String PORT_TAKEN = "Address already in use";
+
         private int nodes = 1;
+        private int startAttempts = 3;
         private String heap = "384m";
         private Duration startTimeout = Duration.ofMinutes(3);
         private Duration stopTimeout = Duration.ofSeconds(20);
@@ -394,6 +397,18 @@ public final class LocalKafka implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How many times {@link #start()} tries, with new ports each time, when another process
+         * took a port between the probe and the node's bind (default 3).
+         */
+        public Builder startAttempts(int attempts) {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("startAttempts must be at least 1, got " + attempts);
+            }
+            this.startAttempts = attempts;
+            return this;
+        }
+
         /** How long start-up (and a restart) may take in all (default 3 minutes). */
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = Objects.requireNonNull(timeout);
@@ -407,11 +422,31 @@ public final class LocalKafka implements AutoCloseable {
         }
 
         /**
-         * Starts the nodes and waits until the cluster accepts transactional producers.
+         * Starts the nodes and waits until the cluster accepts transactional producers. A start
+         * that fails because another process took one of the probed free ports in the meantime
+         * is retried with new ports, up to {@link #startAttempts(int)} attempts in all.
          *
          * @throws LocalKafkaException if it does not; nothing is left behind then
          */
         public LocalKafka start() {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return startOnce();
+                } catch (LocalKafkaException e) {
+                    if (!String.valueOf(e.getMessage()).contains(PORT_TAKEN)) {
+                        throw e;
+                    }
+                    if (attempt >= startAttempts) {
+                        throw new LocalKafkaException(e.getMessage() + "\n(gave up after " + attempt
+                                + " attempts with new ports)", e);
+                    }
+                    LOG.warn("A LocalKafka port was taken before its node could bind it; retrying with new ports "
+                            + "(attempt {} of {})", attempt + 1, startAttempts);
+                }
+            }
+        }
+
+        private LocalKafka startOnce() {
             Path directory;
             try {
                 directory = Files.createTempDirectory("shardraft-kafka-");

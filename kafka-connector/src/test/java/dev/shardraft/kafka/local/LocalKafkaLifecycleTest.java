@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,8 +55,27 @@ class LocalKafkaLifecycleTest {
     }
 
     @Test
+    void aPortTakenByAnotherProcessIsRetriedThenReported() throws IOException {
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             ServerSocket busyToo = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            LocalKafkaException failure = assertThrows(LocalKafkaException.class, () -> LocalKafka.builder()
+                    .brokerProperty("listeners", "PLAINTEXT://127.0.0.1:" + busy.getLocalPort()
+                            + ",CONTROLLER://127.0.0.1:" + busyToo.getLocalPort())
+                    .startAttempts(2)
+                    .startTimeout(Duration.ofSeconds(90))
+                    .start());
+            assertTrue(failure.getMessage().contains("Address already in use"), failure.getMessage());
+            assertTrue(failure.getMessage().contains("gave up after 2 attempts"), failure.getMessage());
+            Matcher directory = Pattern.compile("(/\\S*shardraft-kafka-\\d+)/node-0/").matcher(failure.getMessage());
+            assertTrue(directory.find(), failure.getMessage());
+            assertFalse(Files.exists(Path.of(directory.group(1))), "directory removed: " + directory.group(1));
+        }
+    }
+
+    @Test
     void badBuilderInputIsRefusedBeforeAnythingStarts() {
         assertThrows(IllegalArgumentException.class, () -> LocalKafka.builder().nodes(0));
         assertThrows(IllegalArgumentException.class, () -> LocalKafka.builder().heap("lots"));
+        assertThrows(IllegalArgumentException.class, () -> LocalKafka.builder().startAttempts(0));
     }
 }

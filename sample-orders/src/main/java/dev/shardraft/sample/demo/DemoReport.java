@@ -12,7 +12,8 @@ import java.util.List;
  * @param abortedWritten commands written in the aborted transaction
  * @param committedRead commands read back with read_committed (before the end marker)
  * @param abortedRead aborted commands that read_committed returned (must be 0)
- * @param firstOffset the offset of the first command read
+ * @param firstOffset the offset of the first command read (-1 if none)
+ * @param lastOffset the offset of the last command read (-1 if none)
  * @param endMarkerOffset the offset of the end marker: more than the record count, because
  *     aborted records and transaction markers take offsets too
  * @param eventsRead events read back from the projection (before its end marker)
@@ -21,7 +22,7 @@ import java.util.List;
  * @param projectMillis time for the exactly-once projection until its last event was readable
  */
 public record DemoReport(int brokers, String commandsTopic, String eventsTopic, int committedWritten,
-        int abortedWritten, int committedRead, int abortedRead, long firstOffset, long endMarkerOffset,
+        int abortedWritten, int committedRead, int abortedRead, long firstOffset, long lastOffset, long endMarkerOffset,
         int eventsRead, long writeMillis, long readMillis, long projectMillis) {
 
     /** Human-readable lines for the console. */
@@ -31,7 +32,7 @@ public record DemoReport(int brokers, String commandsTopic, String eventsTopic, 
                 "Transactional write: " + committedWritten + " order commands committed and " + abortedWritten
                         + " aborted in topic " + commandsTopic + " (" + writeMillis + " ms)",
                 "read_committed read (Pekko Consumer.plainSource, manual assignment): " + committedRead
-                        + " commands at offsets " + firstOffset + ".." + (endMarkerOffset - 1) + ", end marker at "
+                        + " commands, offsets " + firstOffset + " to " + lastOffset + ", end marker at "
                         + endMarkerOffset + ", aborted commands seen: " + abortedRead + " (" + readMillis + " ms)",
                 "Exactly-once projection (Pekko Transactional.source -> Transactional.sink): " + eventsRead
                         + " events in topic " + eventsTopic + " (" + projectMillis + " ms)");

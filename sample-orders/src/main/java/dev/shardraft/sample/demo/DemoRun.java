@@ -72,13 +72,15 @@ public final class DemoRun {
         List<ConsumerRecord<String, String>> read = readCommitted(commands);
         long readDone = System.nanoTime();
         List<ConsumerRecord<String, String>> commandsRead = read.subList(0, read.size() - 1);
+        long firstOffset = commandsRead.isEmpty() ? -1 : commandsRead.get(0).offset();
+        long lastOffset = commandsRead.isEmpty() ? -1 : commandsRead.get(commandsRead.size() - 1).offset();
         int abortedRead = (int) commandsRead.stream().filter(r -> r.value().startsWith("place aborted-")).count();
 
         List<ConsumerRecord<String, String>> projected = project(commands, events);
         long projectedDone = System.nanoTime();
 
         return new DemoReport(brokers, commands, events, committed.size(), aborted.size(),
-                commandsRead.size(), abortedRead, read.get(0).offset(), read.get(read.size() - 1).offset(),
+                commandsRead.size(), abortedRead, firstOffset, lastOffset, read.get(read.size() - 1).offset(),
                 projected.size() - 1, millis(written - started), millis(readDone - written),
                 millis(projectedDone - readDone));
     }

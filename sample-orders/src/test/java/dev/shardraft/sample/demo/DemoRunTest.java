@@ -34,6 +34,7 @@ class DemoRunTest {
         assertEquals(7, report.committedRead(), "every committed command is read");
         assertEquals(0, report.abortedRead(), "no aborted command is read");
         assertEquals(0, report.firstOffset());
+        assertEquals(6, report.lastOffset(), "the committed commands come first, at offsets 0 to 6");
         // 7 records + commit marker (8), 3 aborted + abort marker (12): the end marker is at 12.
         assertEquals(12, report.endMarkerOffset(), "aborted records and markers take offsets");
         assertEquals(7, report.eventsRead(), "one event per committed command, exactly once");
