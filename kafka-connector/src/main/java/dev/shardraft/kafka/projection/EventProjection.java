@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
@@ -111,7 +112,12 @@ public final class EventProjection<C, R> {
 
   /** Rebuilds the state (on a separate thread) and starts the stream. */
   public CompletionStage<Running> start() {
-    return CompletableFuture.supplyAsync(this::rebuild).thenApply(this::run);
+    Executor rebuildThread = task -> {
+      Thread t = new Thread(task, "shardraft-projection-rebuild-" + shard);
+      t.setDaemon(true);
+      t.start();
+    };
+    return CompletableFuture.supplyAsync(this::rebuild, rebuildThread).thenApply(this::run);
   }
 
   private record Rebuilt<C, R>(Applier<C, R> applier, long resumeAt, int eventPartition) {}
