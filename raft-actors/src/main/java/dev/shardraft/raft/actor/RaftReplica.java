@@ -746,11 +746,27 @@ public final class RaftReplica<C, R> {
     }
     context.getLog().debug("{}/{}: saved {}", settings.shard(), settings.self(), m.snapshot());
     if (settings.deleteLogAfterSnapshot()) {
-      long before = m.snapshot().nextIndex();
-      context.pipeToSelf(ports.log().deleteBefore(before),
-          (ok, failure) -> new LogDeleted(incarnation, before, Optional.ofNullable(failure)));
+      deletableBefore(s, m.snapshot()).ifPresent(before ->
+          context.pipeToSelf(ports.log().deleteBefore(before),
+              (ok, failure) -> new LogDeleted(incarnation, before, Optional.ofNullable(failure))));
     }
     return Behaviors.same();
+  }
+
+  /**
+   * Where the log may be cut after {@code snapshot}: only a leader cuts, and never above what
+   * every peer last reported as applied, so no live replica that lags behind loses entries it has
+   * not read yet (a replica that starts later loads the newest snapshot, which covers the cut).
+   */
+  private static Optional<Long> deletableBefore(RaftState s, Snapshot snapshot) {
+    if (!(s.role() instanceof Role.Leader l)) {
+      return Optional.empty();
+    }
+    long before = snapshot.nextIndex();
+    for (Role.Leader.PeerProgress p : l.peers().values()) {
+      before = Math.min(before, p.appliedIndex() + 1);
+    }
+    return before > 0 ? Optional.of(before) : Optional.empty();
   }
 
   private Behavior<Command> onLogDeleted(RaftState s, LogDeleted m) {

@@ -1,0 +1,115 @@
+package dev.shardraft.raft.actor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shardraft.raft.actor.RaftReplica.Applied;
+import dev.shardraft.raft.actor.RaftReplica.Status;
+import dev.shardraft.raft.port.Snapshot;
+import dev.shardraft.raft.port.TermAndVote;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Stop/start and supervisor restarts: term and vote survive, state comes from snapshot + log. */
+class RaftGroupRecoveryTest {
+  private ReplicaGroup group;
+
+  @AfterEach
+  void stop() {
+    group.close();
+  }
+
+  private List<String> submitAll(String leader, String client, int from, int to) {
+    List<String> texts = new ArrayList<>();
+    for (int seq = from; seq <= to; seq++) {
+      assertInstanceOf(Applied.class, group.submit(leader, client, seq, client + seq));
+      texts.add(client + seq);
+    }
+    return texts;
+  }
+
+  @Test
+  void aRestartedReplicaKeepsItsTermAndVoteAndRebuildsItsStateFromSnapshotAndLog() {
+    group = new ReplicaGroup(List.of("a", "b", "c"),
+        s -> s.withSnapshotEvery(4).withDeleteLogAfterSnapshot(true));
+    group.startAll();
+    String leader = group.awaitLeader();
+    String follower = group.members.stream().filter(m -> !m.equals(leader)).findFirst().get();
+    Applied first = assertInstanceOf(Applied.class, group.submit(leader, "alice", 1, "alice1"));
+    List<String> expected = new ArrayList<>(List.of("alice1"));
+    expected.addAll(submitAll(leader, "alice", 2, 10));
+    group.awaitItemsEverywhere(expected);
+    group.advanceInSteps(200); // heartbeats tell the leader how far every follower has applied
+    expected.addAll(submitAll(leader, "alice", 11, 18)); // more snapshots, now cut the log
+    group.awaitItemsEverywhere(expected);
+    Status before = group.status(follower);
+    TermAndVote durable = group.meta.load(ReplicaGroup.SHARD, follower).toCompletableFuture().join();
+    assertEquals(new TermAndVote(before.term(), before.votedFor()), durable);
+
+    group.stop(follower);
+    group.start(follower);
+
+    Status after = group.status(follower);
+    assertEquals(before.term(), after.term(), "term survives the restart");
+    assertEquals(before.votedFor(), after.votedFor(), "vote survives the restart");
+    Snapshot snapshot = group.snapshots.latest(ReplicaGroup.SHARD).toCompletableFuture().join()
+        .orElseThrow();
+    assertTrue(group.log.store().logStart() > first.index() && snapshot.nextIndex() > first.index(),
+        "the first command is no longer in the log, so it can only come from the snapshot");
+    group.awaitItemsEverywhere(expected);
+    assertEquals(2, group.starts(follower));
+    // And the restarted replica keeps taking part: more commands reach it too.
+    expected.addAll(submitAll(leader, "alice", 19, 20));
+    group.awaitItemsEverywhere(expected);
+  }
+
+  @Test
+  void aSupervisorRestartReloadsTermAndVoteAndReappliesTheLog() {
+    group = ReplicaGroup.ofThree().startAll();
+    String leader = group.awaitLeader();
+    String follower = group.members.stream().filter(m -> !m.equals(leader)).findFirst().get();
+    List<String> expected = submitAll(leader, "alice", 1, 3);
+    group.awaitItemsEverywhere(expected);
+    Status before = group.status(follower);
+    group.failOnBoom(follower);
+
+    // The follower's state machine throws while applying "boom": its actor restarts.
+    assertInstanceOf(Applied.class, group.submit(leader, "alice", 4, "boom"));
+    expected.add("boom");
+    // Let the restart back-off (100-120 ms) pass before asking the restarting replica anything.
+    group.advanceInSteps(500);
+    group.advanceUntil(2_000, follower + " restarted and caught up",
+        s -> group.starts(follower) == 2 && s.get(follower).appliedIndex()
+            == s.get(leader).appliedIndex());
+
+    Status after = group.status(follower);
+    assertEquals(before.term(), after.term());
+    assertEquals(before.votedFor(), after.votedFor());
+    assertEquals(Optional.of(leader), after.leader());
+    group.awaitItemsEverywhere(expected);
+  }
+
+  @Test
+  void aStoppedAndRestartedLeaderComesBackAsFollowerOfTheNewLeaderWithItsVote() {
+    group = ReplicaGroup.ofThree().startAll();
+    String first = group.awaitLeader();
+    List<String> expected = submitAll(first, "bob", 1, 3);
+    Status before = group.status(first);
+
+    group.stop(first);
+    String second = group.awaitLeader();
+    group.start(first);
+    Status restarted = group.status(first);
+    assertEquals(before.term(), restarted.term(), "term reloaded from the meta store");
+    assertEquals(Optional.of(first), restarted.votedFor(), "its own vote reloaded");
+
+    String leader = group.awaitLeader();
+    assertEquals(second, leader, "the rejoining replica does not depose the new leader");
+    expected.addAll(submitAll(leader, "bob", 4, 5));
+    group.awaitItemsEverywhere(expected);
+  }
+}
