@@ -183,13 +183,27 @@ final class Simulation {
 
   void onCommitted(int writer, Effect.Append a, List<Long> indices) {
     for (SimReplica r : replicas) {
-      r.wakeTail(1 + random.nextInt(calm ? 5 : 20));
+      r.wakeTail(tailDelay(r.idx));
     }
   }
 
   // ---- faults
 
+  /**
+   * How long a replica's tail takes to deliver a new commit: a few ms, but one replica at a time
+   * may have a lagging consumer (slow fetches, GC) of tens to hundreds of ms.
+   */
+  long tailDelay(int replica) {
+    if (calm) {
+      return 1 + random.nextInt(5);
+    }
+    return replica == laggingTail ? 30 + random.nextInt(400) : 1 + random.nextInt(20);
+  }
+
+  private int laggingTail = -1;
+
   private void weather() {
+    laggingTail = random.nextInt(3) == 0 ? random.nextInt(replicas.length) : -1;
     network.lossRate = random.nextInt(3) == 0 ? 0 : random.nextDouble() * 0.15;
     network.duplicateRate = random.nextDouble() * 0.03;
     network.maxDelayMs = 2 + random.nextInt(40);
@@ -222,7 +236,7 @@ final class Simulation {
       long i = log.appendForeign("simulated foreign record");
       trace("foreign record at " + i);
       for (SimReplica r : replicas) {
-        r.wakeTail(1 + random.nextInt(20));
+        r.wakeTail(tailDelay(r.idx));
       }
     } else {
       weather();
