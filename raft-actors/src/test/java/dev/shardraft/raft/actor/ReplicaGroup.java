@@ -97,7 +97,16 @@ final class ReplicaGroup implements AutoCloseable {
         id + "-" + (++spawned));
     refs.put(id, ref);
     peers.register(id, ref);
+    awaitStarted(id);
     return ref;
+  }
+
+  /** Waits until replica {@code id} has loaded its durable state (before time may move). */
+  void awaitStarted(String id) {
+    kit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(10), () -> {
+      assertTrue(!status(id).role().equals("Starting"), id + " still starting");
+      return null;
+    });
   }
 
   /** Stops replica {@code id} and waits until it has stopped. */

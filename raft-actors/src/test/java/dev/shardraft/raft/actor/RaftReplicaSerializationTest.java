@@ -1,0 +1,85 @@
+package dev.shardraft.raft.actor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.shardraft.raft.actor.RaftReplica.Applied;
+import dev.shardraft.raft.actor.RaftReplica.GetStatus;
+import dev.shardraft.raft.actor.RaftReplica.PeerMessage;
+import dev.shardraft.raft.actor.RaftReplica.Read;
+import dev.shardraft.raft.actor.RaftReplica.ReadFailed;
+import dev.shardraft.raft.actor.RaftReplica.ReadResult;
+import dev.shardraft.raft.actor.RaftReplica.Rejected;
+import dev.shardraft.raft.actor.RaftReplica.Retry;
+import dev.shardraft.raft.actor.RaftReplica.Status;
+import dev.shardraft.raft.actor.RaftReplica.Submit;
+import dev.shardraft.raft.actor.RaftReplica.TransferLeadership;
+import dev.shardraft.raft.actor.RaftReplica.TransferRefused;
+import dev.shardraft.raft.actor.RaftReplica.TransferStarted;
+import dev.shardraft.raft.core.RaftMessage;
+import dev.shardraft.raft.core.ReadMode;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every public message of the replica protocol round-trips through the serializer the
+ * configuration binds it to, and that serializer is Jackson CBOR (never Java serialization).
+ * The group tests run with {@code serialize-messages = on} as well.
+ */
+class RaftReplicaSerializationTest {
+  private static ActorTestKit kit;
+
+  @BeforeAll
+  static void start() {
+    kit = ActorTestKit.create(ReplicaGroup.config());
+  }
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+  }
+
+  static Stream<Object> messages() {
+    ActorRef<Object> ref = kit.createTestProbe().ref();
+    return Stream.of(
+        new PeerMessage(new RaftMessage.PreVoteRequest(3, "a", 2, 41)),
+        new PeerMessage(new RaftMessage.PreVoteResponse(2, "b", true)),
+        new PeerMessage(new RaftMessage.VoteRequest(3, "a", 2, 41, true)),
+        new PeerMessage(new RaftMessage.VoteResponse(3, "c", false)),
+        new PeerMessage(new RaftMessage.Heartbeat(3, "a", 40, 7)),
+        new PeerMessage(new RaftMessage.HeartbeatResponse(3, "b", true, 39, 7)),
+        new PeerMessage(new RaftMessage.TimeoutNow(3, "a")),
+        new Submit("alice", 4, new byte[] {1, 2, 3}, ref.unsafeUpcast()),
+        new Applied(12, new byte[] {9}, true),
+        new Rejected("sequence too old"),
+        new Retry(Optional.of("b"), "not leader"),
+        new Retry(Optional.empty(), "stopped"),
+        new Read(ReadMode.LINEARIZABLE, new byte[] {7}, ref.unsafeUpcast()),
+        new ReadResult(12, ReadMode.STALE, new byte[] {1}),
+        new ReadFailed("bad query"),
+        new TransferLeadership("c", ref.unsafeUpcast()),
+        new TransferStarted("c"),
+        new TransferRefused("x", "not a peer"),
+        new GetStatus(ref.unsafeUpcast()),
+        new Status("a", "Leader", 3, Optional.of("a"), Optional.of("a"), true, 40, 3, 1, 2, 5),
+        new Status("b", "Follower", 3, Optional.empty(), Optional.empty(), false, -1, 0, 0, 0, 0));
+  }
+
+  @ParameterizedTest
+  @MethodSource("messages")
+  void roundTripsThroughJacksonCbor(Object message) {
+    var serializer = SerializationExtension.get(Adapter.toClassic(kit.system()))
+        .findSerializerFor(message);
+
+    assertEquals("JacksonCborSerializer", serializer.getClass().getSimpleName());
+    new SerializationTestKit(kit.system()).verifySerialization(message, true);
+  }
+}
