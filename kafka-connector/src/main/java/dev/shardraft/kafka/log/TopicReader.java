@@ -76,6 +76,6 @@ public final class TopicReader implements AutoCloseable {
 
   @Override
   public void close() {
-    consumer.close(timeout);
+    consumer.close();
   }
 }
