@@ -19,6 +19,7 @@ import dev.shardraft.raft.memory.InMemoryRaftLog;
 import dev.shardraft.raft.memory.InMemoryRaftMetaStore;
 import dev.shardraft.raft.memory.InMemorySnapshotStore;
 import dev.shardraft.raft.port.LogEntry;
+import dev.shardraft.raft.port.RaftLog;
 import dev.shardraft.raft.port.RaftMetaStore;
 import dev.shardraft.raft.port.TailEvent;
 import dev.shardraft.raft.port.TermAndVote;
@@ -59,10 +60,15 @@ class RaftReplicaEffectsTest {
   }
 
   private ActorRef<Command> spawn(List<String> members, RaftMetaStore meta) {
+    return spawn(members, meta, log);
+  }
+
+  private ActorRef<Command> spawn(List<String> members, RaftMetaStore meta, RaftLog raftLog) {
     peers.register("b", b.ref());
     peers.register("c", c.ref());
     ReplicaSettings settings = ReplicaSettings.of(ReplicaGroup.SHARD, "a", members);
-    ReplicaPorts ports = new ReplicaPorts(log, meta, new InMemorySnapshotStore(), peers, clock::get);
+    ReplicaPorts ports =
+        new ReplicaPorts(raftLog, meta, new InMemorySnapshotStore(), peers, clock::get);
     ActorRef<Command> replica =
         kit.spawn(RaftReplica.<String, String>create(settings, ports, ListMachine::new));
     awaitStarted(replica);
@@ -222,5 +228,24 @@ class RaftReplicaEffectsTest {
 
     Retry retry = assertInstanceOf(Retry.class, client.receiveMessage(WAIT));
     assertEquals(Optional.empty(), retry.leaderHint());
+  }
+
+  @Test
+  void aFailedTailIsRestartedAfterABackOffFromTheNextIndex() {
+    FailingOnceTailLog flaky = new FailingOnceTailLog(log);
+    ActorRef<Command> a = spawn(List.of("a"), new InMemoryRaftMetaStore(), flaky);
+    advance(350); // a single replica elects itself and writes its barrier at index 0
+    kit.createTestProbe().awaitAssert(WAIT, () -> {
+      assertTrue(status(a).leaderReady(), "barrier applied");
+      return null;
+    });
+    TestProbe<SubmitReply> client = kit.createTestProbe(SubmitReply.class);
+
+    a.tell(new Submit("alice", 1, ReplicaGroup.bytes("x"), client.ref()));
+    client.expectNoMessage(QUIET); // appended, but the tail broke before delivering it
+    advance(150); // past the first back-off (100 ms)
+
+    assertInstanceOf(RaftReplica.Applied.class, client.receiveMessage(WAIT));
+    assertEquals(List.of(0L, 1L), flaky.tailsFrom(), "restarted after the applied barrier");
   }
 }

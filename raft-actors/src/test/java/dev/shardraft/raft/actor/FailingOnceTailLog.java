@@ -1,0 +1,59 @@
+package dev.shardraft.raft.actor;
+
+import dev.shardraft.raft.memory.InMemoryRaftLog;
+import dev.shardraft.raft.port.LogWriter;
+import dev.shardraft.raft.port.RaftLog;
+import dev.shardraft.raft.port.TailEvent;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * The in-memory log, except that its first tail fails when a second element arrives (a broker
+ * connection lost mid-stream). Records where every tail started.
+ */
+final class FailingOnceTailLog implements RaftLog {
+  private final InMemoryRaftLog log;
+  private final List<Long> tailsFrom = new CopyOnWriteArrayList<>();
+
+  FailingOnceTailLog(InMemoryRaftLog log) {
+    this.log = log;
+  }
+
+  List<Long> tailsFrom() {
+    return List.copyOf(tailsFrom);
+  }
+
+  @Override
+  public String shard() {
+    return log.shard();
+  }
+
+  @Override
+  public CompletionStage<LogWriter> openWriter(long term, String leaderId) {
+    return log.openWriter(term, leaderId);
+  }
+
+  @Override
+  public Source<TailEvent, NotUsed> tail(long fromIndex) {
+    tailsFrom.add(fromIndex);
+    if (tailsFrom.size() == 1) {
+      AtomicInteger delivered = new AtomicInteger();
+      return log.tail(fromIndex).map(e -> {
+        if (delivered.incrementAndGet() > 1) {
+          throw new IllegalStateException("test: tail connection lost before index " + e.index());
+        }
+        return e;
+      });
+    }
+    return log.tail(fromIndex);
+  }
+
+  @Override
+  public CompletionStage<Void> deleteBefore(long index) {
+    return log.deleteBefore(index);
+  }
+}
