@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 final class KafkaNode {
 
     private static final int LOG_TAIL_LINES = 40;
+    private static final int MAX_ERROR_LINES = 30;
 
     private final int id;
     private final int brokerPort;
@@ -165,9 +166,14 @@ final class KafkaNode {
         }
     }
 
-    /** The last lines of the node's server log and of its console output, for error messages. */
+    /**
+     * For error messages: the ERROR and FATAL lines of the node's server log (each with the two
+     * lines after it, where the exception usually is), then the last lines of the server log and
+     * of its console output.
+     */
     String logTail() {
-        return "--- " + serverLog() + " (last " + LOG_TAIL_LINES + " lines) ---\n" + tail(serverLog())
+        return "--- " + serverLog() + " (ERROR and FATAL lines) ---\n" + errors(serverLog())
+                + "--- " + serverLog() + " (last " + LOG_TAIL_LINES + " lines) ---\n" + tail(serverLog())
                 + "--- " + consoleLog() + " (last " + LOG_TAIL_LINES + " lines) ---\n" + tail(consoleLog());
     }
 
@@ -191,6 +197,26 @@ final class KafkaNode {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LocalKafkaException("Interrupted while waiting for process " + process.pid() + " to exit", e);
+        }
+    }
+
+    private static String errors(Path file) {
+        List<String> lines = readLines(file);
+        List<String> errors = new ArrayList<>();
+        for (int i = 0; i < lines.size() && errors.size() < MAX_ERROR_LINES; i++) {
+            if (lines.get(i).contains("] ERROR [") || lines.get(i).contains("] FATAL [")) {
+                errors.addAll(lines.subList(i, Math.min(lines.size(), i + 3)));
+                i += 2;
+            }
+        }
+        return errors.isEmpty() ? "(none)\n" : String.join("\n", errors) + "\n";
+    }
+
+    private static List<String> readLines(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+        } catch (IOException | UncheckedIOException e) {
+            return List.of("(cannot read " + file + ": " + e + ")");
         }
     }
 

@@ -54,6 +54,8 @@ public final class LocalKafka implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafka.class);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(30);
+    private static final String LAUNCHER_CLASS_FILE = ParentWatchingMain.class.getName().replace('.', '/') + ".class";
+    private static final byte[] LAUNCHER_CLASS_BYTES = readLauncherClass();
 
     private final Path directory;
     private final List<KafkaNode> nodes;
@@ -219,21 +221,29 @@ public final class LocalKafka implements AutoCloseable {
 
     private List<Path> brokerClasspath() {
         Path launcher = directory.resolve("launcher");
-        String classFile = ParentWatchingMain.class.getName().replace('.', '/') + ".class";
-        try (InputStream in = ParentWatchingMain.class.getResourceAsStream("/" + classFile)) {
-            if (in == null) {
-                throw new LocalKafkaException("Cannot find " + classFile + " on the classpath");
-            }
-            Path target = launcher.resolve(classFile);
+        Path target = launcher.resolve(LAUNCHER_CLASS_FILE);
+        try {
             Files.createDirectories(target.getParent());
-            Files.copy(in, target);
+            Files.write(target, LAUNCHER_CLASS_BYTES);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot copy the broker launcher class into " + launcher, e);
+            throw new UncheckedIOException("Cannot write the broker launcher class into " + launcher, e);
         }
         List<Path> classpath = new ArrayList<>();
         classpath.add(launcher);
         classpath.addAll(BrokerClasspath.forBuildVersion());
         return classpath;
+    }
+
+    /** Read once, so a later rebuild of the classes directory cannot take it away. */
+    private static byte[] readLauncherClass() {
+        try (InputStream in = ParentWatchingMain.class.getResourceAsStream("/" + LAUNCHER_CLASS_FILE)) {
+            if (in == null) {
+                throw new IllegalStateException("Cannot find " + LAUNCHER_CLASS_FILE + " on the classpath");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + LAUNCHER_CLASS_FILE, e);
+        }
     }
 
     private void formatAll(long deadline) {
