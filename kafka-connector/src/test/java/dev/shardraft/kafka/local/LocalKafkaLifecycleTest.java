@@ -40,6 +40,32 @@ class LocalKafkaLifecycleTest {
     }
 
     @Test
+    void stopEndsEveryNodeGracefullyAndKeepsItsDataUntilClose() throws TimeoutException {
+        try (LocalKafka kafka = LocalKafka.start(1)) {
+            List<ProcessHandle> processes = kafka.processes();
+
+            kafka.stop();
+
+            assertTrue(processes.stream().noneMatch(ProcessHandle::isAlive), "no node runs after stop");
+            assertFalse(kafka.isRunning(0));
+            assertTrue(Files.isDirectory(kafka.directory().resolve("node-0").resolve("data")), "data kept");
+            String serverLog = readString(kafka.directory().resolve("node-0").resolve("server.log"));
+            assertTrue(serverLog.contains("shut down completed"), "a graceful shutdown, not a kill");
+
+            kafka.restart(0);
+            assertTrue(kafka.isRunning(0), "a stopped one-node cluster can be started again");
+        }
+    }
+
+    private static String readString(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void aNodeThatCannotStartIsReportedWithItsLogAndNothingIsLeftBehind() {
         LocalKafkaException failure = assertThrows(LocalKafkaException.class, () -> LocalKafka.builder()
                 .brokerProperty("num.io.threads", "not-a-number")
