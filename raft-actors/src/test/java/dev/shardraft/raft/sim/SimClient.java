@@ -41,7 +41,10 @@ final class SimClient {
     if (sim.stopped) {
       return;
     }
-    reading = sim.random.nextInt(5) == 0;
+    reading = sim.random.nextInt(4) == 0;
+    if (sim.random.nextInt(3) == 0) {
+      target = sim.random.nextInt(sim.replicas.length); // e.g. a load balancer picks the replica
+    }
     if (reading) {
       readNo++;
       readAckedBefore = sim.invariants.ackedCount();

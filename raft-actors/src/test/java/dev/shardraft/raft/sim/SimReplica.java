@@ -300,7 +300,8 @@ final class SimReplica {
     }
     tailWakeScheduled = true;
     int inc = incarnation;
-    sim.scheduler.after(delay, idx, () -> {
+    long wait = Math.max(delay, sim.tailStalledUntil[idx] - sim.now());
+    sim.scheduler.after(wait, idx, () -> {
       if (inc != incarnation) {
         return;
       }

@@ -68,6 +68,7 @@ final class Simulation {
     Arrays.fill(durable, TermAndVote.INITIAL);
     this.replicas = new SimReplica[replicaCount];
     this.down = new boolean[replicaCount];
+    this.tailStalledUntil = new long[replicaCount];
     this.invariants = new Invariants(this, replicaCount);
     this.snapshotEvery = 20 + random.nextInt(200);
     List<String> members = new ArrayList<>();
@@ -201,6 +202,8 @@ final class Simulation {
   }
 
   private int laggingTail = -1;
+  /** A replica's tail delivers nothing before this time (its consumer cannot fetch). */
+  final long[] tailStalledUntil;
 
   private void weather() {
     laggingTail = random.nextInt(3) == 0 ? random.nextInt(replicas.length) : -1;
@@ -238,6 +241,11 @@ final class Simulation {
       for (SimReplica r : replicas) {
         r.wakeTail(tailDelay(r.idx));
       }
+    } else if (kind < 87) {
+      int i = pickVictim();
+      long ms = 100 + random.nextInt(1_400);
+      tailStalledUntil[i] = now() + ms;
+      trace(replicas[i].id + " tail stalled for " + ms + " ms");
     } else {
       weather();
       trace("weather: loss " + network.lossRate + " maxDelay " + network.maxDelayMs);
@@ -366,6 +374,7 @@ final class Simulation {
     network.maxDelayMs = 5;
     appendErrorRate = 0;
     trace("calm phase");
+    Arrays.fill(tailStalledUntil, 0);
     for (int i = 0; i < replicas.length; i++) {
       restart(i);
     }
