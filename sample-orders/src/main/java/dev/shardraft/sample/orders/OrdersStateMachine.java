@@ -1,0 +1,68 @@
+package dev.shardraft.sample.orders;
+
+import dev.shardraft.raft.actor.QueryableStateMachine;
+import dev.shardraft.sample.orders.OrderQueryResult.Book;
+import dev.shardraft.sample.orders.OrderQueryResult.OrderFound;
+import dev.shardraft.sample.orders.OrderQueryResult.OrderNotFound;
+import java.util.List;
+
+/**
+ * The order book as a replicated state machine: commands, replies, events, snapshots and queries
+ * are Jackson CBOR ({@link OrderCodecs}); the rules are {@link OrderBook}'s. Each accepted command
+ * yields one {@code DomainEvent} keyed by the order id, with the event's type name.
+ *
+ * <p>Queries ({@link OrderQuery}) are answered from the applied state; a query that does not
+ * decode is an {@link IllegalArgumentException}, which the replica answers as a failed read.
+ */
+public final class OrdersStateMachine
+    implements QueryableStateMachine<OrderCommand, OrderReply> {
+
+  private final OrderBook book = new OrderBook();
+
+  @Override
+  public Applied<OrderReply> apply(long index, OrderCommand command) {
+    OrderBook.Decision d = book.apply(index, command);
+    List<DomainEvent> events = d.event()
+        .map(e -> List.of(new DomainEvent(e.orderId(), e.typeName(), OrderCodecs.EVENTS.encode(e))))
+        .orElse(List.of());
+    return new Applied<>(d.reply(), events);
+  }
+
+  @Override
+  public byte[] snapshot() {
+    return OrderCodecs.SNAPSHOTS.encode(book.state());
+  }
+
+  @Override
+  public void restore(byte[] snapshot) {
+    book.replaceWith(OrderCodecs.SNAPSHOTS.decode(snapshot));
+  }
+
+  @Override
+  public Codec<OrderCommand> commandCodec() {
+    return OrderCodecs.COMMANDS;
+  }
+
+  @Override
+  public Codec<OrderReply> replyCodec() {
+    return OrderCodecs.REPLIES;
+  }
+
+  @Override
+  public byte[] query(byte[] query) {
+    OrderQuery q = OrderCodecs.QUERIES.decode(query);
+    OrderQueryResult result;
+    if (q instanceof OrderQuery.GetOrder g) {
+      result = book.order(g.orderId()).<OrderQueryResult>map(OrderFound::new)
+          .orElse(new OrderNotFound(g.orderId()));
+    } else {
+      result = new Book(book.state());
+    }
+    return OrderCodecs.QUERY_RESULTS.encode(result);
+  }
+
+  /** The state as a value (tests, the projection). */
+  public OrderBookState state() {
+    return book.state();
+  }
+}
