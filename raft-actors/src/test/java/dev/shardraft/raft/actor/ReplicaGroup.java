@@ -86,6 +86,19 @@ final class ReplicaGroup implements AutoCloseable {
 
   /** Starts (or starts again) replica {@code id} and makes it reachable. */
   ActorRef<Command> start(String id) {
+    return start(id, true);
+  }
+
+  /** Makes replica {@code id} reachable by the others again. */
+  void reconnect(String id) {
+    peers.register(id, refs.get(id));
+  }
+
+  /**
+   * Starts (or starts again) replica {@code id}; unless {@code reachable}, the others cannot send
+   * to it until {@link #reconnect}.
+   */
+  ActorRef<Command> start(String id, boolean reachable) {
     AtomicInteger count = starts.computeIfAbsent(id, k -> new AtomicInteger());
     AtomicBoolean failOnce = boom.computeIfAbsent(id, k -> new AtomicBoolean());
     ReplicaPorts ports = new ReplicaPorts(log, meta, snapshots, peers, clock::get);
@@ -96,7 +109,9 @@ final class ReplicaGroup implements AutoCloseable {
         }),
         id + "-" + (++spawned));
     refs.put(id, ref);
-    peers.register(id, ref);
+    if (reachable) {
+      peers.register(id, ref);
+    }
     awaitStarted(id);
     return ref;
   }
