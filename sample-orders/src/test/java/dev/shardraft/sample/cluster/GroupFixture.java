@@ -1,0 +1,79 @@
+package dev.shardraft.sample.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import com.typesafe.config.ConfigFactory;
+import dev.shardraft.kafka.config.KafkaSettings;
+import dev.shardraft.raft.actor.RaftReplica.ReadResult;
+import dev.shardraft.raft.actor.ReplicaSettings;
+import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.sample.orders.OrderBookState;
+import dev.shardraft.sample.orders.OrderCodecs;
+import dev.shardraft.sample.orders.OrderCommand;
+import dev.shardraft.sample.orders.OrderQuery;
+import dev.shardraft.sample.orders.OrderQueryResult;
+import dev.shardraft.sample.orders.OrderReply;
+import dev.shardraft.sample.orders.OrdersStateMachine;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/** An actor system (every message serialized, as across nodes) and helpers for group tests. */
+final class GroupFixture implements AutoCloseable {
+  static final List<String> MEMBERS = List.of("r1", "r2", "r3");
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  final ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "group-test",
+      ConfigFactory.parseString("pekko.actor.serialize-messages = on")
+          .withFallback(ConfigFactory.load()));
+  final KafkaSettings kafka;
+
+  GroupFixture(String bootstrapServers) {
+    this.kafka = KafkaSettings.forBootstrapServers(bootstrapServers);
+  }
+
+  KafkaRaftGroup<OrderCommand, OrderReply> start(String shard,
+      UnaryOperator<ReplicaSettings> tune) {
+    return KafkaRaftGroup.start(system, kafka, shard, MEMBERS, tune, OrdersStateMachine::new);
+  }
+
+  OrderStream stream(KafkaRaftGroup<OrderCommand, OrderReply> group, String runId, int clients,
+      int orders) {
+    return new OrderStream(system, group, runId, clients, orders, Duration.ofSeconds(2));
+  }
+
+  /** The whole order book of replica {@code id}, by a stale read of its applied state. */
+  static OrderBookState book(KafkaRaftGroup<OrderCommand, OrderReply> group, String id) {
+    ReadResult r = assertInstanceOf(ReadResult.class, group.read(id, ReadMode.STALE,
+        OrderCodecs.QUERIES.encode(new OrderQuery.AllOrders())));
+    return assertInstanceOf(OrderQueryResult.Book.class,
+        OrderCodecs.QUERY_RESULTS.decode(r.result())).state();
+  }
+
+  /** The highest acknowledged index. */
+  static long lastIndex(OrderStream stream) {
+    return stream.acked().stream().mapToLong(a -> a.ack().index()).max().orElse(-1);
+  }
+
+  /** Every replica's book equals every other's, also as encoded bytes. */
+  static void assertSameBooks(KafkaRaftGroup<OrderCommand, OrderReply> group) {
+    List<String> ids = group.running();
+    OrderBookState first = book(group, ids.get(0));
+    for (String id : ids.subList(1, ids.size())) {
+      OrderBookState other = book(group, id);
+      assertEquals(first, other, "book of " + id + " vs " + ids.get(0));
+      assertEquals(java.util.Arrays.toString(OrderCodecs.SNAPSHOTS.encode(first)),
+          java.util.Arrays.toString(OrderCodecs.SNAPSHOTS.encode(other)), "encoded book of " + id);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}
