@@ -44,4 +44,9 @@ final class GatedMetaStore implements RaftMetaStore {
   static void release(Save s) {
     s.done().complete(null);
   }
+
+  /** Fails the save (a disk or broker error): nothing becomes durable. */
+  static void fail(Save s) {
+    s.done().completeExceptionally(new IllegalStateException("test: save failed"));
+  }
 }

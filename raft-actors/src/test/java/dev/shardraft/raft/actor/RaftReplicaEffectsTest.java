@@ -131,6 +131,26 @@ class RaftReplicaEffectsTest {
   }
 
   @Test
+  void aFailedTermVoteSaveIsRetriedAndTheVoteRequestWaitsForIt() throws InterruptedException {
+    GatedMetaStore meta = new GatedMetaStore();
+    ActorRef<Command> a = spawn(List.of("a", "b", "c"), meta);
+    advance(350);
+    peerMessage(b);
+    peerMessage(c);
+    a.tell(new PeerMessage(new RaftMessage.PreVoteResponse(0, "b", true)));
+
+    GatedMetaStore.fail(meta.nextSave());
+    b.expectNoMessage(QUIET);
+    advance(100); // the first storage back-off
+    GatedMetaStore.Save retried = meta.nextSave();
+
+    assertEquals(new TermAndVote(1, Optional.of("a")), retried.value());
+    b.expectNoMessage(Duration.ZERO);
+    GatedMetaStore.release(retried);
+    assertInstanceOf(RaftMessage.VoteRequest.class, peerMessage(b));
+  }
+
+  @Test
   void aGrantedVoteMakesALeaderThatFencesTheLogWritesItsBarrierAndSendsHeartbeats()
       throws InterruptedException {
     GatedMetaStore meta = new GatedMetaStore();

@@ -64,6 +64,7 @@ final class ReplicaGroup implements AutoCloseable {
   private final Map<String, AtomicInteger> starts = new HashMap<>();
   private final Map<String, AtomicBoolean> boom = new HashMap<>();
   private final TestProbe<Status> statusProbe = kit.createTestProbe(Status.class);
+  private final TestProbe<SubmitReply> submitProbe = kit.createTestProbe(SubmitReply.class);
   private int spawned;
 
   ReplicaGroup(List<String> members, UnaryOperator<ReplicaSettings> tune) {
@@ -223,10 +224,9 @@ final class ReplicaGroup implements AutoCloseable {
 
   /** Submits and waits for the one answer (no virtual time needs to pass on in-memory ports). */
   SubmitReply submit(String to, String clientId, long sequence, String text) {
-    TestProbe<SubmitReply> probe = kit.createTestProbe(SubmitReply.class);
-    refs.get(to).tell(new Submit(clientId, sequence, bytes(text), probe.ref()));
-    SubmitReply reply = probe.receiveMessage(WAIT);
-    probe.expectNoMessage(Duration.ofMillis(50));
+    refs.get(to).tell(new Submit(clientId, sequence, bytes(text), submitProbe.ref()));
+    SubmitReply reply = submitProbe.receiveMessage(WAIT);
+    submitProbe.expectNoMessage(Duration.ofMillis(20)); // answered once
     return reply;
   }
 
