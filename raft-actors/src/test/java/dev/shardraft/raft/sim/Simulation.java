@@ -305,7 +305,7 @@ final class Simulation {
    * just after the save completes) and comes back quickly, while the election is still running.
    */
   void onVoteSaveStarted(int i) {
-    if (!calm && random.nextInt(12) == 0) {
+    if (!calm && random.nextInt(5) == 0) {
       long delay = random.nextInt(4);
       scheduler.after(delay, Scheduler.WORLD, () -> crash(i, 5 + random.nextInt(100)));
     }
