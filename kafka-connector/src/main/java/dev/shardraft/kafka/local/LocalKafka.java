@@ -168,14 +168,35 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
+    /** Kills every node and deletes the directory, trying all of it even when a step fails. */
     private void destroy() {
         closed = true;
         nodes.forEach(KafkaNode::terminate);
+        LocalKafkaException failure = null;
         for (KafkaNode node : nodes) {
-            node.kill(KILL_TIMEOUT);
+            try {
+                node.kill(KILL_TIMEOUT);
+            } catch (LocalKafkaException e) {
+                failure = addTo(failure, e);
+            }
         }
-        deleteRecursively(directory);
+        try {
+            deleteRecursively(directory);
+        } catch (LocalKafkaException e) {
+            failure = addTo(failure, e);
+        }
+        if (failure != null) {
+            throw failure;
+        }
         LOG.info("Removed LocalKafka in {}", directory);
+    }
+
+    private static LocalKafkaException addTo(LocalKafkaException first, LocalKafkaException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
     }
 
     private KafkaNode node(int node) {
