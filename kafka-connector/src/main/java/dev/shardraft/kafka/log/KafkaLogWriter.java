@@ -21,6 +21,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
@@ -35,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * send every entry, commit; it completes with the offsets of the sends only after
  * {@code commitTransaction()} returned.
  *
- * <p>Failures: {@link ProducerFencedException} and {@link InvalidProducerEpochException} (a newer
- * {@code initTransactions()} of the same id, see KAFKA-NOTES) become {@link LogFencedException},
+ * <p>Failures: {@link ProducerFencedException}, {@link InvalidProducerEpochException} and
+ * {@link InvalidTxnStateException} (a newer {@code initTransactions()} of the same id, see
+ * KAFKA-NOTES and {@link #isFenced}) become {@link LogFencedException},
  * and the writer stays fenced: every later append fails the same way at once. Any other failure
  * aborts the transaction (nothing of it becomes visible) and completes the append with
  * {@link LogAppendException}; if even the abort fails, the producer is closed and the writer is
@@ -208,10 +210,19 @@ public final class KafkaLogWriter implements LogWriter {
     }
   }
 
-  /** Whether {@code t} or one of its causes says this producer was fenced. */
+  /**
+   * Whether {@code t} or one of its causes says this producer was fenced:
+   * {@link ProducerFencedException}, {@link InvalidProducerEpochException}, or
+   * {@link InvalidTxnStateException}. The last one is what a produce racing with a newer
+   * {@code initTransactions()} gets (transaction protocol v2 verifies each produce against the
+   * coordinator, which has aborted the transaction to fence it); the commit then never happens and
+   * the coordinator's abort makes the batch invisible. {@code KafkaRaftLogTest} races appends with
+   * newer opens and checks that no batch failed this way is ever visible.
+   */
   static boolean isFenced(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof ProducerFencedException || c instanceof InvalidProducerEpochException) {
+      if (c instanceof ProducerFencedException || c instanceof InvalidProducerEpochException
+          || c instanceof InvalidTxnStateException) {
         return true;
       }
     }

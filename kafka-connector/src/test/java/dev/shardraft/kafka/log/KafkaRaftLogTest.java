@@ -140,6 +140,53 @@ class KafkaRaftLogTest {
   }
 
   @Test
+  void anAppendRacingWithANewerOpenIsEitherCommittedWholeOrFencedAndNeverVisible() throws Exception {
+    String shard = uniqueShard("race");
+    topics.ensureShardTopics(shard);
+    KafkaRaftLog log = newLog(shard);
+    List<String> committed = new ArrayList<>();
+    List<String> fencedAway = new ArrayList<>();
+    LogWriter current = open(log, 1, "r1");
+    for (int round = 1; round <= 8; round++) {
+      List<LogEntry> batch = new ArrayList<>();
+      String filler = "x".repeat(400);
+      int size = round % 2 == 1 ? 10 * round : 150 * round;
+      for (int i = 0; i < size; i++) {
+        batch.add(command(round, "r" + round, "c" + round, i + 1, "round" + round + "-" + i + "=" + filler));
+      }
+      // Odd rounds start the append first, even rounds the newer open: either may win the race.
+      java.util.concurrent.CompletableFuture<List<Long>> append = null;
+      if (round % 2 == 1) {
+        append = current.append(batch).toCompletableFuture();
+      }
+      java.util.concurrent.CompletableFuture<LogWriter> opening = log.openWriter(round + 1, "r" + (round + 1))
+          .toCompletableFuture();
+      if (append == null) {
+        append = current.append(batch).toCompletableFuture();
+      }
+      LogWriter next = await(opening);
+      resources.add(next);
+      try {
+        append.get(KafkaTestSupport.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        batch.forEach(e -> committed.add(text(new TailEvent.Committed(0, e))));
+      } catch (java.util.concurrent.ExecutionException e) {
+        assertInstanceOf(LogFencedException.class, e.getCause(), "a racing append fails only by fencing");
+        org.slf4j.LoggerFactory.getLogger(KafkaRaftLogTest.class).info("round {} fenced by {}", round,
+            String.valueOf(e.getCause().getCause()));
+        batch.forEach(x -> fencedAway.add(text(new TailEvent.Committed(0, x))));
+      }
+      current = next;
+    }
+    await(current.append(List.of(command(9, "r9", "end", 1, "end"))));
+    List<String> visible = readThrough(newLog(shard), 0, e -> isText(e, "end"), system).stream()
+        .map(KafkaTestSupport::text).filter(t -> t != null && !t.equals("end")).toList();
+    assertEquals(committed, visible, "exactly the acknowledged batches are visible, whole and in order");
+    org.junit.jupiter.api.Assertions.assertTrue(visible.stream().noneMatch(fencedAway::contains));
+    org.slf4j.LoggerFactory.getLogger(KafkaRaftLogTest.class).info(
+        "racing appends: {} entries committed, {} fenced away", committed.size(), fencedAway.size());
+  }
+
+  @Test
   void aLateOpenOfAnOlderTermLandsAfterTheNewerBarrierAndEveryTailSkipsItAlike() throws Exception {
     String shard = uniqueShard("late-open");
     topics.ensureShardTopics(shard);
