@@ -2,12 +2,15 @@ package dev.shardraft.sample.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.raft.actor.RaftReplica.ReadResult;
+import dev.shardraft.raft.actor.RaftReplica.Status;
 import dev.shardraft.raft.actor.ReplicaSettings;
 import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.sample.orders.OrderAudit;
 import dev.shardraft.sample.orders.OrderBookState;
 import dev.shardraft.sample.orders.OrderCodecs;
 import dev.shardraft.sample.orders.OrderCommand;
@@ -27,6 +30,14 @@ final class GroupFixture implements AutoCloseable {
   static final List<String> MEMBERS = List.of("r1", "r2", "r3");
   static final Duration WAIT = Duration.ofSeconds(30);
 
+  /**
+   * Raft timing for tests on a shared, loaded machine: a 150 ms check-quorum window (the
+   * default) made leaders step down every second or so under a load average of 20.
+   */
+  static ReplicaSettings tolerant(ReplicaSettings s) {
+    return s.withTiming(Duration.ofMillis(400), Duration.ofMillis(800), Duration.ofMillis(100));
+  }
+
   final ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "group-test",
       ConfigFactory.parseString("pekko.actor.serialize-messages = on")
           .withFallback(ConfigFactory.load()));
@@ -38,7 +49,8 @@ final class GroupFixture implements AutoCloseable {
 
   KafkaRaftGroup<OrderCommand, OrderReply> start(String shard,
       UnaryOperator<ReplicaSettings> tune) {
-    return KafkaRaftGroup.start(system, kafka, shard, MEMBERS, tune, OrdersStateMachine::new);
+    return KafkaRaftGroup.start(system, kafka, shard, MEMBERS, s -> tune.apply(tolerant(s)),
+        OrdersStateMachine::new);
   }
 
   OrderStream stream(KafkaRaftGroup<OrderCommand, OrderReply> group, String runId, int clients,
@@ -52,6 +64,12 @@ final class GroupFixture implements AutoCloseable {
         OrderCodecs.QUERIES.encode(new OrderQuery.AllOrders())));
     return assertInstanceOf(OrderQueryResult.Book.class,
         OrderCodecs.QUERY_RESULTS.decode(r.result())).state();
+  }
+
+  /** Waits for a ready leader, followed by all, at a term above {@code term}. */
+  static Status awaitLeaderAbove(KafkaRaftGroup<OrderCommand, OrderReply> group, long term) {
+    return Poll.until(WAIT, "a leader above term " + term, () -> KafkaRaftGroup
+        .agreedLeader(group.statuses()).filter(s -> s.term() > term), () -> "" + group.statuses());
   }
 
   /** The highest acknowledged index. */
@@ -68,6 +86,24 @@ final class GroupFixture implements AutoCloseable {
       assertEquals(first, other, "book of " + id + " vs " + ids.get(0));
       assertEquals(java.util.Arrays.toString(OrderCodecs.SNAPSHOTS.encode(first)),
           java.util.Arrays.toString(OrderCodecs.SNAPSHOTS.encode(other)), "encoded book of " + id);
+    }
+  }
+
+  /** No replica's book holds order {@code orderId}. */
+  static void assertNowhere(KafkaRaftGroup<OrderCommand, OrderReply> group, String orderId) {
+    for (String id : group.running()) {
+      assertTrue(book(group, id).orders().stream().noneMatch(o -> o.orderId().equals(orderId)),
+          orderId + " found at " + id);
+    }
+  }
+
+  /** Every acknowledged command of {@code stream} is applied exactly once on every replica. */
+  static void assertExactlyOnceEverywhere(KafkaRaftGroup<OrderCommand, OrderReply> group,
+      List<OrderAudit.Acknowledged> acknowledged) {
+    for (String id : group.running()) {
+      OrderAudit.Verdict v = OrderAudit.check(acknowledged, book(group, id));
+      assertTrue(v.clean(), id + ": " + v);
+      assertEquals(acknowledged.size(), v.appliedOnce(), id + ": " + v);
     }
   }
 
