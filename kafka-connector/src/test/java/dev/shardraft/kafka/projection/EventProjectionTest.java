@@ -19,7 +19,10 @@ import dev.shardraft.kafka.log.KafkaRaftLog;
 import dev.shardraft.kafka.log.KafkaTestSupport;
 import dev.shardraft.kafka.log.KeyValueMachine;
 import dev.shardraft.raft.core.apply.Applier;
+import dev.shardraft.kafka.snapshot.KafkaSnapshotStore;
+import dev.shardraft.kafka.snapshot.SnapshotThenTruncate;
 import dev.shardraft.raft.port.LogEntry;
+import dev.shardraft.raft.port.Snapshot;
 import dev.shardraft.raft.port.LogWriter;
 import dev.shardraft.raft.port.StateMachine;
 import java.nio.ByteBuffer;
@@ -167,6 +170,52 @@ class EventProjectionTest {
       b.close();
       lateA.close();
       c.close();
+    }
+  }
+
+  @Test
+  void aProjectionOnATruncatedLogStartsAtTheSnapshotAndRestartsFromIt() throws Exception {
+    String shard = uniqueShard("projection-snap");
+    String eventsTopic = "events-" + shard;
+    try (TopicAdmin admin = new TopicAdmin(settings)) {
+      admin.ensureShardTopics(shard);
+      admin.ensureEventsTopic(eventsTopic);
+    }
+    try (KafkaRaftLog log = new KafkaRaftLog(shard, settings, system);
+        KafkaSnapshotStore store = new KafkaSnapshotStore(settings)) {
+      LogWriter w = await(log.openWriter(1, "A"));
+      await(w.append(List.of(barrier(1, "A"))));
+      await(w.append(commands(1, "A", "a", 1, 10)));
+      await(w.append(List.of(command(1, "A", "a", 11, "snap=1"))));
+      Applier<String, String> replica = new Applier<>(new KeyValueMachine(), 10_000);
+      readThrough(log, 0, e -> isText(e, "snap=1"), system).forEach(replica::apply);
+      Snapshot snapshot = replica.snapshot();
+      await(SnapshotThenTruncate.run(store, log, snapshot));
+      await(w.append(commands(1, "A", "a", 12, 5)));
+      await(w.append(List.of(command(1, "A", "a", 17, "end=1"))));
+
+      EventProjection<String, String> projection = new EventProjection<>(
+          shard, eventsTopic, KeyValueMachine::new, 10_000, Optional.of(store), settings, system);
+      EventProjection.Running first = await(projection.start());
+      assertEquals(snapshot.nextIndex(), first.resumedAt(), "a new projection on a truncated log starts at the snapshot");
+      awaitEvent(eventsTopic, "end=1");
+      await(first.stop());
+
+      await(w.append(commands(1, "A", "a", 18, 4)));
+      await(w.append(List.of(command(1, "A", "a", 22, "end=2"))));
+      EventProjection.Running second = await(projection.start());
+      assertTrue(second.resumedAt() > snapshot.nextIndex(), "restart restores the snapshot and replays to the offset");
+      List<String> projected = awaitEvent(eventsTopic, "end=2");
+      await(second.stop());
+      w.close();
+
+      Applier<String, String> expectedApplier = new Applier<>(new KeyValueMachine(), 10_000);
+      expectedApplier.restore(snapshot);
+      List<String> expected = new ArrayList<>();
+      readThrough(log, snapshot.nextIndex(), e -> isText(e, "end=2"), system).forEach(e -> expectedApplier.apply(e)
+          .ifPresent(r -> r.events().forEach(ev -> expected.add(new String(ev.payload(), StandardCharsets.UTF_8)))));
+      assertEquals(expected, projected, "the events after the snapshot, once each, in order");
+      assertEquals(11, projected.size());
     }
   }
 
