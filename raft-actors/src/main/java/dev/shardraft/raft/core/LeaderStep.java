@@ -76,9 +76,12 @@ final class LeaderStep {
 
   static void onWriterOpened(StepContext ctx, long term) {
     Optional<Leader> ol = leader(ctx);
-    if (ol.isEmpty() || term != ctx.state().term() || ol.get().writerOpen()) {
-      ctx.log(new Effect.CloseWriter(term));
+    if (ol.isEmpty() || term != ctx.state().term()) {
+      ctx.log(new Effect.CloseWriter(term)); // opened too late: no longer leader of that term
       return;
+    }
+    if (ol.get().writerOpen()) {
+      return; // a repeated report; the writer in use stays open
     }
     Leader l = ol.get().withWriterOpen();
     LogEntry barrier = new LogEntry(term, ctx.self(), new LogEntry.Barrier());

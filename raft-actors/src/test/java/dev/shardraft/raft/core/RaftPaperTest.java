@@ -391,6 +391,16 @@ class RaftPaperTest {
     }
 
     @Test
+    void writerOpenedAfterSteppingDownIsClosedAndARepeatedReportIsIgnored() {
+      RaftTestContext c = three().electAndBecomeReady(0);
+      c.step(new RaftInput.WriterOpened(c.now(), 2));
+      assertTrue(c.effects().isEmpty(), "repeat ignored: " + c.effects());
+      c.deliver(new HeartbeatResponse(3, "n2", false, 0, 1));
+      c.step(new RaftInput.WriterOpened(c.now(), 2));
+      assertEquals(List.of(new Effect.CloseWriter(2)), c.effects());
+    }
+
+    @Test
     void appendCompletionIsNotAnAcknowledgement() {
       RaftTestContext c = three().electAndBecomeReady(0);
       long req = c.command("a", 1);
