@@ -85,8 +85,9 @@ public final class GroupClient {
       }
       String to = target.get();
       Optional<ActorRef<RaftReplica.Command>> ref = group.ref(to);
-      if (ref.isEmpty()) {
+      if (ref.isEmpty()) { // stopped: peers may still name it as leader until they elect another
         forget(to);
+        LockSupport.parkNanos(PAUSE_NANOS);
         continue;
       }
       attempts++;

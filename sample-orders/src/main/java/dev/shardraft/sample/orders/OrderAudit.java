@@ -22,12 +22,27 @@ public final class OrderAudit {
    * @param appliedTwice acknowledged commands found more than once
    * @param lost acknowledged commands not found at all
    * @param misplaced acknowledged commands found once but at another index
-   * @param examples up to five descriptions of problems
    */
-  public record Verdict(int appliedOnce, int appliedTwice, int lost, int misplaced,
-      List<String> examples) {
+  public record Verdict(int appliedOnce, List<Acknowledged> appliedTwice, List<Acknowledged> lost,
+      List<Acknowledged> misplaced) {
+    public Verdict {
+      appliedTwice = List.copyOf(appliedTwice);
+      lost = List.copyOf(lost);
+      misplaced = List.copyOf(misplaced);
+    }
+
     public boolean clean() {
-      return appliedTwice == 0 && lost == 0 && misplaced == 0;
+      return appliedTwice.isEmpty() && lost.isEmpty() && misplaced.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return "Verdict[once=" + appliedOnce + ", twice=" + first(appliedTwice) + ", lost="
+          + first(lost) + ", misplaced=" + first(misplaced) + "]";
+    }
+
+    private static String first(List<Acknowledged> l) {
+      return l.size() + (l.isEmpty() ? "" : " e.g. " + l.subList(0, Math.min(3, l.size())));
     }
   }
 
@@ -37,33 +52,24 @@ public final class OrderAudit {
     Map<String, Order> orders = new HashMap<>();
     state.orders().forEach(o -> orders.put(o.orderId(), o));
     int once = 0;
-    int twice = 0;
-    int lost = 0;
-    int misplaced = 0;
-    List<String> examples = new ArrayList<>();
+    List<Acknowledged> twice = new ArrayList<>();
+    List<Acknowledged> lost = new ArrayList<>();
+    List<Acknowledged> misplaced = new ArrayList<>();
     for (Acknowledged a : acknowledged) {
       String name = OrderScript.auditName(a.command());
       Order o = orders.get(a.command().orderId());
       List<AuditEntry> found = o == null ? List.of()
           : o.audit().stream().filter(e -> e.command().equals(name)).toList();
-      String problem = null;
       if (found.isEmpty()) {
-        lost++;
-        problem = "lost";
+        lost.add(a);
       } else if (found.size() > 1) {
-        twice++;
-        problem = "applied " + found.size() + " times " + found;
+        twice.add(a);
       } else if (found.get(0).index() != a.index()) {
-        misplaced++;
-        problem = "at " + found.get(0).index();
+        misplaced.add(a);
       } else {
         once++;
       }
-      if (problem != null && examples.size() < 5) {
-        examples.add(name + " " + a.command().orderId() + " (acknowledged at " + a.index() + "): "
-            + problem);
-      }
     }
-    return new Verdict(once, twice, lost, misplaced, List.copyOf(examples));
+    return new Verdict(once, twice, lost, misplaced);
   }
 }

@@ -1,0 +1,207 @@
+package dev.shardraft.sample.demo;
+
+import dev.shardraft.kafka.config.KafkaSettings;
+import dev.shardraft.kafka.snapshot.KafkaSnapshotStore;
+import dev.shardraft.raft.actor.RaftReplica.ReadReply;
+import dev.shardraft.raft.actor.RaftReplica.ReadResult;
+import dev.shardraft.raft.actor.RaftReplica.Status;
+import dev.shardraft.raft.actor.ReplicaSettings;
+import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.raft.port.LogEntry;
+import dev.shardraft.raft.port.LogFencedException;
+import dev.shardraft.raft.port.LogWriter;
+import dev.shardraft.sample.cluster.KafkaRaftGroup;
+import dev.shardraft.sample.cluster.OrderStream;
+import dev.shardraft.sample.orders.OrderAudit;
+import dev.shardraft.sample.orders.OrderBookState;
+import dev.shardraft.sample.orders.OrderCodecs;
+import dev.shardraft.sample.orders.OrderCommand;
+import dev.shardraft.sample.orders.OrderLine;
+import dev.shardraft.sample.orders.OrderQuery;
+import dev.shardraft.sample.orders.OrderQueryResult;
+import dev.shardraft.sample.orders.OrderReply;
+import dev.shardraft.sample.orders.OrdersStateMachine;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * The Raft group demo against any Kafka: one group of three replica actors on
+ * {@code raft-log-orders-0}, a stream of order commands from retrying clients, the leader stopped
+ * midway (its producer kept open, as a paused process would keep it), a new leader elected and
+ * the old writer shown fenced, the stream continuing, the old leader restarted to catch up, then
+ * every replica's state checked against what was acknowledged, and the group's events projected
+ * into {@code orders-events}. Client and order ids carry a run id, so runs on a shared cluster
+ * (same topics) do not mix.
+ */
+public final class RaftGroupRun {
+
+  static final String SHARD = "orders-0";
+  static final String EVENTS_TOPIC = "orders-events";
+  static final List<String> MEMBERS = List.of("r1", "r2", "r3");
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private final ActorSystem<?> system;
+  private final KafkaSettings kafka;
+  private final int clients;
+  private final int ordersPerClient;
+  private final Consumer<String> out;
+  private final String runId = UUID.randomUUID().toString().substring(0, 6);
+
+  /**
+   * @param ordersPerClient each order makes three commands
+   * @param out where progress lines go
+   */
+  public RaftGroupRun(ActorSystem<?> system, KafkaSettings kafka, int clients,
+      int ordersPerClient, Consumer<String> out) {
+    this.system = system;
+    this.kafka = kafka;
+    this.clients = clients;
+    this.ordersPerClient = ordersPerClient;
+    this.out = out;
+  }
+
+  /**
+   * Raft timing of the demo: elections after 300-600 ms without a leader, heartbeats every 75 ms.
+   * Twice the runtime defaults, so that a busy machine does not depose healthy leaders.
+   */
+  static ReplicaSettings timing(ReplicaSettings s) {
+    return s.withTiming(Duration.ofMillis(300), Duration.ofMillis(600), Duration.ofMillis(75))
+        .withSnapshotEvery(100);
+  }
+
+  public RaftGroupReport run() throws Exception {
+    long started = System.nanoTime();
+    try (KafkaRaftGroup<OrderCommand, OrderReply> group = KafkaRaftGroup.start(system, kafka,
+        SHARD, MEMBERS, RaftGroupRun::timing, OrdersStateMachine::new)) {
+      long startMillis = millisSince(started);
+      Status first = group.awaitLeader(WAIT);
+      long electionMillis = millisSince(started);
+      out.accept("Group " + SHARD + ": replicas " + String.join(", ", MEMBERS)
+          + " on raft-log-" + SHARD + " started in " + startMillis + " ms; leader "
+          + first.replica() + " at term " + first.term() + " ready after " + electionMillis
+          + " ms");
+
+      OrderStream stream = new OrderStream(system, group, runId, clients, ordersPerClient,
+          Duration.ofSeconds(2));
+      long streamStarted = System.nanoTime();
+      stream.start();
+      stream.awaitAcknowledged(stream.total() / 2, WAIT);
+      long stopped = System.nanoTime();
+      Optional<LogWriter> zombie = group.stopAsZombie(first.replica());
+      out.accept("Stopped leader " + first.replica() + " (term " + first.term() + ") after "
+          + stream.acked().size() + " of " + stream.total()
+          + " commands were acknowledged; its Kafka producer stays open, like a paused process");
+
+      Status next = group.awaitLeader(WAIT);
+      out.accept("New leader " + next.replica() + " at term " + next.term()
+          + ", ready " + millisSince(stopped) + " ms after the stop (its openWriter fenced every "
+          + "older writer)");
+      showFenced(zombie.orElseThrow(() -> new IllegalStateException(
+          first.replica() + " had opened no writer")), first);
+
+      stream.join(Duration.ofSeconds(60));
+      long streamMillis = millisSince(streamStarted);
+      group.startReplica(first.replica());
+      out.accept("Restarted " + first.replica() + ": it loaded term, vote and the newest snapshot "
+          + "from Kafka and catches up from the log as a follower");
+      long last = stream.acked().stream().mapToLong(a -> a.ack().index()).max().orElse(-1);
+      group.awaitApplied(last, WAIT);
+
+      long failoverMillis = stream.acked().stream()
+          .filter(a -> a.ack().acknowledgedAtNanos() > stopped
+              && !a.ack().replica().equals(first.replica()))
+          .mapToLong(a -> (a.ack().acknowledgedAtNanos() - stopped) / 1_000_000)
+          .min().orElse(-1);
+      long eventsExpected = stream.acked().stream()
+          .filter(a -> a.reply() instanceof OrderReply.Accepted).count();
+      Audit audit = audit(group, stream);
+      long projected;
+      try (KafkaSnapshotStore snapshots = new KafkaSnapshotStore(kafka)) {
+        projected = ProjectedEvents.project(system, kafka, SHARD, EVENTS_TOPIC,
+            Optional.of(snapshots), group.settings(first.replica()).sessionExpiryPositions(),
+            runId + "-", eventsExpected, WAIT);
+      }
+      return new RaftGroupReport(audit.acknowledged(), audit.appliedOnce(), audit.appliedTwice(),
+          audit.lost(), audit.sameState(), startMillis, electionMillis, failoverMillis, clients,
+          streamMillis, stream.retries(), projected, eventsExpected);
+    }
+  }
+
+  /** The old leader's writer, alive, tries to commit an order: Kafka must refuse it. */
+  private void showFenced(LogWriter zombie, Status old) throws InterruptedException {
+    OrderCommand ghost = new OrderCommand.PlaceOrder(runId + "-zombie", "zombie",
+        List.of(new OrderLine("ghost", 1, 1)));
+    List<LogEntry> batch = List.of(new LogEntry(old.term(), old.replica(),
+        new LogEntry.Command(runId + "-zombie", 1, OrderCodecs.COMMANDS.encode(ghost))));
+    try {
+      zombie.append(batch).toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      throw new IllegalStateException("the old leader's writer (term " + old.term()
+          + ") committed an entry after a newer leader took over: fencing is broken");
+    } catch (ExecutionException e) {
+      Throwable fenced = e.getCause();
+      while (fenced != null && !(fenced instanceof LogFencedException)) {
+        fenced = fenced.getCause();
+      }
+      if (fenced == null) {
+        throw new IllegalStateException("the old writer's append failed, but not fenced", e);
+      }
+      out.accept("Old leader " + old.replica() + "'s writer (term " + old.term()
+          + ") tries to commit an order: refused, " + fenced.getMessage());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("the old writer's append neither failed nor committed", e);
+    } finally {
+      zombie.close();
+    }
+  }
+
+  /** What the replicas' states say about the acknowledged commands. */
+  private record Audit(int acknowledged, Map<String, Integer> appliedOnce, int appliedTwice,
+      int lost, boolean sameState) {}
+
+  private Audit audit(KafkaRaftGroup<OrderCommand, OrderReply> group, OrderStream stream) {
+    List<OrderAudit.Acknowledged> acknowledged = stream.forAudit();
+    Map<String, Integer> once = new LinkedHashMap<>();
+    Set<OrderAudit.Acknowledged> twice = new HashSet<>();
+    Set<OrderAudit.Acknowledged> lost = new HashSet<>();
+    Set<OrderBookState> states = new HashSet<>();
+    for (String id : MEMBERS) {
+      OrderBookState book = book(group, id);
+      OrderAudit.Verdict v = OrderAudit.check(acknowledged, book);
+      once.put(id, v.appliedOnce());
+      twice.addAll(v.appliedTwice());
+      lost.addAll(v.lost());
+      lost.addAll(v.misplaced()); // not where it was acknowledged: not the acknowledged one
+      if (!v.clean()) {
+        out.accept("PROBLEM at " + id + ": " + v);
+      }
+      if (book.orders().stream().anyMatch(o -> o.orderId().equals(runId + "-zombie"))) {
+        throw new IllegalStateException("the zombie's order was applied at " + id);
+      }
+      states.add(book);
+    }
+    return new Audit(acknowledged.size(), once, twice.size(), lost.size(), states.size() == 1);
+  }
+
+  private static OrderBookState book(KafkaRaftGroup<OrderCommand, OrderReply> group, String id) {
+    ReadReply reply = group.read(id, ReadMode.STALE,
+        OrderCodecs.QUERIES.encode(new OrderQuery.AllOrders()));
+    if (!(reply instanceof ReadResult r)) {
+      throw new IllegalStateException("reading the state of " + id + " answered " + reply);
+    }
+    return ((OrderQueryResult.Book) OrderCodecs.QUERY_RESULTS.decode(r.result())).state();
+  }
+
+  private static long millisSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000;
+  }
+}
