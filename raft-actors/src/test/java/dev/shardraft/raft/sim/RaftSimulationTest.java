@@ -26,6 +26,7 @@ class RaftSimulationTest {
   private static final AtomicLong ELECTIONS = new AtomicLong();
   private static final AtomicLong READS = new AtomicLong();
   private static final AtomicLong LATE_OPENS = new AtomicLong();
+  private static final AtomicLong TRUNCATIONS = new AtomicLong();
   private static final long STARTED = System.nanoTime();
 
   static Stream<Long> seeds() {
@@ -50,6 +51,7 @@ class RaftSimulationTest {
     ELECTIONS.addAndGet(s.elections());
     READS.addAndGet(s.reads());
     LATE_OPENS.addAndGet(s.lateOpens());
+    TRUNCATIONS.addAndGet(s.truncations());
   }
 
   @AfterAll
@@ -58,9 +60,9 @@ class RaftSimulationTest {
     System.out.printf(
         "simulation: %d seeds passed in %.1f s wall; %d events, %d commands acknowledged, "
             + "%d faults, %d elections, %d late (zombie) opens, %d stale-term entries skipped, "
-            + "%d linearizable reads checked%n",
+            + "%d linearizable reads checked, %d log truncations%n",
         RUNS.get(), secs, EVENTS.get(), ACKED.get(), FAULTS.get(), ELECTIONS.get(),
         LATE_OPENS.get(), STALE.get(),
-        READS.get());
+        READS.get(), TRUNCATIONS.get());
   }
 }

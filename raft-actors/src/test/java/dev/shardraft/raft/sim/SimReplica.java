@@ -6,6 +6,7 @@ import dev.shardraft.raft.core.RaftCore;
 import dev.shardraft.raft.core.RaftInput;
 import dev.shardraft.raft.core.RaftMessage;
 import dev.shardraft.raft.core.RaftState;
+import dev.shardraft.raft.core.Role;
 import dev.shardraft.raft.core.TimerKey;
 import dev.shardraft.raft.core.apply.Applier;
 import dev.shardraft.raft.core.apply.ApplyResult;
@@ -306,6 +307,10 @@ final class SimReplica {
         return;
       }
       tailWakeScheduled = false;
+      if (tailNext < sim.log.logStart()) {
+        sim.invariants.fail(id + " tails from " + tailNext + " but the log was deleted below "
+            + sim.log.logStart() + ": entries it never applied are gone");
+      }
       List<TailEvent> events = sim.log.read(tailNext, 32);
       for (TailEvent e : events) {
         if (!alive || inc != incarnation) {
@@ -328,7 +333,27 @@ final class SimReplica {
     sim.invariants.onApplied(this, e, r.get(), machine);
     step(r.get().toInput(sim.now()));
     if (alive && applier.snapshotDue(sim.snapshotEvery)) {
-      sim.snapshots.save(config.shard(), applier.snapshot());
+      Snapshot snap = applier.snapshot();
+      sim.snapshots.save(config.shard(), snap);
+      truncateIfLeader(snap);
+    }
+  }
+
+  /**
+   * The truncation rule the actor shell uses: only the leader deletes, below both its snapshot and
+   * every peer's last reported applied position, so no live replica's tail is cut, and a
+   * restarting replica starts from the newest snapshot, which covers the cut.
+   */
+  private void truncateIfLeader(Snapshot snap) {
+    if (state.role() instanceof Role.Leader l) {
+      long cut = snap.nextIndex();
+      for (Role.Leader.PeerProgress p : l.peers().values()) {
+        cut = Math.min(cut, p.appliedIndex() + 1);
+      }
+      if (cut > sim.log.logStart()) {
+        sim.log.deleteBefore(cut);
+        sim.truncations++;
+      }
     }
   }
 
