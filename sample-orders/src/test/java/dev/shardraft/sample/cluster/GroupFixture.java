@@ -19,6 +19,7 @@ import dev.shardraft.sample.orders.OrderQueryResult;
 import dev.shardraft.sample.orders.OrderReply;
 import dev.shardraft.sample.orders.OrdersStateMachine;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -83,10 +84,24 @@ final class GroupFixture implements AutoCloseable {
     OrderBookState first = book(group, ids.get(0));
     for (String id : ids.subList(1, ids.size())) {
       OrderBookState other = book(group, id);
-      assertEquals(first, other, "book of " + id + " vs " + ids.get(0));
-      assertEquals(java.util.Arrays.toString(OrderCodecs.SNAPSHOTS.encode(first)),
-          java.util.Arrays.toString(OrderCodecs.SNAPSHOTS.encode(other)), "encoded book of " + id);
+      assertTrue(first.equals(other), () -> "book of " + id + " differs from " + ids.get(0)
+          + ": " + difference(first, other));
+      assertTrue(Arrays.equals(OrderCodecs.SNAPSHOTS.encode(first),
+          OrderCodecs.SNAPSHOTS.encode(other)), "encoded book of " + id);
     }
+  }
+
+  /** A short description of how two books differ. */
+  static String difference(OrderBookState a, OrderBookState b) {
+    String counts = "orders " + a.orders().size() + " vs " + b.orders().size()
+        + ", commandsApplied " + a.commandsApplied() + " vs " + b.commandsApplied();
+    for (int i = 0; i < Math.min(a.orders().size(), b.orders().size()); i++) {
+      if (!a.orders().get(i).equals(b.orders().get(i))) {
+        return counts + "; first different order: " + a.orders().get(i) + " vs "
+            + b.orders().get(i);
+      }
+    }
+    return counts;
   }
 
   /** No replica's book holds order {@code orderId}. */
