@@ -27,6 +27,7 @@ class RaftSimulationTest {
   private static final AtomicLong READS = new AtomicLong();
   private static final AtomicLong LATE_OPENS = new AtomicLong();
   private static final AtomicLong TRUNCATIONS = new AtomicLong();
+  private static final AtomicLong RELOADS = new AtomicLong();
   private static final long STARTED = System.nanoTime();
 
   static Stream<Long> seeds() {
@@ -52,6 +53,7 @@ class RaftSimulationTest {
     READS.addAndGet(s.reads());
     LATE_OPENS.addAndGet(s.lateOpens());
     TRUNCATIONS.addAndGet(s.truncations());
+    RELOADS.addAndGet(s.snapshotReloads());
   }
 
   @AfterAll
@@ -60,9 +62,9 @@ class RaftSimulationTest {
     System.out.printf(
         "simulation: %d seeds passed in %.1f s wall; %d events, %d commands acknowledged, "
             + "%d faults, %d elections, %d late (zombie) opens, %d stale-term entries skipped, "
-            + "%d linearizable reads checked, %d log truncations%n",
+            + "%d linearizable reads checked, %d log truncations, %d snapshot reloads after one%n",
         RUNS.get(), secs, EVENTS.get(), ACKED.get(), FAULTS.get(), ELECTIONS.get(),
         LATE_OPENS.get(), STALE.get(),
-        READS.get(), TRUNCATIONS.get());
+        READS.get(), TRUNCATIONS.get(), RELOADS.get());
   }
 }

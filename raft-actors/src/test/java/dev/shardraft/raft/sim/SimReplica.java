@@ -308,8 +308,8 @@ final class SimReplica {
       }
       tailWakeScheduled = false;
       if (tailNext < sim.log.logStart()) {
-        sim.invariants.fail(id + " tails from " + tailNext + " but the log was deleted below "
-            + sim.log.logStart() + ": entries it never applied are gone");
+        reloadAfterTruncation();
+        return;
       }
       List<TailEvent> events = sim.log.read(tailNext, 32);
       for (TailEvent e : events) {
@@ -340,9 +340,29 @@ final class SimReplica {
   }
 
   /**
+   * The log was deleted below this replica's tail position (the leader's view of its progress was
+   * stale, e.g. it restarted from an older snapshot). Silently tailing from the log start would
+   * lose entries, so it reloads the newest snapshot, which covers every cut (modelled as a restart:
+   * durable term and vote stay, volatile state goes). If even that snapshot is below the log
+   * start, entries are lost: the run fails.
+   */
+  private void reloadAfterTruncation() {
+    sim.trace(id + " tail at " + tailNext + " is below the log start " + sim.log.logStart()
+        + ": reloading the newest snapshot");
+    sim.snapshotReloads++;
+    crash();
+    start();
+    if (tailNext < sim.log.logStart()) {
+      sim.invariants.fail(id + " cannot resume: the newest snapshot ends at " + tailNext
+          + " but the log was deleted below " + sim.log.logStart());
+    }
+  }
+
+  /**
    * The truncation rule the actor shell uses: only the leader deletes, below both its snapshot and
-   * every peer's last reported applied position, so no live replica's tail is cut, and a
-   * restarting replica starts from the newest snapshot, which covers the cut.
+   * every peer's highest reported applied position. That report can be stale (a peer that
+   * restarted from an older snapshot), so a tail can still find itself below the log start; see
+   * {@link #reloadAfterTruncation}.
    */
   private void truncateIfLeader(Snapshot snap) {
     if (state.role() instanceof Role.Leader l) {

@@ -58,6 +58,7 @@ final class Simulation {
   long maxOpenedTerm;
   long lateOpens;
   long truncations;
+  long snapshotReloads;
   long elections;
 
   Simulation(long seed, int replicaCount) {
@@ -404,12 +405,12 @@ final class Simulation {
 
   record Summary(long seed, int replicas, long events, long acked, long faults, long crashes,
       long pauses, long partitions, long elections, long staleSkips, long undecodableSkips,
-      long reads, long lateOpens, long truncations) {}
+      long reads, long lateOpens, long truncations, long snapshotReloads) {}
 
   private Summary summary() {
     long acked = clients.stream().mapToLong(c -> c.acks).sum();
     return new Summary(seed, replicas.length, scheduler.executed(), acked, faults, crashes, pauses,
         partitions, elections, invariants.staleSkips, invariants.undecodableSkips,
-        invariants.readsChecked, lateOpens, truncations);
+        invariants.readsChecked, lateOpens, truncations, snapshotReloads);
   }
 }
