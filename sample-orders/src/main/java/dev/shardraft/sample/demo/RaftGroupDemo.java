@@ -17,8 +17,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  */
 public final class RaftGroupDemo {
 
-  static final int CLIENTS = 4;
-  static final int ORDERS_PER_CLIENT = 20;
+  static final int CLIENTS = 8;
+  static final int ORDERS_PER_CLIENT = 10;
 
   private RaftGroupDemo() {}
 

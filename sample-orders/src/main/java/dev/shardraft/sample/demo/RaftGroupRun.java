@@ -97,9 +97,10 @@ public final class RaftGroupRun {
       stream.start();
       stream.awaitAcknowledged(stream.total() / 2, WAIT);
       long stopped = System.nanoTime();
+      int beforeStop = stream.acked().size();
       Optional<LogWriter> zombie = group.stopAsZombie(first.replica());
       out.accept("Stopped leader " + first.replica() + " (term " + first.term() + ") after "
-          + stream.acked().size() + " of " + stream.total()
+          + beforeStop + " of " + stream.total()
           + " commands were acknowledged; its Kafka producer stays open, like a paused process");
 
       Status next = group.awaitLeader(WAIT);
@@ -131,9 +132,11 @@ public final class RaftGroupRun {
             Optional.of(snapshots), group.settings(first.replica()).sessionExpiryPositions(),
             runId + "-", eventsExpected, WAIT);
       }
+      RaftGroupReport.Figures figures = new RaftGroupReport.Figures(startMillis, electionMillis,
+          failoverMillis, clients, beforeStop, (stopped - streamStarted) / 1_000_000,
+          streamMillis, stream.retries());
       return new RaftGroupReport(audit.acknowledged(), audit.appliedOnce(), audit.appliedTwice(),
-          audit.lost(), audit.sameState(), startMillis, electionMillis, failoverMillis, clients,
-          streamMillis, stream.retries(), projected, eventsExpected);
+          audit.lost(), audit.sameState(), projected, eventsExpected, figures);
     }
   }
 

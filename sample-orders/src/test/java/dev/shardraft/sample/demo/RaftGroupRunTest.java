@@ -45,11 +45,14 @@ class RaftGroupRunTest {
     assertTrue(report.sameState());
     assertEquals(report.eventsExpected(), report.eventsProjected());
     assertEquals(26, report.eventsExpected(), "30 commands, 4 refused by a business rule");
-    assertTrue(report.failoverMillis() > 0, "an acknowledgement came from the new leader");
+    assertTrue(report.figures().failoverMillis() > 0, "an acknowledgement came from the new leader");
     assertTrue(report.clean(), String.join("\n", report.lines()));
     assertTrue(lines.stream().anyMatch(l -> l.contains("was fenced by a newer writer")),
         "the old writer was shown fenced: " + lines);
   }
+
+  private static final RaftGroupReport.Figures FIGURES =
+      new RaftGroupReport.Figures(900, 1000, 500, 4, 100, 2000, 4000, 20);
 
   @Test
   void theClosingLineNamesEveryReplicaAndAnyProblemMakesTheRunUnclean() {
@@ -58,18 +61,17 @@ class RaftGroupRunTest {
     once.put("r2", 200);
     once.put("r3", 199);
     RaftGroupReport report =
-        new RaftGroupReport(200, once, 0, 1, true, 900, 1000, 500, 4, 4000, 20, 170, 170);
+        new RaftGroupReport(200, once, 0, 1, true, 170, 170, FIGURES);
     assertEquals("commands acknowledged: 200, applied on r1/r2/r3: 200/200/199, applied twice: "
         + "0, lost: 1", report.lines().get(report.lines().size() - 1));
     assertFalse(report.clean());
     once.put("r3", 200);
-    assertTrue(new RaftGroupReport(200, once, 0, 0, true, 900, 1000, 500, 4, 4000, 20, 170, 170)
+    assertTrue(new RaftGroupReport(200, once, 0, 0, true, 170, 170, FIGURES)
         .clean());
-    assertFalse(new RaftGroupReport(200, once, 1, 0, true, 900, 1000, 500, 4, 4000, 20, 170, 170)
+    assertFalse(new RaftGroupReport(200, once, 1, 0, true, 170, 170, FIGURES)
         .clean());
-    assertFalse(new RaftGroupReport(200, once, 0, 0, false, 900, 1000, 500, 4, 4000, 20, 170,
-        170).clean());
-    assertFalse(new RaftGroupReport(200, once, 0, 0, true, 900, 1000, 500, 4, 4000, 20, 169, 170)
+    assertFalse(new RaftGroupReport(200, once, 0, 0, false, 170, 170, FIGURES).clean());
+    assertFalse(new RaftGroupReport(200, once, 0, 0, true, 169, 170, FIGURES)
         .clean());
   }
 }
