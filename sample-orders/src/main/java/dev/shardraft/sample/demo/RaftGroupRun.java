@@ -113,10 +113,12 @@ public final class RaftGroupRun {
       stream.join(Duration.ofSeconds(60));
       long streamMillis = millisSince(streamStarted);
       group.startReplica(first.replica());
-      out.accept("Restarted " + first.replica() + ": it loaded term, vote and the newest snapshot "
-          + "from Kafka and catches up from the log as a follower");
       long last = stream.acked().stream().mapToLong(a -> a.ack().index()).max().orElse(-1);
-      group.awaitApplied(last, WAIT);
+      Status back = group.awaitApplied(last, WAIT).get(first.replica());
+      out.accept("Restarted " + first.replica() + ": it loaded term, vote and the newest snapshot "
+          + "from Kafka, tailed the log from there and is a " + back.role() + " at term "
+          + back.term() + " (leader " + back.leader().orElse("?") + "), applied up to "
+          + back.appliedIndex());
 
       long failoverMillis = stream.acked().stream()
           .filter(a -> a.ack().acknowledgedAtNanos() > stopped
