@@ -65,9 +65,11 @@ final class LeaderStep {
     if (old == null) {
       return;
     }
+    // The applied index of the newest round wins (a peer that restarted from an older snapshot
+    // reports less than before); a late answer to an older round does not overwrite it.
+    long applied = m.round() >= old.ackedRound() ? m.appliedIndex() : old.appliedIndex();
     Map<String, PeerProgress> peers = new HashMap<>(l.peers());
-    peers.put(m.from(), new PeerProgress(
-        ctx.now, Math.max(old.appliedIndex(), m.appliedIndex()), Math.max(old.ackedRound(), m.round())));
+    peers.put(m.from(), new PeerProgress(ctx.now, applied, Math.max(old.ackedRound(), m.round())));
     ctx.update(l.withPeers(peers));
     Reads.confirm(ctx);
     Reads.serve(ctx);

@@ -224,7 +224,8 @@ public sealed interface Role {
 
     /**
      * @param lastAckMs last successful heartbeat response in this term (initially the election)
-     * @param appliedIndex the peer's applied index from its last response (-1 unknown)
+     * @param appliedIndex the peer's applied index from its response to the newest round (-1
+     *     unknown); it can go down when the peer restarted from an older snapshot
      * @param ackedRound the highest heartbeat round it acknowledged
      */
     public record PeerProgress(long lastAckMs, long appliedIndex, long ackedRound) {}

@@ -330,6 +330,18 @@ class RaftPaperTest {
     }
 
     @Test
+    void peerProgressFollowsTheNewestRoundEvenWhenItGoesDown() {
+      RaftTestContext c = three().electAndBecomeReady(0);
+      c.deliver(new HeartbeatResponse(2, "n2", true, 40, 1));
+      c.heartbeatTimeout();
+      long round = ((Role.Leader) c.role()).round();
+      c.deliver(new HeartbeatResponse(2, "n2", true, 7, round)); // n2 restarted from a snapshot
+      assertEquals(7, ((Role.Leader) c.role()).peers().get("n2").appliedIndex());
+      c.deliver(new HeartbeatResponse(2, "n2", true, 40, 1)); // a late answer to round 1
+      assertEquals(7, ((Role.Leader) c.role()).peers().get("n2").appliedIndex());
+    }
+
+    @Test
     void transferToUnknownReplicaIsRefused() {
       RaftTestContext c = three().electAndBecomeReady(0);
       c.step(new RaftInput.TransferLeadership(c.now(), "n9"));
