@@ -143,6 +143,9 @@ class KafkaRaftGroupTest {
 
       // Another writer of the shard (a stale leader's late openWriter) fences the live leader:
       // its next append fails, it steps down, and a new election opens a newer writer.
+      Status now = group.awaitLeader(WAIT);
+      assertEquals(old.replica() + "@" + old.term(), now.replica() + "@" + now.term(),
+          "the premise: the leader has not changed since the stream started");
       LogWriter intruder = intruderLog.openWriter(old.term(), "intruder")
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       try {
