@@ -111,9 +111,11 @@ public final class GroupClient {
       Retry r = (Retry) reply;
       lastAnswer = "retry from " + to + ": " + r.reason();
       retries++;
-      Optional<String> hint = r.leaderHint().filter(h -> !h.equals(to));
-      if (hint.isPresent()) {
-        leaderGuess = hint;
+      if (r.leaderHint().isPresent() && !r.leaderHint().get().equals(to)) {
+        leaderGuess = r.leaderHint(); // redirected: go there at once
+      } else if (r.leaderHint().isPresent()) {
+        leaderGuess = r.leaderHint(); // the leader itself asks to retry (e.g. queue full)
+        LockSupport.parkNanos(PAUSE_NANOS);
       } else {
         forget(to);
         LockSupport.parkNanos(PAUSE_NANOS); // an election is likely running

@@ -2,35 +2,25 @@ package dev.shardraft.sample.demo;
 
 import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.kafka.snapshot.KafkaSnapshotStore;
-import dev.shardraft.raft.actor.RaftReplica.ReadReply;
-import dev.shardraft.raft.actor.RaftReplica.ReadResult;
 import dev.shardraft.raft.actor.RaftReplica.Status;
 import dev.shardraft.raft.actor.ReplicaSettings;
-import dev.shardraft.raft.core.ReadMode;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.LogFencedException;
 import dev.shardraft.raft.port.LogWriter;
 import dev.shardraft.sample.cluster.KafkaRaftGroup;
 import dev.shardraft.sample.cluster.OrderStream;
-import dev.shardraft.sample.orders.OrderAudit;
-import dev.shardraft.sample.orders.OrderBookState;
 import dev.shardraft.sample.orders.OrderCodecs;
 import dev.shardraft.sample.orders.OrderCommand;
 import dev.shardraft.sample.orders.OrderLine;
-import dev.shardraft.sample.orders.OrderQuery;
-import dev.shardraft.sample.orders.OrderQueryResult;
 import dev.shardraft.sample.orders.OrderReply;
 import dev.shardraft.sample.orders.OrdersStateMachine;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorSystem;
 
@@ -127,7 +117,7 @@ public final class RaftGroupRun {
           .min().orElse(-1);
       long eventsExpected = stream.acked().stream()
           .filter(a -> a.reply() instanceof OrderReply.Accepted).count();
-      Audit audit = audit(group, stream);
+      ReplicaVerdict audit = ReplicaVerdict.of(group, stream.forAudit(), runId + "-zombie", out);
       long projected;
       try (KafkaSnapshotStore snapshots = new KafkaSnapshotStore(kafka)) {
         projected = ProjectedEvents.project(system, kafka, SHARD, EVENTS_TOPIC,
@@ -162,48 +152,11 @@ public final class RaftGroupRun {
       }
       out.accept("Old leader " + old.replica() + "'s writer (term " + old.term()
           + ") tries to commit an order: refused, " + fenced.getMessage());
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new IllegalStateException("the old writer's append neither failed nor committed", e);
     } finally {
       zombie.close();
     }
-  }
-
-  /** What the replicas' states say about the acknowledged commands. */
-  private record Audit(int acknowledged, Map<String, Integer> appliedOnce, int appliedTwice,
-      int lost, boolean sameState) {}
-
-  private Audit audit(KafkaRaftGroup<OrderCommand, OrderReply> group, OrderStream stream) {
-    List<OrderAudit.Acknowledged> acknowledged = stream.forAudit();
-    Map<String, Integer> once = new LinkedHashMap<>();
-    Set<OrderAudit.Acknowledged> twice = new HashSet<>();
-    Set<OrderAudit.Acknowledged> lost = new HashSet<>();
-    Set<OrderBookState> states = new HashSet<>();
-    for (String id : MEMBERS) {
-      OrderBookState book = book(group, id);
-      OrderAudit.Verdict v = OrderAudit.check(acknowledged, book);
-      once.put(id, v.appliedOnce());
-      twice.addAll(v.appliedTwice());
-      lost.addAll(v.lost());
-      lost.addAll(v.misplaced()); // not where it was acknowledged: not the acknowledged one
-      if (!v.clean()) {
-        out.accept("PROBLEM at " + id + ": " + v);
-      }
-      if (book.orders().stream().anyMatch(o -> o.orderId().equals(runId + "-zombie"))) {
-        throw new IllegalStateException("the zombie's order was applied at " + id);
-      }
-      states.add(book);
-    }
-    return new Audit(acknowledged.size(), once, twice.size(), lost.size(), states.size() == 1);
-  }
-
-  private static OrderBookState book(KafkaRaftGroup<OrderCommand, OrderReply> group, String id) {
-    ReadReply reply = group.read(id, ReadMode.STALE,
-        OrderCodecs.QUERIES.encode(new OrderQuery.AllOrders()));
-    if (!(reply instanceof ReadResult r)) {
-      throw new IllegalStateException("reading the state of " + id + " answered " + reply);
-    }
-    return ((OrderQueryResult.Book) OrderCodecs.QUERY_RESULTS.decode(r.result())).state();
   }
 
   private static long millisSince(long nanos) {
