@@ -2,8 +2,11 @@ package dev.shardraft.sample.demo;
 
 import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.kafka.snapshot.KafkaSnapshotStore;
+import dev.shardraft.raft.actor.RaftReplica.ReadReply;
+import dev.shardraft.raft.actor.RaftReplica.ReadResult;
 import dev.shardraft.raft.actor.RaftReplica.Status;
 import dev.shardraft.raft.actor.ReplicaSettings;
+import dev.shardraft.raft.core.ReadMode;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.LogFencedException;
 import dev.shardraft.raft.port.LogWriter;
@@ -12,6 +15,8 @@ import dev.shardraft.sample.cluster.OrderStream;
 import dev.shardraft.sample.orders.OrderCodecs;
 import dev.shardraft.sample.orders.OrderCommand;
 import dev.shardraft.sample.orders.OrderLine;
+import dev.shardraft.sample.orders.OrderQuery;
+import dev.shardraft.sample.orders.OrderQueryResult;
 import dev.shardraft.sample.orders.OrderReply;
 import dev.shardraft.sample.orders.OrdersStateMachine;
 import java.time.Duration;
@@ -22,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
@@ -110,6 +116,8 @@ public final class RaftGroupRun {
           + back.term() + " (leader " + back.leader().orElse("?") + "), applied up to "
           + back.appliedIndex());
 
+      showLinearizableRead(group, next.replica(), runId + "-c0-0");
+
       long failoverMillis = stream.acked().stream()
           .filter(a -> a.ack().acknowledgedAtNanos() > stopped
               && !a.ack().replica().equals(first.replica()))
@@ -130,6 +138,23 @@ public final class RaftGroupRun {
       return new RaftGroupReport(audit.acknowledged(), audit.appliedOnce(), audit.appliedTwice(),
           audit.lost(), audit.sameState(), projected, eventsExpected, figures);
     }
+  }
+
+  /** Reads one order at the leader, linearizably (read index confirmed by a heartbeat round). */
+  private void showLinearizableRead(KafkaRaftGroup<OrderCommand, OrderReply> group, String leader,
+      String orderId) {
+    ReadReply reply = group.read(leader, ReadMode.LINEARIZABLE,
+        OrderCodecs.QUERIES.encode(new OrderQuery.GetOrder(orderId)));
+    if (!(reply instanceof ReadResult r)) {
+      throw new IllegalStateException("linearizable read at " + leader + " answered " + reply);
+    }
+    OrderQueryResult result = OrderCodecs.QUERY_RESULTS.decode(r.result());
+    String what = result instanceof OrderQueryResult.OrderFound f
+        ? "is " + f.order().status() + ", commands applied: " + f.order().audit().stream()
+            .map(a -> a.command() + "@" + a.index()).collect(Collectors.joining(" "))
+        : "is not found";
+    out.accept("Linearizable read at leader " + leader + " (read index " + r.index() + "): order "
+        + orderId + " " + what);
   }
 
   /** The old leader's writer, alive, tries to commit an order: Kafka must refuse it. */

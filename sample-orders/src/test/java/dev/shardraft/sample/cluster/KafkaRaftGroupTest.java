@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shardraft.kafka.local.LocalKafkaExtension;
 import dev.shardraft.kafka.log.KafkaRaftLog;
+import dev.shardraft.raft.actor.RaftReplica.ReadResult;
+import dev.shardraft.raft.actor.RaftReplica.Retry;
 import dev.shardraft.raft.actor.RaftReplica.Status;
+import dev.shardraft.raft.core.ReadMode;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.LogFencedException;
 import dev.shardraft.raft.port.LogWriter;
@@ -18,6 +21,9 @@ import dev.shardraft.sample.orders.OrderBookState;
 import dev.shardraft.sample.orders.OrderCodecs;
 import dev.shardraft.sample.orders.OrderCommand;
 import dev.shardraft.sample.orders.OrderLine;
+import dev.shardraft.sample.orders.OrderQuery;
+import dev.shardraft.sample.orders.OrderQueryResult;
+import dev.shardraft.sample.orders.OrderStatus;
 import dev.shardraft.sample.orders.OrderReply;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -77,7 +83,23 @@ class KafkaRaftGroupTest {
         assertEquals(stream.total(), v.appliedOnce(), id + ": " + v);
         assertEquals(stream.total(), book.commandsApplied(), id + " applied nothing else");
       }
+      assertLinearizableReadsOnlyAtTheLeader(group, group.awaitLeader(WAIT), "a-c0-0");
     }
+  }
+
+  /** A linearizable read is served by the leader and redirected to it by a follower. */
+  static void assertLinearizableReadsOnlyAtTheLeader(
+      KafkaRaftGroup<OrderCommand, OrderReply> group, Status leader, String orderId) {
+    byte[] query = OrderCodecs.QUERIES.encode(new OrderQuery.GetOrder(orderId));
+    ReadResult r = assertInstanceOf(ReadResult.class,
+        group.read(leader.replica(), ReadMode.LINEARIZABLE, query));
+    OrderQueryResult.OrderFound found = assertInstanceOf(OrderQueryResult.OrderFound.class,
+        OrderCodecs.QUERY_RESULTS.decode(r.result()));
+    assertEquals(OrderStatus.SHIPPED, found.order().status());
+    String follower = group.running().stream().filter(id -> !id.equals(leader.replica()))
+        .findFirst().orElseThrow();
+    Retry retry = assertInstanceOf(Retry.class, group.read(follower, ReadMode.LINEARIZABLE, query));
+    assertEquals(Optional.of(leader.replica()), retry.leaderHint());
   }
 
   /** A command entry as the zombie {@code leader} of {@code term} would write it. */
