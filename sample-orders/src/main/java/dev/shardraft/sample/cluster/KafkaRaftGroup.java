@@ -107,7 +107,11 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
     try {
       members.forEach(group::startReplica);
     } catch (RuntimeException e) {
-      group.close();
+      try {
+        group.close();
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
       throw e;
     }
     return group;
@@ -296,8 +300,11 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
       try {
         stopReplica(id);
       } catch (RuntimeException e) {
-        LOG.warn("{}/{}: stopping failed", shard, id, e);
-        first = first == null ? e : first;
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
       }
     }
     host.tell(ReplicaHost.Shutdown.INSTANCE);
