@@ -117,10 +117,12 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
     return group;
   }
 
+  /** The group's shard key. */
   public String shard() {
     return shard;
   }
 
+  /** Every member's replica id, running or not. */
   public List<String> members() {
     return members;
   }

@@ -38,6 +38,7 @@ public final class ReplicaHost {
 
   private ReplicaHost() {}
 
+  /** A host with no replicas yet. */
   public static Behavior<Command> create() {
     return Behaviors.setup(context -> running(context, new HashMap<>()));
   }

@@ -75,6 +75,12 @@ public final class RaftGroupRun {
         .withSnapshotEvery(100);
   }
 
+  /**
+   * Runs the scenario; every wait is bounded (30 s per step, 60 s for the stream).
+   *
+   * @throws IllegalStateException if a step does not happen in time or the old writer is not
+   *     fenced
+   */
   public RaftGroupReport run() throws Exception {
     long started = System.nanoTime();
     try (KafkaRaftGroup<OrderCommand, OrderReply> group = KafkaRaftGroup.start(system, kafka,

@@ -31,6 +31,7 @@ public final class OrderAudit {
       misplaced = List.copyOf(misplaced);
     }
 
+    /** Nothing applied twice, lost or misplaced. */
     public boolean clean() {
       return appliedTwice.isEmpty() && lost.isEmpty() && misplaced.isEmpty();
     }
@@ -48,6 +49,7 @@ public final class OrderAudit {
 
   private OrderAudit() {}
 
+  /** Checks {@code acknowledged} against one replica's {@code state}. */
   public static Verdict check(List<Acknowledged> acknowledged, OrderBookState state) {
     Map<String, Order> orders = new HashMap<>();
     state.orders().forEach(o -> orders.put(o.orderId(), o));
