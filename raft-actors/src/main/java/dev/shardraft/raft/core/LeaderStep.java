@@ -232,6 +232,14 @@ final class LeaderStep {
    * barrier is applied: it is appended once the leader is ready).
    */
   static void onClientCommand(StepContext ctx, RaftInput.ClientCommand c) {
+    Optional<String> malformed = malformed(c);
+    if (malformed.isPresent()) {
+      // Refused before it reaches a batch: a LogEntry cannot hold it, and building one would
+      // fail the leader's step for every command of the batch.
+      ctx.answer(new Effect.ReplyCommand(c.requestId(),
+          new CommandOutcome.Rejected("malformed command: " + malformed.get())));
+      return;
+    }
     Optional<Leader> ol = leader(ctx);
     if (ol.isEmpty()) {
       ctx.answer(new Effect.ReplyCommand(c.requestId(),
@@ -253,5 +261,19 @@ final class LeaderStep {
     q.add(new PendingCommand(c.requestId(), c.clientId(), c.sequence(), c.payload(), -1));
     ctx.update(l.withQueue(q));
     maybeStartBatch(ctx);
+  }
+
+  /** Why a command can never be written to the log, if it cannot (see {@code LogEntry.Command}). */
+  private static Optional<String> malformed(RaftInput.ClientCommand c) {
+    if (c.clientId() == null || c.clientId().isEmpty()) {
+      return Optional.of("clientId must not be empty");
+    }
+    if (c.sequence() < 1) {
+      return Optional.of("sequence must be >= 1, was " + c.sequence());
+    }
+    if (c.payload() == null) {
+      return Optional.of("payload must not be null");
+    }
+    return Optional.empty();
   }
 }

@@ -1,0 +1,49 @@
+package dev.shardraft.raft.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Bad input gets a clear answer and never breaks the leader or the commands batched with it. */
+class MalformedCommandTest {
+
+  private static RaftTestContext readyLeader() {
+    return RaftTestContext.builder("n1", "n1", "n2", "n3").withTerm(1).build()
+        .electAndBecomeReady(0);
+  }
+
+  private static long submit(RaftTestContext c, String clientId, long sequence, byte[] payload) {
+    long requestId = 9_000 + sequence;
+    c.step(new RaftInput.ClientCommand(c.now(), requestId, clientId, sequence, payload));
+    return requestId;
+  }
+
+  @Test
+  void aSequenceBelowOneIsRejectedAndTheLeaderKeepsWorking() {
+    RaftTestContext c = readyLeader();
+    long bad = submit(c, "a", 0, new byte[] {1});
+    CommandOutcome.Rejected rejected =
+        assertInstanceOf(CommandOutcome.Rejected.class, c.replyTo(bad).orElseThrow());
+    assertTrue(rejected.reason().contains("sequence must be >= 1"), rejected.reason());
+    assertInstanceOf(Role.Leader.class, c.role());
+
+    long good = c.command("a", 1);
+    assertInstanceOf(Role.Leader.class, c.role());
+    List<Effect.Append> appends = c.appends();
+    assertEquals(1, appends.size(), "the good command is appended: " + c.effects());
+    assertEquals(1, appends.get(0).entries().size());
+    assertTrue(c.replyTo(good).isEmpty(), "answered only once applied");
+  }
+
+  @Test
+  void anEmptyClientIdIsRejectedEvenByAFollower() {
+    RaftTestContext c = RaftTestContext.builder("n1", "n1", "n2", "n3").withTerm(1).build();
+    long bad = submit(c, "", 1, new byte[] {1});
+    CommandOutcome.Rejected rejected =
+        assertInstanceOf(CommandOutcome.Rejected.class, c.replyTo(bad).orElseThrow());
+    assertTrue(rejected.reason().contains("clientId"), rejected.reason());
+  }
+}
