@@ -16,6 +16,7 @@ import dev.shardraft.raft.core.Transition;
 import dev.shardraft.raft.core.apply.Applier;
 import dev.shardraft.raft.core.apply.ApplyResult;
 import dev.shardraft.raft.port.LogFencedException;
+import dev.shardraft.raft.port.LogTruncatedException;
 import dev.shardraft.raft.port.LogWriter;
 import dev.shardraft.raft.port.Snapshot;
 import dev.shardraft.raft.port.TailEvent;
@@ -60,6 +61,12 @@ import org.apache.pekko.stream.typed.javadsl.ActorSink;
  * into the actor with back-pressure. A supervisor restart or a stop/start repeats exactly that, so
  * term and vote always come from the {@code RaftMetaStore} and the state from snapshot + log.
  * Results of asynchronous calls made before a restart carry the old incarnation and are dropped.
+ *
+ * <p>A tail that ends with {@link LogTruncatedException} (the log was cut above this replica's
+ * position) makes the replica restart, so that {@link #starting} loads the newest snapshot, which
+ * reaches the cut because a snapshot is always saved before the log is cut. If the snapshot just
+ * loaded does not reach the log start either, the replica logs an ERROR, applies nothing and
+ * reloads after a doubling back-off; it never applies from a gap.
  *
  * @param <C> the state machine's command type
  * @param <R> the state machine's reply type
@@ -274,6 +281,19 @@ public final class RaftReplica<C, R> {
 
   private enum RestartTail implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
+  /** Time to reload the newest snapshot after a tail found the log start above its position. */
+  private enum ReloadSnapshot implements Command, NoSerializationVerificationNeeded { INSTANCE }
+
+  /**
+   * Thrown to make the supervisor restart the replica at once (no back-off, no ERROR log of its
+   * own): {@link #starting} then loads the newest snapshot.
+   */
+  private static final class ReloadFromSnapshot extends RuntimeException {
+    ReloadFromSnapshot(String why, Throwable cause) {
+      super("reloading the newest snapshot: " + why, cause);
+    }
+  }
+
   private record SnapshotSaved(long incarnation, Snapshot snapshot, Optional<Throwable> failure)
       implements Command, NoSerializationVerificationNeeded {}
 
@@ -286,7 +306,8 @@ public final class RaftReplica<C, R> {
 
   /**
    * The replica behavior, supervised: on an exception it restarts with back-off and reloads term,
-   * vote and state from the stores.
+   * vote and state from the stores. A tail that fell below the log start restarts it at once (see
+   * the class comment).
    *
    * @param stateMachine makes a fresh state machine at every (re)start
    */
@@ -294,13 +315,20 @@ public final class RaftReplica<C, R> {
       ReplicaSettings settings,
       ReplicaPorts ports,
       Supplier<? extends QueryableStateMachine<C, R>> stateMachine) {
-    Behavior<Command> replica =
-        Behaviors.setup(context -> Behaviors.withTimers(timers -> Behaviors.withStash(
-            settings.stashCapacity(),
-            stash -> new RaftReplica<C, R>(settings, ports, stateMachine, context, timers, stash)
-                .starting())));
-    return Behaviors.supervise(replica).onFailure(SupervisorStrategy.restartWithBackoff(
-        settings.storageRetryMin(), settings.storageRetryMax(), 0.2));
+    // Outside the supervisors, so once per actor: the back-off of snapshot reloads that did not
+    // reach the log start must survive the restarts it causes.
+    return Behaviors.setup(outer -> {
+      Backoff reloads = new Backoff(settings.storageRetryMin(), settings.storageRetryMax());
+      Behavior<Command> replica =
+          Behaviors.setup(context -> Behaviors.withTimers(timers -> Behaviors.withStash(
+              settings.stashCapacity(),
+              stash -> new RaftReplica<C, R>(
+                  settings, ports, stateMachine, context, timers, stash, reloads).starting())));
+      Behavior<Command> reloading = Behaviors.supervise(replica).onFailure(
+          ReloadFromSnapshot.class, SupervisorStrategy.restart().withLoggingEnabled(false));
+      return Behaviors.supervise(reloading).onFailure(SupervisorStrategy.restartWithBackoff(
+          settings.storageRetryMin(), settings.storageRetryMax(), 0.2));
+    });
   }
 
   private final ReplicaSettings settings;
@@ -316,7 +344,10 @@ public final class RaftReplica<C, R> {
   private final PendingRequests pending = new PendingRequests();
   private final Backoff storageBackoff;
   private final Backoff tailBackoff;
+  private final Backoff reloadBackoff;
   private QueryableStateMachine<C, R> machine;
+  /** The next index right after loading (the snapshot's, or 0): where the first tail started. */
+  private long loadedNextIndex;
   private Applier<C, R> applier;
   private long tail;
   private Optional<UniqueKillSwitch> tailSwitch = Optional.empty();
@@ -328,7 +359,8 @@ public final class RaftReplica<C, R> {
       Supplier<? extends QueryableStateMachine<C, R>> stateMachines,
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
-      StashBuffer<Command> stash) {
+      StashBuffer<Command> stash,
+      Backoff reloadBackoff) {
     this.settings = settings;
     this.config = settings.raftConfig();
     this.ports = ports;
@@ -338,6 +370,7 @@ public final class RaftReplica<C, R> {
     this.stash = stash;
     this.storageBackoff = new Backoff(settings.storageRetryMin(), settings.storageRetryMax());
     this.tailBackoff = new Backoff(settings.storageRetryMin(), settings.storageRetryMax());
+    this.reloadBackoff = reloadBackoff;
   }
 
   // ---------------------------------------------------------------- behaviors
@@ -390,6 +423,7 @@ public final class RaftReplica<C, R> {
         .onMessage(TailElement.class, m -> onTailElement(s, m))
         .onMessage(TailEnded.class, m -> onTailEnded(s, m))
         .onMessageEquals(RestartTail.INSTANCE, () -> onRestartTail(s))
+        .onMessageEquals(ReloadSnapshot.INSTANCE, this::onReloadSnapshot)
         .onMessage(SnapshotSaved.class, m -> onSnapshotSaved(s, m))
         .onMessage(LogDeleted.class, m -> onLogDeleted(s, m))
         .onMessage(Loaded.class, m -> ignoreStale(s, m))
@@ -440,6 +474,7 @@ public final class RaftReplica<C, R> {
     machine = stateMachines.get();
     applier = new Applier<>(machine, settings.sessionExpiryPositions());
     m.snapshot().ifPresent(this::restore);
+    loadedNextIndex = applier.nextIndex();
     Transition t = RaftCore.init(config, m.termAndVote(), applier.lastIndex(), applier.logTerm(),
         now(), settings.seed() * 31 + incarnation);
     context.getLog().info("{}/{}: started at term {} (vote {}), applied up to {}, tailing from {}",
@@ -690,6 +725,7 @@ public final class RaftReplica<C, R> {
       return Behaviors.same(); // a stream we already replaced; it is being cancelled
     }
     tailBackoff.reset();
+    reloadBackoff.reset();
     Optional<ApplyResult> applied = applier.apply(m.event());
     Behavior<Command> next = applied.isPresent()
         ? step(s, applied.get().toInput(now())) : Behaviors.same();
@@ -702,6 +738,11 @@ public final class RaftReplica<C, R> {
     if (m.tail() != tail) {
       return Behaviors.same();
     }
+    tailSwitch = Optional.empty();
+    Optional<LogTruncatedException> truncated = m.failure().flatMap(RaftReplica::truncation);
+    if (truncated.isPresent()) {
+      return onLogTruncated(truncated.get());
+    }
     Duration delay = tailBackoff.next();
     if (m.failure().isPresent()) {
       context.getLog().warn("{}/{}: log tail failed at {}, restarting in {}", settings.shard(),
@@ -710,7 +751,6 @@ public final class RaftReplica<C, R> {
       context.getLog().warn("{}/{}: log tail completed at {} (it should not), restarting in {}",
           settings.shard(), settings.self(), applier.nextIndex(), delay);
     }
-    tailSwitch = Optional.empty();
     timers.startSingleTimer(RestartTail.INSTANCE, RestartTail.INSTANCE, delay);
     return Behaviors.same();
   }
@@ -718,6 +758,42 @@ public final class RaftReplica<C, R> {
   private Behavior<Command> onRestartTail(RaftState s) {
     startTail();
     return Behaviors.same();
+  }
+
+  /**
+   * The log was cut above this replica's tail position: tailing on from the log start would skip
+   * entries. If the replica applied something since it loaded, it fell behind while running:
+   * restart now, loading the newest snapshot (it reaches the cut). Otherwise the snapshot it just
+   * loaded does not reach the log start: no tail, ERROR, and a reload after a doubling back-off.
+   */
+  private Behavior<Command> onLogTruncated(LogTruncatedException e) {
+    if (applier.nextIndex() > loadedNextIndex) {
+      context.getLog().warn("{}/{}: the log was deleted up to {}, above this replica's position"
+              + " {}; restarting to load the newest snapshot", settings.shard(), settings.self(),
+          e.logStart(), e.requestedIndex());
+      throw new ReloadFromSnapshot("the tail fell below the log start", e);
+    }
+    Duration delay = reloadBackoff.next();
+    context.getLog().error("{}/{}: the log starts at {} but the newest snapshot loaded reaches"
+            + " only {}: the entries in between cannot be read. Applying nothing; loading the"
+            + " newest snapshot again in {}", settings.shard(), settings.self(), e.logStart(),
+        loadedNextIndex, delay, e);
+    timers.startSingleTimer(ReloadSnapshot.INSTANCE, ReloadSnapshot.INSTANCE, delay);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onReloadSnapshot() {
+    throw new ReloadFromSnapshot("the last one loaded did not reach the log start", null);
+  }
+
+  /** The {@link LogTruncatedException} in {@code failure}'s cause chain, if any. */
+  private static Optional<LogTruncatedException> truncation(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof LogTruncatedException e) {
+        return Optional.of(e);
+      }
+    }
+    return Optional.empty();
   }
 
   // ---------------------------------------------------------------- snapshots

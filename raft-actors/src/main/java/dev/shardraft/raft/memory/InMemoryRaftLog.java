@@ -50,6 +50,12 @@ public final class InMemoryRaftLog implements RaftLog {
     return CompletableFuture.completedFuture(new Writer(term, epoch));
   }
 
+  /**
+   * Reads the store in chunks of up to 256 events as the stream demands them. Fails with
+   * {@link dev.shardraft.raft.port.LogTruncatedException} when {@code fromIndex}, or the position
+   * the next chunk is read from, is below the log start; events of chunks read before a deletion
+   * are still delivered.
+   */
   @Override
   public Source<TailEvent, NotUsed> tail(long fromIndex) {
     return Source.unfoldAsync(fromIndex, this::nextChunk).mapConcat(chunk -> chunk);
@@ -57,7 +63,7 @@ public final class InMemoryRaftLog implements RaftLog {
 
   private CompletionStage<Optional<Pair<Long, List<TailEvent>>>> nextChunk(long from) {
     return store.awaitFrom(from).thenApply(ignored -> {
-      List<TailEvent> chunk = store.read(from, READ_CHUNK);
+      List<TailEvent> chunk = store.read(from, READ_CHUNK); // throws LogTruncatedException
       long next = chunk.isEmpty() ? from : chunk.get(chunk.size() - 1).index() + 1;
       return Optional.of(Pair.create(next, chunk));
     });

@@ -2,6 +2,7 @@ package dev.shardraft.raft.memory;
 
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.LogFencedException;
+import dev.shardraft.raft.port.LogTruncatedException;
 import dev.shardraft.raft.port.TailEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +28,9 @@ import java.util.concurrent.CompletableFuture;
  *   <li><b>Foreign records.</b> {@link #appendForeign} adds a record that no shardraft writer
  *       wrote (it is delivered as {@link TailEvent.Undecodable}); it is not fenced, like a
  *       non-transactional producer writing to the topic.</li>
- *   <li><b>Prefix deletion.</b> {@link #deleteBefore} drops entries below an index; reads from
- *       below the log start begin at the log start.</li>
+ *   <li><b>Prefix deletion.</b> {@link #deleteBefore} drops entries below an index; a read from
+ *       below the log start throws {@link LogTruncatedException} (Kafka: a fetch below the log
+ *       start offset with {@code auto.offset.reset=none}) instead of skipping to the log start.</li>
  * </ul>
  */
 public final class LogStore {
@@ -106,10 +108,18 @@ public final class LogStore {
     return i;
   }
 
-  /** Committed events from {@code fromIndex} on (starting at the log start if below it). */
+  /**
+   * At most {@code max} committed events from {@code fromIndex} on.
+   *
+   * @throws LogTruncatedException if {@code fromIndex} is below the log start (the entries there
+   *     were deleted; skipping to the log start would lose them)
+   */
   public synchronized List<TailEvent> read(long fromIndex, int max) {
+    if (fromIndex < logStart) {
+      throw new LogTruncatedException(shard, fromIndex, logStart);
+    }
     List<TailEvent> out = new ArrayList<>();
-    for (TailEvent e : events.tailMap(Math.max(fromIndex, logStart), true).values()) {
+    for (TailEvent e : events.tailMap(fromIndex, true).values()) {
       if (out.size() >= max) {
         break;
       }
@@ -118,10 +128,13 @@ public final class LogStore {
     return out;
   }
 
-  /** Completes once an event at or after {@code fromIndex} exists (at once if one does). */
+  /**
+   * Completes once an event at or after {@code fromIndex} exists, or {@code fromIndex} is below
+   * the log start (at once if either holds already; {@link #read} then tells which).
+   */
   public CompletableFuture<Void> awaitFrom(long fromIndex) {
     synchronized (this) {
-      if (events.ceilingKey(Math.max(fromIndex, logStart)) == null) {
+      if (fromIndex >= logStart && events.ceilingKey(fromIndex) == null) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         waiters.add(f);
         return f;
@@ -130,12 +143,21 @@ public final class LogStore {
     return CompletableFuture.completedFuture(null);
   }
 
-  /** Drops every event below {@code index}. */
-  public synchronized void deleteBefore(long index) {
-    if (index > logStart) {
+  /**
+   * Drops every event below {@code index}; the log start becomes {@code index} (at most the log
+   * end). Waiting readers wake up, so one whose position is now below the log start learns it.
+   */
+  public void deleteBefore(long index) {
+    List<CompletableFuture<Void>> wake;
+    synchronized (this) {
+      if (index <= logStart) {
+        return;
+      }
       events.headMap(index, false).clear();
       logStart = Math.min(index, nextIndex);
+      wake = drainWaiters();
     }
+    wake.forEach(w -> w.complete(null));
   }
 
   /** The first index still held (Kafka: log start offset). */

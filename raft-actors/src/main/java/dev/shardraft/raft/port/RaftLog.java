@@ -20,7 +20,9 @@ import org.apache.pekko.stream.javadsl.Source;
  *   <li><b>Visibility</b>: {@link #tail} delivers committed entries only, in index order, each
  *       exactly once per materialization, with back-pressure.</li>
  *   <li><b>Prefix deletion</b>: {@link #deleteBefore} removes entries below an index once a
- *       snapshot covers them; tails that start below the log start begin at the log start.</li>
+ *       snapshot covers them. A tail never skips deleted entries: one that starts, or falls,
+ *       below the log start fails with {@link LogTruncatedException}; its reader must restore a
+ *       snapshot that reaches the log start.</li>
  * </ul>
  */
 public interface RaftLog {
@@ -37,9 +39,22 @@ public interface RaftLog {
   /**
    * A stream of the committed log from {@code fromIndex} (inclusive) on, never completing on its
    * own: it waits for new entries at the end of the log. Cancelling the stream stops the tail.
+   *
+   * <p>{@code fromIndex} may be anything from the log start to the log end (inclusive: a reader
+   * of an empty or wholly snapshotted log tails from the end). The stream <b>fails</b> with
+   * {@link LogTruncatedException}, instead of going on at the log start, when {@code fromIndex}
+   * is below the log start, or when the entries at the tail's read position are deleted while it
+   * lags behind (Kafka: the consumer's fetch position falls below the log start offset). Entries
+   * the tail had already read before the deletion may still be delivered first; they are in order
+   * and nothing after them is skipped.
    */
   Source<TailEvent, NotUsed> tail(long fromIndex);
 
-  /** Deletes every entry with an index below {@code index}. Completes when done. */
+  /**
+   * Deletes every entry with an index below {@code index} (at most the log end); the log start
+   * becomes {@code index}. Completes when done. Save a snapshot that reaches {@code index} first:
+   * a tail whose position is below the new log start fails with {@link LogTruncatedException},
+   * and its reader recovers only from such a snapshot.
+   */
   CompletionStage<Void> deleteBefore(long index);
 }

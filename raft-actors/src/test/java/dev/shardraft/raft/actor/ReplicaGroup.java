@@ -17,6 +17,7 @@ import dev.shardraft.raft.core.ReadMode;
 import dev.shardraft.raft.memory.InMemoryRaftLog;
 import dev.shardraft.raft.memory.InMemoryRaftMetaStore;
 import dev.shardraft.raft.memory.InMemorySnapshotStore;
+import dev.shardraft.raft.port.RaftLog;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -58,6 +59,8 @@ final class ReplicaGroup implements AutoCloseable {
   final InMemoryRaftMetaStore meta = new InMemoryRaftMetaStore();
   final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
   final PeerRegistry peers = new PeerRegistry();
+  /** Per replica: what it sees instead of {@link #log} (set before it starts), e.g. a lagging tail. */
+  final Map<String, RaftLog> logOf = new HashMap<>();
   final List<String> members;
   private final UnaryOperator<ReplicaSettings> tune;
   private final Map<String, ActorRef<Command>> refs = new LinkedHashMap<>();
@@ -102,7 +105,8 @@ final class ReplicaGroup implements AutoCloseable {
   ActorRef<Command> start(String id, boolean reachable) {
     AtomicInteger count = starts.computeIfAbsent(id, k -> new AtomicInteger());
     AtomicBoolean failOnce = boom.computeIfAbsent(id, k -> new AtomicBoolean());
-    ReplicaPorts ports = new ReplicaPorts(log, meta, snapshots, peers, clock::get);
+    ReplicaPorts ports =
+        new ReplicaPorts(logOf.getOrDefault(id, log), meta, snapshots, peers, clock::get);
     ActorRef<Command> ref = kit.spawn(
         RaftReplica.<String, String>create(settings(id), ports, () -> {
           count.incrementAndGet();

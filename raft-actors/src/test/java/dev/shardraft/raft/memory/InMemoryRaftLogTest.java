@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.LogFencedException;
+import dev.shardraft.raft.port.LogTruncatedException;
 import dev.shardraft.raft.port.LogWriter;
 import dev.shardraft.raft.port.TailEvent;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -106,14 +108,73 @@ class InMemoryRaftLogTest {
   }
 
   @Test
-  void deleteBeforeDropsThePrefixAndTailsStartAtTheLogStart() throws Exception {
+  void deleteBeforeDropsThePrefixAndATailFromTheLogStartOrEndReadsWhatIsLeft() throws Exception {
     LogWriter w = open(1);
     append(w, cmd(1, "a", 1));
     append(w, cmd(1, "a", 2));
     append(w, cmd(1, "a", 3));
     log.deleteBefore(2).toCompletableFuture().join();
     assertEquals(2, log.store().logStart());
-    List<TailEvent> events = tail(0, 2);
+    List<TailEvent> events = tail(2, 2);
     assertEquals(List.of(2L, 4L), events.stream().map(TailEvent::index).toList());
+
+    // A fully truncated log: a fresh reader tails from the end and sees the next entry.
+    log.deleteBefore(log.store().endIndex()).toCompletableFuture().join();
+    CompletableFuture<List<TailEvent>> next = log.tail(log.store().endIndex()).take(1)
+        .runWith(Sink.seq(), system).toCompletableFuture();
+    List<Long> appended = append(w, cmd(1, "a", 4));
+    assertEquals(appended, next.get(5, TimeUnit.SECONDS).stream().map(TailEvent::index).toList());
+  }
+
+  @Test
+  void aTailFromBelowTheLogStartFailsInsteadOfSkippingTheDeletedEntries() {
+    LogWriter w = open(1);
+    append(w, cmd(1, "a", 1));
+    append(w, cmd(1, "a", 2));
+    log.deleteBefore(2).toCompletableFuture().join();
+
+    LogTruncatedException e = tailFailure(log.tail(0).take(1));
+    assertEquals("orders-0", e.shard());
+    assertEquals(0, e.requestedIndex());
+    assertEquals(2, e.logStart());
+    assertThrows(LogTruncatedException.class, () -> log.store().read(1, 10));
+  }
+
+  @Test
+  void aRunningTailWhosePositionIsDeletedFailsAfterWhatItHadRead() throws Exception {
+    LogWriter w = open(1);
+    List<Long> first = append(w, cmd(1, "a", 1));
+    // Two elements: the first chunk holds only index 0, so the next read is from position 1.
+    CompletableFuture<List<TailEvent>> seen = new CompletableFuture<>();
+    List<TailEvent> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CompletableFuture<org.apache.pekko.Done> done = log.tail(0)
+        .runForeach(e -> {
+          delivered.add(e);
+          seen.complete(List.copyOf(delivered));
+        }, system)
+        .toCompletableFuture();
+    assertEquals(first, seen.get(5, TimeUnit.SECONDS).stream().map(TailEvent::index).toList());
+    assertFalse(done.isDone(), "the tail waits at the end of the log");
+
+    append(w, cmd(1, "a", 2)); // may or may not be read before the cut
+    long cut = log.store().endIndex();
+    log.deleteBefore(cut).toCompletableFuture().join(); // no snapshot is involved here
+    append(w, cmd(1, "a", 3)); // after the cut: must never be delivered to this tail
+
+    ExecutionException failed = assertThrows(ExecutionException.class,
+        () -> done.get(5, TimeUnit.SECONDS));
+    LogTruncatedException e = assertInstanceOf(LogTruncatedException.class, failed.getCause());
+    assertEquals(cut, e.logStart());
+    assertTrue(e.requestedIndex() < cut, "failed at " + e.requestedIndex());
+    List<Long> indices = delivered.stream().map(TailEvent::index).toList();
+    assertTrue(indices.equals(first) || indices.equals(List.of(0L, 2L)),
+        "only entries read before the cut, in order: " + indices);
+  }
+
+  private static LogTruncatedException tailFailure(
+      org.apache.pekko.stream.javadsl.Source<TailEvent, ?> tail) {
+    ExecutionException failed = assertThrows(ExecutionException.class,
+        () -> tail.runWith(Sink.seq(), system).toCompletableFuture().get(5, TimeUnit.SECONDS));
+    return assertInstanceOf(LogTruncatedException.class, failed.getCause());
   }
 }
