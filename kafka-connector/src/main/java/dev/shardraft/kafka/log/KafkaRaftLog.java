@@ -3,6 +3,7 @@ package dev.shardraft.kafka.log;
 import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.kafka.config.Retry;
 import dev.shardraft.kafka.config.TopicNames;
+import dev.shardraft.raft.port.LogTruncatedException;
 import dev.shardraft.raft.port.LogWriter;
 import dev.shardraft.raft.port.RaftLog;
 import dev.shardraft.raft.port.TailEvent;
@@ -15,12 +16,16 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.japi.pf.PFBuilder;
 import org.apache.pekko.kafka.ConsumerSettings;
 import org.apache.pekko.kafka.Subscriptions;
 import org.apache.pekko.kafka.javadsl.Consumer;
+import org.apache.pekko.stream.Graph;
+import org.apache.pekko.stream.SourceShape;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
@@ -31,11 +36,14 @@ import org.apache.pekko.stream.javadsl.Source;
  *   <li>{@link #openWriter}: a {@link KafkaLogWriter}; see there for transactions and fencing.</li>
  *   <li>{@link #tail}: Pekko Connectors {@code Consumer.plainSource} on a manual assignment, no
  *       consumer group, {@code isolation.level=read_committed}; each record becomes a
- *       {@link TailEvent} through {@link LogRecordFormat#decode}, which never throws. The stream
- *       starts at {@code max(fromIndex, log start)}; a {@code fromIndex} beyond the log's end
- *       fails the stream with {@link IllegalArgumentException} (the log was lost or replaced).
- *       Should records be deleted between that check and the first fetch, the consumer's
- *       {@code auto.offset.reset=earliest} again starts at the log start.</li>
+ *       {@link TailEvent} through {@link LogRecordFormat#decode}, which never throws. A
+ *       {@code fromIndex} below the log start fails the stream with
+ *       {@link LogTruncatedException}, one beyond the log's end with
+ *       {@link IllegalArgumentException} (the log was lost or replaced); the log end itself is a
+ *       valid start. The consumer runs with {@code auto.offset.reset=none}: when its fetch
+ *       position is below the log start (records deleted between the check and the first fetch,
+ *       or while the tail lagged), it raises {@code OffsetOutOfRangeException}, which the stream
+ *       turns into {@link LogTruncatedException} instead of moving to the log start.</li>
  *   <li>{@link #deleteBefore}: {@code Admin.deleteRecords}.</li>
  * </ul>
  *
@@ -59,7 +67,8 @@ public final class KafkaRaftLog implements RaftLog, AutoCloseable {
     this.settings = settings;
     this.tailSettings =
         settings.consumerSettings(system, null)
-            .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            // Never move a tail on its own: a position below the log start must fail it.
+            .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     this.metrics = new LogMetrics(shard);
     this.skipLog = new SkipLog(partition.topic());
     this.admin = Admin.create(settings.adminProperties());
@@ -104,7 +113,29 @@ public final class KafkaRaftLog implements RaftLog, AutoCloseable {
         .flatMapConcat(
             start -> Consumer.plainSource(tailSettings, Subscriptions.assignmentWithOffset(partition, start)))
         .map(LogRecordFormat::decode)
-        .map(this::observe);
+        .map(this::observe)
+        .recoverWithRetries(1, new PFBuilder<Throwable, Graph<SourceShape<TailEvent>, NotUsed>>()
+            .match(OffsetOutOfRangeException.class, this::outOfRange)
+            .build());
+  }
+
+  /**
+   * Pekko Connectors fails {@code plainSource} with the consumer's own exception (the consumer
+   * actor sends it to the stage and stops). Out of range below the log start means the records at
+   * the fetch position were deleted: {@link LogTruncatedException}. Out of range otherwise (above
+   * the log end: the topic was replaced) stays a plain failure.
+   */
+  private Source<TailEvent, NotUsed> outOfRange(OffsetOutOfRangeException e) {
+    Long position = e.offsetOutOfRangePartitions().get(partition);
+    return Source.completionStage(OnThread.<TailEvent>run(adminThread, () -> {
+      long start = logStartIndexNow();
+      if (position != null && position < start) {
+        throw new LogTruncatedException(shard, position, start, e);
+      }
+      throw new IllegalStateException("the tail of " + partition.topic() + " at " + position
+          + " is out of range, yet the log starts at " + start
+          + " (was the topic deleted and recreated?)", e);
+    }));
   }
 
   private TailEvent observe(TailEvent event) {
@@ -126,7 +157,10 @@ public final class KafkaRaftLog implements RaftLog, AutoCloseable {
                 "cannot tail " + partition.topic() + " from " + fromIndex + ": the log ends at "
                     + end + " (was the topic deleted and recreated?)");
           }
-          return Math.max(fromIndex, start);
+          if (fromIndex < start) {
+            throw new LogTruncatedException(shard, fromIndex, start);
+          }
+          return fromIndex;
         });
   }
 

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigFactory;
 import dev.shardraft.kafka.admin.TopicAdmin;
 import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.kafka.config.TopicNames;
@@ -21,6 +22,7 @@ import dev.shardraft.kafka.local.LocalKafkaExtension;
 import dev.shardraft.raft.core.apply.Applier;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.LogFencedException;
+import dev.shardraft.raft.port.LogTruncatedException;
 import dev.shardraft.raft.port.LogWriter;
 import dev.shardraft.raft.port.TailEvent;
 import java.nio.ByteBuffer;
@@ -29,12 +31,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.SinkQueueWithCancel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -280,7 +286,7 @@ class KafkaRaftLogTest {
   }
 
   @Test
-  void aTailBelowTheLogStartBeginsAtTheLogStartAfterDeleteBefore() throws Exception {
+  void aTailFromBelowTheLogStartFailsWhileOneFromTheLogStartOrTheEndReadsWhatIsLeft() throws Exception {
     String shard = uniqueShard("truncate");
     topics.ensureShardTopics(shard);
     KafkaRaftLog log = newLog(shard);
@@ -291,10 +297,69 @@ class KafkaRaftLogTest {
     await(log.deleteBefore(second.get(0)));
 
     assertEquals(second.get(0), await(log.logStartIndex()));
-    List<TailEvent> events = read(newLog(shard), 0, 2, system);
+    // Contract change: a tail from below the log start no longer begins at the log start.
+    LogTruncatedException e = ExecutionExceptionCheck.assertFailsWith(LogTruncatedException.class,
+        () -> read(newLog(shard), 0, 2, system), "starts at " + second.get(0));
+    assertEquals(shard, e.shard());
+    assertEquals(0, e.requestedIndex());
+    assertEquals(second.get(0), e.logStart());
+    List<TailEvent> events = read(newLog(shard), second.get(0), 2, system);
     assertEquals(second, events.stream().map(TailEvent::index).toList());
     assertEquals("x2", text(events.get(0)));
     assertFalse(first.contains(events.get(0).index()));
+
+    // A wholly truncated log: a fresh replica tails from its end and gets what comes next.
+    long end = await(log.endIndex());
+    await(log.deleteBefore(end));
+    CompletableFuture<List<TailEvent>> next =
+        newLog(shard).tail(end).take(1).runWith(Sink.seq(), system).toCompletableFuture();
+    List<Long> third = await(writer.append(List.of(command(1, "r1", "c", 4, "x4"))));
+    assertEquals(third, await(next).stream().map(TailEvent::index).toList());
+  }
+
+  @Test
+  void aRunningTailThatLagsBehindDeleteRecordsFailsWithLogTruncatedException() throws Exception {
+    String shard = uniqueShard("lagging");
+    topics.ensureShardTopics(shard);
+    KafkaRaftLog log = newLog(shard);
+    LogWriter writer = open(log, 1, "r1");
+    List<Long> indices = new ArrayList<>();
+    for (int seq = 1; seq <= 60; seq += 2) { // 30 transactions of 2 entries
+      indices.addAll(await(writer.append(List.of(
+          command(1, "r1", "c", seq, "x" + seq), command(1, "r1", "c", seq + 1, "x" + (seq + 1))))));
+    }
+    // A slow consumer: every fetch returns one record batch, every poll one record, and the sink
+    // pulls one element at a time, so the consumer's fetch position stays far behind the end.
+    KafkaSettings slow = KafkaSettings.fromConfig(ConfigFactory.parseString(
+        "shardraft.kafka { bootstrap-servers = \"" + KAFKA.bootstrapServers() + "\"\n"
+            + "consumer { \"max.poll.records\" = 1, \"fetch.max.bytes\" = 1,"
+            + " \"max.partition.fetch.bytes\" = 1 } }"));
+    KafkaRaftLog slowLog = new KafkaRaftLog(shard, slow, system);
+    resources.add(slowLog);
+    SinkQueueWithCancel<TailEvent> tail = slowLog.tail(0)
+        .runWith(Sink.<TailEvent>queue().withAttributes(Attributes.inputBuffer(1, 1)), system);
+    resources.add(tail::cancel);
+    List<Long> delivered = new ArrayList<>();
+    delivered.add(await(tail.pull()).orElseThrow().index());
+
+    long end = await(log.endIndex());
+    await(log.deleteBefore(end)); // past the lagging tail's position; no new records after it
+
+    Throwable failure = null;
+    while (failure == null) {
+      try {
+        delivered.add(await(tail.pull()).orElseThrow().index());
+      } catch (Exception e) {
+        failure = e;
+      }
+    }
+    LogTruncatedException truncated = assertInstanceOf(LogTruncatedException.class, failure,
+        "the tail fails instead of going on at the log start");
+    assertEquals(end, truncated.logStart());
+    assertTrue(truncated.requestedIndex() < end, "failed at " + truncated.requestedIndex());
+    assertTrue(delivered.size() < indices.size(), "the tail lagged: " + delivered);
+    assertEquals(indices.subList(0, delivered.size()), delivered,
+        "what it read before the cut is a gap-free prefix of the log");
   }
 
   @Test

@@ -13,10 +13,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.shardraft.kafka.admin.TopicAdmin;
 import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.kafka.local.LocalKafkaExtension;
+import dev.shardraft.kafka.log.ExecutionExceptionCheck;
 import dev.shardraft.kafka.log.KafkaRaftLog;
 import dev.shardraft.kafka.log.KeyValueMachine;
 import dev.shardraft.raft.core.apply.Applier;
 import dev.shardraft.raft.port.LogEntry;
+import dev.shardraft.raft.port.LogTruncatedException;
 import dev.shardraft.raft.port.LogWriter;
 import dev.shardraft.raft.port.Snapshot;
 import dev.shardraft.raft.port.TailEvent;
@@ -102,9 +104,11 @@ class SnapshotRecoveryTest {
         RecoveryStart start = RecoveryStart.plan(shard, latest, await(freshLog.logStartIndex()));
         assertEquals(snapshot.nextIndex(), start.fromIndex());
 
-        List<TailEvent> fromZero = read(freshLog, 0, 1, system);
-        assertEquals(rest.get(0).index(), fromZero.get(0).index(),
-            "a tail from 0 starts at the log start (the first record at or after " + snapshot.nextIndex() + ")");
+        // Contract change: a tail from 0 no longer starts at the log start, it fails.
+        LogTruncatedException belowStart = ExecutionExceptionCheck.assertFailsWith(
+            LogTruncatedException.class, () -> read(freshLog, 0, 1, system),
+            "starts at " + snapshot.nextIndex());
+        assertEquals(0, belowStart.requestedIndex());
 
         KeyValueMachine restoredMachine = new KeyValueMachine();
         Applier<String, String> restored = new Applier<>(restoredMachine, 10_000);
