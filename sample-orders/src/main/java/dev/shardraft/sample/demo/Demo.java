@@ -1,23 +1,20 @@
 package dev.shardraft.sample.demo;
 
-import com.typesafe.config.ConfigFactory;
 import dev.shardraft.kafka.local.LocalKafka;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The demo's main class. Uses the Kafka named by {@value BootstrapServers#PROPERTY} or
- * {@value BootstrapServers#ENVIRONMENT}; when neither is set, starts a one-node LocalKafka
- * and removes it afterwards. Prints what it did and exits 0; any failure ends it with the
- * exception (non-zero exit).
+ * The demo's main class: the Raft group demo ({@link RaftGroupDemo}, see docs/DEMO.md). Uses the
+ * Kafka named by {@value BootstrapServers#PROPERTY} or {@value BootstrapServers#ENVIRONMENT}; when
+ * neither is set, starts a one-node LocalKafka and removes it afterwards. Prints what happens and
+ * the closing line, and exits 0; a lost or twice-applied command, differing replicas, a step that
+ * does not happen in time, or any other failure ends it with an exception (non-zero exit).
  */
 public final class Demo {
 
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
-    private static final int ORDERS = 10;
 
     private Demo() {
     }
@@ -39,14 +36,10 @@ public final class Demo {
                 System.out.println("Local Kafka " + bootstrapServers + " ready in "
                         + localKafka.startupTime().toMillis() + " ms");
             }
-            ActorSystem system = ActorSystem.create("shardraft-demo",
-                    ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
-            try {
-                DemoReport report = new DemoRun(system, bootstrapServers, ORDERS).run();
-                report.lines().forEach(System.out::println);
-            } finally {
-                system.terminate();
-                system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            RaftGroupReport report = RaftGroupDemo.run(bootstrapServers);
+            report.lines().forEach(System.out::println);
+            if (!report.clean()) {
+                throw new IllegalStateException("demo FAILED: " + report.lines().get(report.lines().size() - 1));
             }
         } finally {
             if (localKafka != null) {
