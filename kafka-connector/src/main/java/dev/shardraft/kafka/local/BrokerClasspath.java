@@ -72,7 +72,10 @@ public final class BrokerClasspath {
 
     private static List<Path> doResolve(String kafkaVersion, String log4jVersion) {
         long started = System.nanoTime();
-        List<Exclusion> noConnect = List.of(new Exclusion("org.apache.kafka", "connect-*", "*", "*"));
+        // kafka-tools pulls in Kafka Connect (connect-runtime, and with it Jetty and Jersey), which a
+        // broker does not need. Maven Resolver matches exclusions by whole names or "*", not by
+        // prefix, so the artifact is named exactly.
+        List<Exclusion> noConnect = List.of(new Exclusion("org.apache.kafka", "connect-runtime", "*", "*"));
         CollectRequest collect = new CollectRequest();
         collect.setDependencies(List.of(
                 new Dependency(new DefaultArtifact("org.apache.kafka:kafka_2.13:" + kafkaVersion),
