@@ -11,6 +11,7 @@ import dev.shardraft.raft.core.TimerKey;
 import dev.shardraft.raft.core.apply.Applier;
 import dev.shardraft.raft.core.apply.ApplyResult;
 import dev.shardraft.raft.port.LogFencedException;
+import dev.shardraft.raft.port.LogTruncatedException;
 import dev.shardraft.raft.port.Snapshot;
 import dev.shardraft.raft.port.TailEvent;
 import dev.shardraft.raft.port.TermAndVote;
@@ -307,11 +308,13 @@ final class SimReplica {
         return;
       }
       tailWakeScheduled = false;
-      if (tailNext < sim.log.logStart()) {
+      List<TailEvent> events;
+      try {
+        events = sim.log.read(tailNext, 32);
+      } catch (LogTruncatedException e) { // the port's failure, as the actor shell sees it
         reloadAfterTruncation();
         return;
       }
-      List<TailEvent> events = sim.log.read(tailNext, 32);
       for (TailEvent e : events) {
         if (!alive || inc != incarnation) {
           return;
@@ -341,8 +344,9 @@ final class SimReplica {
 
   /**
    * The log was deleted below this replica's tail position (the leader's view of its progress was
-   * stale, e.g. it restarted from an older snapshot). Silently tailing from the log start would
-   * lose entries, so it reloads the newest snapshot, which covers every cut (modelled as a restart:
+   * stale, e.g. it restarted from an older snapshot): reading failed with
+   * {@link LogTruncatedException}. Tailing from the log start would lose entries, so, like the
+   * actor shell, it reloads the newest snapshot, which covers every cut (modelled as a restart:
    * durable term and vote stay, volatile state goes). If even that snapshot is below the log
    * start, entries are lost: the run fails.
    */
