@@ -189,7 +189,10 @@ public final class EventProjection<C, R> {
     Applier<C, R> applier = rebuilt.applier();
     Consumer.DrainingControl<Done> control = Transactional.source(
             settings.consumerSettings(system, projectionId)
-                .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                // Never jump silently: if the log is cut past this consumer's position, the
+                // stream fails (OffsetOutOfRangeException) instead of skipping the cut entries'
+                // events; a restart then rebuilds from a snapshot or refuses clearly.
+                .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"),
             Subscriptions.assignment(logPartition))
         .map(message -> toEnvelope(applier, rebuilt.eventPartition(), message))
         .toMat(Transactional.sink(settings.producerSettings(system), projectionId), Keep.both())

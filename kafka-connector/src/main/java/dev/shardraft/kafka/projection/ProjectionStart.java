@@ -13,7 +13,7 @@ import java.util.OptionalLong;
  * @param replayFrom the first log index to replay
  * @param resumeAt the committed consumer offset (or the chosen start), where consuming resumes
  * @param seedOffset whether {@code resumeAt} must be written as the group's offset first (a new
- *     projection that starts at a snapshot, not at the log start)
+ *     projection: its consumer runs with {@code auto.offset.reset = none}, so it needs an offset)
  */
 public record ProjectionStart(
     Optional<Snapshot> snapshot, long replayFrom, long resumeAt, boolean seedOffset) {
@@ -29,7 +29,7 @@ public record ProjectionStart(
       String shard, OptionalLong committed, long logStart, Optional<Snapshot> latest) {
     if (committed.isEmpty()) {
       if (logStart == 0) {
-        return new ProjectionStart(Optional.empty(), 0, 0, false);
+        return new ProjectionStart(Optional.empty(), 0, 0, true);
       }
       Snapshot s = latest.filter(x -> x.nextIndex() >= logStart).orElseThrow(() ->
           new IllegalStateException("cannot start the projection of " + shard + ": the log starts at "

@@ -15,7 +15,7 @@ class ProjectionStartTest {
 
   @Test
   void aNewProjectionOnAnUntruncatedLogStartsAtZero() {
-    assertEquals(new ProjectionStart(Optional.empty(), 0, 0, false),
+    assertEquals(new ProjectionStart(Optional.empty(), 0, 0, true),
         ProjectionStart.plan("s", OptionalLong.empty(), 0, Optional.of(AT_30)));
   }
 
