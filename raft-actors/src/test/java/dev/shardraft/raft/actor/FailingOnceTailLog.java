@@ -1,11 +1,8 @@
 package dev.shardraft.raft.actor;
 
 import dev.shardraft.raft.memory.InMemoryRaftLog;
-import dev.shardraft.raft.port.LogWriter;
-import dev.shardraft.raft.port.RaftLog;
 import dev.shardraft.raft.port.TailEvent;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.NotUsed;
@@ -15,26 +12,15 @@ import org.apache.pekko.stream.javadsl.Source;
  * The in-memory log, except that its first tail fails when a second element arrives (a broker
  * connection lost mid-stream). Records where every tail started.
  */
-final class FailingOnceTailLog implements RaftLog {
-  private final InMemoryRaftLog log;
+final class FailingOnceTailLog extends TailWrappingLog {
   private final List<Long> tailsFrom = new CopyOnWriteArrayList<>();
 
   FailingOnceTailLog(InMemoryRaftLog log) {
-    this.log = log;
+    super(log);
   }
 
   List<Long> tailsFrom() {
     return List.copyOf(tailsFrom);
-  }
-
-  @Override
-  public String shard() {
-    return log.shard();
-  }
-
-  @Override
-  public CompletionStage<LogWriter> openWriter(long term, String leaderId) {
-    return log.openWriter(term, leaderId);
   }
 
   @Override
@@ -50,10 +36,5 @@ final class FailingOnceTailLog implements RaftLog {
       });
     }
     return log.tail(fromIndex);
-  }
-
-  @Override
-  public CompletionStage<Void> deleteBefore(long index) {
-    return log.deleteBefore(index);
   }
 }

@@ -1,11 +1,9 @@
 package dev.shardraft.raft.actor;
 
-import dev.shardraft.raft.port.LogWriter;
 import dev.shardraft.raft.port.RaftLog;
 import dev.shardraft.raft.port.TailEvent;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
@@ -16,12 +14,11 @@ import org.apache.pekko.stream.javadsl.Source;
  * {@link #catchUp()}, as a slow consumer would. Whatever the log did meanwhile (a deletion past
  * that position) the resumed tail meets through the wrapped log's own contract.
  */
-final class LaggingTailLog implements RaftLog {
-  private final RaftLog log;
+final class LaggingTailLog extends TailWrappingLog {
   private volatile CompletableFuture<Boolean> resume = CompletableFuture.completedFuture(true);
 
   LaggingTailLog(RaftLog log) {
-    this.log = log;
+    super(log);
   }
 
   /** Running tails stop before their next element. */
@@ -32,16 +29,6 @@ final class LaggingTailLog implements RaftLog {
   /** Lagging tails read on from where they stopped. */
   void catchUp() {
     resume.complete(true); // not null: a null element would end the stream
-  }
-
-  @Override
-  public String shard() {
-    return log.shard();
-  }
-
-  @Override
-  public CompletionStage<LogWriter> openWriter(long term, String leaderId) {
-    return log.openWriter(term, leaderId);
   }
 
   @Override
@@ -58,10 +45,5 @@ final class LaggingTailLog implements RaftLog {
         .flatMapConcat(e -> e.isPresent()
             ? Source.single(e.get())
             : Source.completionStage(resume).flatMapConcat(ignored -> log.tail(next.get())));
-  }
-
-  @Override
-  public CompletionStage<Void> deleteBefore(long index) {
-    return log.deleteBefore(index);
   }
 }
