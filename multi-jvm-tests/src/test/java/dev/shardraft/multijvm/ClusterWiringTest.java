@@ -20,11 +20,16 @@ class ClusterWiringTest {
     int joinerPort = freePort();
     try (NodeProcess seed = NodeProcess.start("seed", PingNode.class, "seed", "" + seedPort)) {
       seed.awaitLine(l -> l.startsWith("READY"), Duration.ofSeconds(60));
-      try (NodeProcess joiner = NodeProcess.start(
-          "joiner", PingNode.class, "joiner", "" + joinerPort, "" + seedPort)) {
+      try (NodeProcess joiner =
+          NodeProcess.start("joiner", PingNode.class, "joiner", "" + joinerPort, "" + seedPort)) {
         assertEquals(0, joiner.awaitExit(Duration.ofSeconds(90)), "joiner exit code");
-        assertTrue(joiner.output().stream().anyMatch(
-            l -> l.equals("PONG hello-over-artery answered by pekko://ping@127.0.0.1:" + seedPort)),
+        assertTrue(
+            joiner.output().stream()
+                .anyMatch(
+                    l ->
+                        l.equals(
+                            "PONG hello-over-artery answered by pekko://ping@127.0.0.1:"
+                                + seedPort)),
             "joiner output: " + joiner.output());
         seed.awaitLine(
             l -> l.equals("PING hello-over-artery from pekko://ping@127.0.0.1:" + joinerPort),

@@ -14,10 +14,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /**
- * One node JVM started from the test classpath with a small heap. Its standard output and error
- * are collected line by line (and echoed with a name prefix) so tests can wait for what a node
- * says. {@link #close()} kills the process and its descendants; a JVM shutdown hook does the
- * same if a test dies half-way.
+ * One node JVM started from the test classpath with a small heap. Its standard output and error are
+ * collected line by line (and echoed with a name prefix) so tests can wait for what a node says.
+ * {@link #close()} kills the process and its descendants; a JVM shutdown hook does the same if a
+ * test dies half-way.
  */
 public final class NodeProcess implements AutoCloseable {
   private final String name;
@@ -39,17 +39,25 @@ public final class NodeProcess implements AutoCloseable {
   public static NodeProcess start(String name, Class<?> mainClass, String... args)
       throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(
-        java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                mainClass.getName()));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     return new NodeProcess(name, process);
   }
 
   private void pump() {
-    try (BufferedReader in = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         lines.add(line);
@@ -70,20 +78,28 @@ public final class NodeProcess implements AutoCloseable {
         }
       }
       if (!process.isAlive() && lines.stream().noneMatch(condition)) {
-        throw new AssertionError(name + " exited with " + process.exitValue()
-            + " before printing the expected line; output:\n" + String.join("\n", lines));
+        throw new AssertionError(
+            name
+                + " exited with "
+                + process.exitValue()
+                + " before printing the expected line; output:\n"
+                + String.join("\n", lines));
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
     }
-    throw new AssertionError(name + " did not print the expected line within " + timeout
-        + "; output:\n" + String.join("\n", lines));
+    throw new AssertionError(
+        name
+            + " did not print the expected line within "
+            + timeout
+            + "; output:\n"
+            + String.join("\n", lines));
   }
 
   /** Waits for the process to exit and returns its exit code; fails on timeout. */
   public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError(name + " did not exit within " + timeout
-          + "; output:\n" + String.join("\n", lines));
+      throw new AssertionError(
+          name + " did not exit within " + timeout + "; output:\n" + String.join("\n", lines));
     }
     return process.exitValue();
   }

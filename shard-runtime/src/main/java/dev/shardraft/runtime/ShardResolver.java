@@ -1,12 +1,12 @@
 package dev.shardraft.runtime;
 
-import java.util.Objects;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * Maps an application key (an order id, a customer id) to the Raft group that owns it, e.g.
- * {@code orders-3}.
+ * Maps an application key (an order id, a customer id) to the Raft group that owns it, e.g. {@code
+ * orders-3}.
  *
  * <p>The mapping must never change for a deployed group name and shard count: a key that moved to
  * another group would be served from the wrong state. It therefore uses murmur2 of the key's UTF-8
@@ -43,7 +43,9 @@ public final class ShardResolver {
   /** The shard (Raft group id) that owns {@code key}. */
   public String shardFor(String key) {
     Objects.requireNonNull(key, "key");
-    return groupName + "-" + Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % shardCount;
+    return groupName
+        + "-"
+        + Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % shardCount;
   }
 
   /** Every shard id of this group name, in order. */

@@ -24,8 +24,13 @@ import org.junit.jupiter.api.Test;
 /** The project's serialization ground rule, checked against Pekko's real serialization setup. */
 class SerializationRulesTest {
 
-  record Hello(String text, long sequence, Optional<String> note, List<Integer> numbers,
-      ActorRef<String> replyTo) implements CborSerializable {}
+  record Hello(
+      String text,
+      long sequence,
+      Optional<String> note,
+      List<Integer> numbers,
+      ActorRef<String> replyTo)
+      implements CborSerializable {}
 
   record PlainJava(String text) implements Serializable {}
 
@@ -52,16 +57,18 @@ class SerializationRulesTest {
     assertEquals(JacksonCborSerializer.class, serializer.getClass());
 
     byte[] bytes = serialization.serialize(hello).get();
-    Object back = serialization
-        .deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, hello))
-        .get();
+    Object back =
+        serialization
+            .deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, hello))
+            .get();
     assertEquals(hello, back);
   }
 
   @Test
   void javaSerializationIsDisabled() {
     Throwable failure = serialization.serialize(new PlainJava("x")).failed().get();
-    assertTrue(failure instanceof NotSerializableException
+    assertTrue(
+        failure instanceof NotSerializableException
             || failure.getClass().getName().contains("JavaSerializationException"),
         "expected a refusal of Java serialization, got " + failure);
     assertThrows(Exception.class, () -> serialization.serialize(new PlainJava("x")).get());

@@ -24,17 +24,17 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code raft-log-<shard>}: 1 partition, {@code cleanup.policy=delete} with unlimited
- *       retention (only {@code deleteRecords} after a snapshot removes entries);</li>
+ *       retention (only {@code deleteRecords} after a snapshot removes entries);
  *   <li>{@code raft-snapshot-<shard>}: 1 partition, compacted, {@code max.message.bytes} from
- *       {@code topics.snapshot-max-message-bytes};</li>
- *   <li>{@code raft-meta}: 1 partition, compacted;</li>
- *   <li>an events topic of the projection: 1 partition (events stay in order per shard).</li>
+ *       {@code topics.snapshot-max-message-bytes};
+ *   <li>{@code raft-meta}: 1 partition, compacted;
+ *   <li>an events topic of the projection: 1 partition (events stay in order per shard).
  * </ul>
  *
  * <p>Replication factor and {@code min.insync.replicas} come from {@code shardraft.kafka.topics}
- * ("auto": 3 and 2 on a cluster of 3+ brokers, 1 and 1 otherwise). An existing topic that fails
- * the check makes {@link #ensureShardTopics} throw {@link UnsafeTopicException}, unless
- * {@code allow-unsafe-topics = on}, in which case each problem is logged as a WARN.
+ * ("auto": 3 and 2 on a cluster of 3+ brokers, 1 and 1 otherwise). An existing topic that fails the
+ * check makes {@link #ensureShardTopics} throw {@link UnsafeTopicException}, unless {@code
+ * allow-unsafe-topics = on}, in which case each problem is logged as a WARN.
  */
 public final class TopicAdmin implements AutoCloseable {
 
@@ -51,14 +51,23 @@ public final class TopicAdmin implements AutoCloseable {
   /** Creates or checks the log and snapshot topics of {@code shard} and {@code raft-meta}. */
   public void ensureShardTopics(String shard) {
     int brokers = brokerCount();
-    ensure(TopicNames.log(shard), TopicCheck.Kind.LOG, brokers, Map.of(
-        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-        TopicConfig.RETENTION_MS_CONFIG, "-1",
-        TopicConfig.RETENTION_BYTES_CONFIG, "-1"));
-    ensure(TopicNames.snapshot(shard), TopicCheck.Kind.SNAPSHOT, brokers, Map.of(
-        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-        Integer.toString(settings.topics().snapshotMaxMessageBytes())));
+    ensure(
+        TopicNames.log(shard),
+        TopicCheck.Kind.LOG,
+        brokers,
+        Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+            TopicConfig.RETENTION_MS_CONFIG, "-1",
+            TopicConfig.RETENTION_BYTES_CONFIG, "-1"));
+    ensure(
+        TopicNames.snapshot(shard),
+        TopicCheck.Kind.SNAPSHOT,
+        brokers,
+        Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG,
+            TopicConfig.CLEANUP_POLICY_COMPACT,
+            TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+            Integer.toString(settings.topics().snapshotMaxMessageBytes())));
     ensureMetaTopic(brokers);
   }
 
@@ -73,36 +82,48 @@ public final class TopicAdmin implements AutoCloseable {
   }
 
   private void ensureMetaTopic(int brokers) {
-    ensure(TopicNames.META, TopicCheck.Kind.META, brokers, Map.of(
-        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    ensure(
+        TopicNames.META,
+        TopicCheck.Kind.META,
+        brokers,
+        Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
   }
 
   /** The number of brokers the cluster reports now. */
   public int brokerCount() {
-    return call("describing the cluster", () -> admin.describeCluster().nodes()
-        .get(timeoutMs(), TimeUnit.MILLISECONDS).size());
+    return call(
+        "describing the cluster",
+        () -> admin.describeCluster().nodes().get(timeoutMs(), TimeUnit.MILLISECONDS).size());
   }
 
-  private void ensure(String topic, TopicCheck.Kind kind, int brokers, Map<String, String> configs) {
+  private void ensure(
+      String topic, TopicCheck.Kind kind, int brokers, Map<String, String> configs) {
     int rf = settings.topics().replicationFactorFor(brokers);
     int minIsr = settings.topics().minInsyncReplicasFor(brokers);
     Map<String, String> all = new LinkedHashMap<>(configs);
     all.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minIsr));
     NewTopic newTopic = new NewTopic(topic, 1, (short) rf).configs(all);
-    boolean created = call("creating topic " + topic, () -> {
-      try {
-        admin.createTopics(List.of(newTopic)).all().get(timeoutMs(), TimeUnit.MILLISECONDS);
-        return true;
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof TopicExistsException) {
-          return false;
-        }
-        throw e;
-      }
-    });
+    boolean created =
+        call(
+            "creating topic " + topic,
+            () -> {
+              try {
+                admin.createTopics(List.of(newTopic)).all().get(timeoutMs(), TimeUnit.MILLISECONDS);
+                return true;
+              } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicExistsException) {
+                  return false;
+                }
+                throw e;
+              }
+            });
     if (created) {
-      LOG.info("Created topic {} (replication factor {}, min.insync.replicas {}, {})",
-          topic, rf, minIsr, configs);
+      LOG.info(
+          "Created topic {} (replication factor {}, min.insync.replicas {}, {})",
+          topic,
+          rf,
+          minIsr,
+          configs);
       return;
     }
     List<String> problems = TopicCheck.problems(topic, kind, describe(topic), brokers);
@@ -113,20 +134,34 @@ public final class TopicAdmin implements AutoCloseable {
       problems.forEach(p -> LOG.warn("Unsafe topic (allowed by allow-unsafe-topics): {}", p));
       return;
     }
-    throw new UnsafeTopicException("refusing to run on unsafe topic(s) (set "
-        + KafkaSettings.PATH + ".topics.allow-unsafe-topics = on to override): "
-        + String.join("; ", problems));
+    throw new UnsafeTopicException(
+        "refusing to run on unsafe topic(s) (set "
+            + KafkaSettings.PATH
+            + ".topics.allow-unsafe-topics = on to override): "
+            + String.join("; ", problems));
   }
 
   /** What the cluster reports about an existing topic. */
   public TopicCheck.Observed describe(String topic) {
-    TopicDescription description = call("describing topic " + topic, () ->
-        admin.describeTopics(List.of(topic)).allTopicNames()
-            .get(timeoutMs(), TimeUnit.MILLISECONDS).get(topic));
+    TopicDescription description =
+        call(
+            "describing topic " + topic,
+            () ->
+                admin
+                    .describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(timeoutMs(), TimeUnit.MILLISECONDS)
+                    .get(topic));
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-    Config config = call("describing the configuration of topic " + topic, () ->
-        admin.describeConfigs(List.of(resource)).all()
-            .get(timeoutMs(), TimeUnit.MILLISECONDS).get(resource));
+    Config config =
+        call(
+            "describing the configuration of topic " + topic,
+            () ->
+                admin
+                    .describeConfigs(List.of(resource))
+                    .all()
+                    .get(timeoutMs(), TimeUnit.MILLISECONDS)
+                    .get(resource));
     return new TopicCheck.Observed(
         description.partitions().size(),
         description.partitions().get(0).replicas().size(),

@@ -12,8 +12,8 @@ import dev.shardraft.raft.port.LogWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -25,9 +25,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.ActorSystem;
 
 /**
- * Commit latency and throughput of one Raft group's log writer with group commit: a
- * {@link KafkaRaftLog} writer (one Kafka transaction per batch, acks=all, idempotent) behind a
- * {@link GroupCommitter} (one transaction in flight, the next batch accumulating), fed by several
+ * Commit latency and throughput of one Raft group's log writer with group commit: a {@link
+ * KafkaRaftLog} writer (one Kafka transaction per batch, acks=all, idempotent) behind a {@link
+ * GroupCommitter} (one transaction in flight, the next batch accumulating), fed by several
  * concurrent submitters that each keep a window of entries outstanding.
  *
  * <p>Prints, per cluster: p50/p99/max commit latency (submit to "index known after commit") and
@@ -40,17 +40,26 @@ import org.apache.pekko.actor.ActorSystem;
  * </pre>
  *
  * Options: {@code --bootstrap host:port,...} (use an existing cluster instead of LocalKafka),
- * {@code --nodes 1,3}, {@code --entries N}, {@code --warmup N}, {@code --submitters N},
- * {@code --window N} (outstanding entries per submitter), {@code --payload BYTES},
- * {@code --max-batch N}, {@code --max-batch-bytes N}, {@code --linger-ms N},
- * {@code --producer key=value} (a Kafka producer property, repeatable; passes through
- * {@code shardraft.kafka.producer}, so unsafe values are refused as in production).
+ * {@code --nodes 1,3}, {@code --entries N}, {@code --warmup N}, {@code --submitters N}, {@code
+ * --window N} (outstanding entries per submitter), {@code --payload BYTES}, {@code --max-batch N},
+ * {@code --max-batch-bytes N}, {@code --linger-ms N}, {@code --producer key=value} (a Kafka
+ * producer property, repeatable; passes through {@code shardraft.kafka.producer}, so unsafe values
+ * are refused as in production).
  */
 public final class CommitBenchmark {
 
   private record Options(
-      String bootstrap, List<Integer> nodes, int entries, int warmup, int submitters, int window,
-      int payload, int maxBatch, long maxBatchBytes, long lingerMs, Map<String, String> producer) {}
+      String bootstrap,
+      List<Integer> nodes,
+      int entries,
+      int warmup,
+      int submitters,
+      int window,
+      int payload,
+      int maxBatch,
+      long maxBatchBytes,
+      long lingerMs,
+      Map<String, String> producer) {}
 
   private record Result(long[] latenciesNanos, long elapsedNanos, int transactions) {}
 
@@ -58,10 +67,18 @@ public final class CommitBenchmark {
 
   public static void main(String[] args) throws Exception {
     Options o = parse(args);
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "CommitBenchmark: %d entries (+%d warm-up), %d submitters x window %d, payload %d B, "
             + "max-batch %d entries / %d B, linger %d ms, producer overrides %s%n",
-        o.entries, o.warmup, o.submitters, o.window, o.payload, o.maxBatch, o.maxBatchBytes, o.lingerMs,
+        o.entries,
+        o.warmup,
+        o.submitters,
+        o.window,
+        o.payload,
+        o.maxBatch,
+        o.maxBatchBytes,
+        o.lingerMs,
         o.producer);
     ActorSystem system = ActorSystem.create("commit-benchmark");
     try {
@@ -70,8 +87,14 @@ public final class CommitBenchmark {
       } else {
         for (int nodes : o.nodes) {
           try (LocalKafka kafka = LocalKafka.start(nodes)) {
-            report(nodes + "-node LocalKafka (RF " + (nodes >= 3 ? 3 : 1) + ", min ISR "
-                + (nodes >= 3 ? 2 : 1) + ")", run(o, kafka.bootstrapServers(), system));
+            report(
+                nodes
+                    + "-node LocalKafka (RF "
+                    + (nodes >= 3 ? 3 : 1)
+                    + ", min ISR "
+                    + (nodes >= 3 ? 2 : 1)
+                    + ")",
+                run(o, kafka.bootstrapServers(), system));
           }
         }
       }
@@ -90,7 +113,8 @@ public final class CommitBenchmark {
     try (TopicAdmin admin = new TopicAdmin(settings)) {
       admin.ensureShardTopics(shard);
     }
-    WriterSettings limits = new WriterSettings(o.maxBatch, o.maxBatchBytes, Duration.ofMillis(o.lingerMs), 5);
+    WriterSettings limits =
+        new WriterSettings(o.maxBatch, o.maxBatchBytes, Duration.ofMillis(o.lingerMs), 5);
     try (KafkaRaftLog log = new KafkaRaftLog(shard, settings, system)) {
       LogWriter writer = log.openWriter(1, "bench").toCompletableFuture().get(60, TimeUnit.SECONDS);
       CountingWriter counting = new CountingWriter(writer);
@@ -119,25 +143,33 @@ public final class CommitBenchmark {
     List<Thread> threads = new ArrayList<>();
     for (int s = 0; s < o.submitters; s++) {
       String client = "client-" + s;
-      Thread t = new Thread(() -> {
-        Semaphore window = new Semaphore(o.window);
-        long sequence = 0;
-        for (int i = next.getAndIncrement(); i < count && failure.get() == null; i = next.getAndIncrement()) {
-          window.acquireUninterruptibly();
-          int slot = i;
-          long submitted = System.nanoTime();
-          CompletionStage<Long> index = committer.submit(
-              new LogEntry(1, "bench", new LogEntry.Command(client, ++sequence, payload)));
-          index.whenComplete((ix, error) -> {
-            if (error != null) {
-              failure.compareAndSet(null, error);
-            }
-            latencies[slot] = System.nanoTime() - submitted;
-            window.release();
-            done.countDown();
-          });
-        }
-      }, "bench-submitter-" + s);
+      Thread t =
+          new Thread(
+              () -> {
+                Semaphore window = new Semaphore(o.window);
+                long sequence = 0;
+                for (int i = next.getAndIncrement();
+                    i < count && failure.get() == null;
+                    i = next.getAndIncrement()) {
+                  window.acquireUninterruptibly();
+                  int slot = i;
+                  long submitted = System.nanoTime();
+                  CompletionStage<Long> index =
+                      committer.submit(
+                          new LogEntry(
+                              1, "bench", new LogEntry.Command(client, ++sequence, payload)));
+                  index.whenComplete(
+                      (ix, error) -> {
+                        if (error != null) {
+                          failure.compareAndSet(null, error);
+                        }
+                        latencies[slot] = System.nanoTime() - submitted;
+                        window.release();
+                        done.countDown();
+                      });
+                }
+              },
+              "bench-submitter-" + s);
       threads.add(t);
       t.start();
     }
@@ -156,12 +188,19 @@ public final class CommitBenchmark {
     long[] sorted = r.latenciesNanos.clone();
     Arrays.sort(sorted);
     double seconds = r.elapsedNanos / 1e9;
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "%s: %d entries in %.2f s = %.0f entries/s; %d transactions (avg %.1f entries); "
             + "commit latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-        cluster, sorted.length, seconds, sorted.length / seconds, r.transactions,
+        cluster,
+        sorted.length,
+        seconds,
+        sorted.length / seconds,
+        r.transactions,
         (double) sorted.length / Math.max(1, r.transactions),
-        percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6, sorted[sorted.length - 1] / 1e6);
+        percentile(sorted, 0.50) / 1e6,
+        percentile(sorted, 0.99) / 1e6,
+        sorted[sorted.length - 1] / 1e6);
   }
 
   private static long percentile(long[] sorted, double p) {
@@ -188,7 +227,8 @@ public final class CommitBenchmark {
       String v = args[i + 1];
       switch (args[i]) {
         case "--bootstrap" -> bootstrap = v;
-        case "--nodes" -> nodes = Arrays.stream(v.split(",")).map(String::trim).map(Integer::valueOf).toList();
+        case "--nodes" ->
+            nodes = Arrays.stream(v.split(",")).map(String::trim).map(Integer::valueOf).toList();
         case "--entries" -> entries = Integer.parseInt(v);
         case "--warmup" -> warmup = Integer.parseInt(v);
         case "--submitters" -> submitters = Integer.parseInt(v);
@@ -204,12 +244,27 @@ public final class CommitBenchmark {
           }
           producer.put(v.substring(0, eq), v.substring(eq + 1));
         }
-        default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + " (see the Javadoc of " + CommitBenchmark.class.getName() + ")");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown option "
+                    + args[i]
+                    + " (see the Javadoc of "
+                    + CommitBenchmark.class.getName()
+                    + ")");
       }
     }
-    return new Options(bootstrap, nodes, entries, warmup, submitters, window, payload, maxBatch,
-        maxBatchBytes, lingerMs, producer);
+    return new Options(
+        bootstrap,
+        nodes,
+        entries,
+        warmup,
+        submitters,
+        window,
+        payload,
+        maxBatch,
+        maxBatchBytes,
+        lingerMs,
+        producer);
   }
 
   /** Counts the appends (transactions) that go through. */

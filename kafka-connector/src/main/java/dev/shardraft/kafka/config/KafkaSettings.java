@@ -22,16 +22,16 @@ import org.apache.pekko.kafka.ConsumerSettings;
 import org.apache.pekko.kafka.ProducerSettings;
 
 /**
- * The {@code shardraft.kafka} configuration (see {@code reference.conf} of kafka-connector) and
- * the one place that builds Kafka client properties.
+ * The {@code shardraft.kafka} configuration (see {@code reference.conf} of kafka-connector) and the
+ * one place that builds Kafka client properties.
  *
  * <p>Every client gets {@code bootstrap-servers}, then the {@code client} block, then its role's
  * block ({@code producer}, {@code consumer}, {@code admin}), then the properties shardraft owns.
  * Owned properties may appear in the configuration only with their safe value (acks {@code all},
- * {@code enable.idempotence=true}, {@code isolation.level=read_committed},
- * {@code enable.auto.commit=false}); {@code transactional.id}, {@code group.id}, serializers and
- * {@code bootstrap.servers} may not appear at all. Anything else is refused with a
- * {@link KafkaSettingsException} when the settings are read, never later.
+ * {@code enable.idempotence=true}, {@code isolation.level=read_committed}, {@code
+ * enable.auto.commit=false}); {@code transactional.id}, {@code group.id}, serializers and {@code
+ * bootstrap.servers} may not appear at all. Anything else is refused with a {@link
+ * KafkaSettingsException} when the settings are read, never later.
  */
 public final class KafkaSettings {
 
@@ -97,8 +97,8 @@ public final class KafkaSettings {
   }
 
   /**
-   * Reads {@code shardraft.kafka} from {@code root}, falling back to kafka-connector's
-   * {@code reference.conf} for anything missing.
+   * Reads {@code shardraft.kafka} from {@code root}, falling back to kafka-connector's {@code
+   * reference.conf} for anything missing.
    *
    * @throws KafkaSettingsException for a missing, mistyped or unsafe setting
    */
@@ -215,7 +215,8 @@ public final class KafkaSettings {
     for (Map.Entry<String, ConfigValue> e : kafka.getConfig(block).entrySet()) {
       String key = unquote(e.getKey());
       ConfigValue value = e.getValue();
-      if (value.valueType() == ConfigValueType.LIST || value.valueType() == ConfigValueType.OBJECT) {
+      if (value.valueType() == ConfigValueType.LIST
+          || value.valueType() == ConfigValueType.OBJECT) {
         throw new KafkaSettingsException(
             PATH + "." + block + "." + key + " must be a plain value (string, number or boolean)");
       }
@@ -230,7 +231,8 @@ public final class KafkaSettings {
     String where = PATH + "." + block + "." + key;
     if (FORBIDDEN_EVERYWHERE.contains(key)) {
       throw new KafkaSettingsException(
-          where + " is owned by shardraft and cannot be configured"
+          where
+              + " is owned by shardraft and cannot be configured"
               + (key.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)
                   ? " (use " + PATH + ".bootstrap-servers)"
                   : ""));
@@ -238,7 +240,11 @@ public final class KafkaSettings {
     Set<String> safe = SAFE_VALUES.get(key);
     if (safe != null && !safe.contains(value.trim().toLowerCase(java.util.Locale.ROOT))) {
       throw new KafkaSettingsException(
-          where + " = " + value + " is unsafe: shardraft needs " + List.copyOf(safe)
+          where
+              + " = "
+              + value
+              + " is unsafe: shardraft needs "
+              + List.copyOf(safe)
               + " for exactly-once, durable, fenced writes");
     }
   }
@@ -257,7 +263,16 @@ public final class KafkaSettings {
 
   @Override
   public String toString() {
-    return "KafkaSettings[" + bootstrapServers + ", topics=" + topics + ", writer=" + writer
-        + ", retry=" + retry + ", operationTimeout=" + operationTimeout + "]";
+    return "KafkaSettings["
+        + bootstrapServers
+        + ", topics="
+        + topics
+        + ", writer="
+        + writer
+        + ", retry="
+        + retry
+        + ", operationTimeout="
+        + operationTimeout
+        + "]";
   }
 }

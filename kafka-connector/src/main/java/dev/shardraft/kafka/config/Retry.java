@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a blocking Kafka call with bounded exponential back-off. Only retriable failures (Kafka's
- * {@link RetriableException}, which includes its timeouts, and
- * {@link java.util.concurrent.TimeoutException}) are retried; anything else, and the last
- * retriable failure, propagates as {@link KafkaOperationException} naming the operation.
+ * {@link RetriableException}, which includes its timeouts, and {@link
+ * java.util.concurrent.TimeoutException}) are retried; anything else, and the last retriable
+ * failure, propagates as {@link KafkaOperationException} naming the operation.
  */
 public final class Retry {
 
@@ -41,8 +41,13 @@ public final class Retry {
               operation + " failed after " + attempt + " attempt(s): " + cause, cause);
         }
         Duration wait = settings.backoffAfter(attempt);
-        LOG.warn("{} failed (attempt {} of {}), retrying in {} ms: {}",
-            operation, attempt, settings.attempts(), wait.toMillis(), cause.toString());
+        LOG.warn(
+            "{} failed (attempt {} of {}), retrying in {} ms: {}",
+            operation,
+            attempt,
+            settings.attempts(),
+            wait.toMillis(),
+            cause.toString());
         LockSupport.parkNanos(wait.toNanos());
       }
     }

@@ -6,8 +6,8 @@ import java.util.OptionalInt;
  * How shardraft creates and checks its topics.
  *
  * @param replicationFactor fixed replication factor, or empty for "auto" (3 on 3+ brokers, else 1)
- * @param minInsyncReplicas fixed {@code min.insync.replicas}, or empty for "auto" (2 on 3+
- *     brokers, else 1)
+ * @param minInsyncReplicas fixed {@code min.insync.replicas}, or empty for "auto" (2 on 3+ brokers,
+ *     else 1)
  * @param allowUnsafeTopics run on topics that fail the safety check (with a WARN) instead of
  *     refusing
  * @param snapshotMaxMessageBytes {@code max.message.bytes} of the snapshot topics: the largest
@@ -37,7 +37,8 @@ public record TopicSettings(
 
   private static void requirePositive(String key, int value) {
     if (value < 1) {
-      throw new KafkaSettingsException("shardraft.kafka.topics." + key + " must be >= 1, was " + value);
+      throw new KafkaSettingsException(
+          "shardraft.kafka.topics." + key + " must be >= 1, was " + value);
     }
   }
 }

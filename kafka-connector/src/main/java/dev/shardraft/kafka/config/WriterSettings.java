@@ -18,7 +18,8 @@ public record WriterSettings(
     if (maxBatchEntries < 1 || maxBatchBytes < 1 || openAttempts < 1 || linger.isNegative()) {
       throw new KafkaSettingsException(
           "shardraft.kafka.writer: need max-batch-entries, max-batch-bytes, open-attempts >= 1 and"
-              + " linger >= 0, was " + toStringRaw(maxBatchEntries, maxBatchBytes, linger, openAttempts));
+              + " linger >= 0, was "
+              + toStringRaw(maxBatchEntries, maxBatchBytes, linger, openAttempts));
     }
   }
 

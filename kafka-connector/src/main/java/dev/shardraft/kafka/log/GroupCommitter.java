@@ -15,21 +15,22 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Group commit in front of a {@link LogWriter}: entries are submitted one by one; while one
- * transaction is in flight the next entries accumulate, and the next transaction takes as many
- * as {@code max-batch-entries} and {@code max-batch-bytes} allow (at least one). With a
- * {@code linger} above zero, a batch that is not full waits until its oldest entry has waited
- * that long. Exactly one append is in flight at a time, as {@link LogWriter} requires.
+ * transaction is in flight the next entries accumulate, and the next transaction takes as many as
+ * {@code max-batch-entries} and {@code max-batch-bytes} allow (at least one). With a {@code linger}
+ * above zero, a batch that is not full waits until its oldest entry has waited that long. Exactly
+ * one append is in flight at a time, as {@link LogWriter} requires.
  *
  * <p>The Raft core batches by count itself (one append in flight, the next batch accumulating);
  * this helper adds the byte bound and the linger for callers that feed single entries (the
  * benchmark, a leader shell that wants byte-bounded batches).
  *
- * <p>After a failed append every entry of that batch, every queued entry and every later
- * submission fails with the same exception: a leader whose append failed steps down.
+ * <p>After a failed append every entry of that batch, every queued entry and every later submission
+ * fails with the same exception: a leader whose append failed steps down.
  */
 public final class GroupCommitter implements AutoCloseable {
 
-  private record Pending(LogEntry entry, long bytes, long enqueuedNanos, CompletableFuture<Long> index) {}
+  private record Pending(
+      LogEntry entry, long bytes, long enqueuedNanos, CompletableFuture<Long> index) {}
 
   private final LogWriter writer;
   private final WriterSettings limits;
@@ -42,12 +43,15 @@ public final class GroupCommitter implements AutoCloseable {
   public GroupCommitter(LogWriter writer, WriterSettings limits) {
     this.writer = writer;
     this.limits = limits;
-    this.lingerTimer = limits.linger().isZero() ? null : Executors.newSingleThreadScheduledExecutor(
-        r -> {
-          Thread t = new Thread(r, "shardraft-group-commit-linger");
-          t.setDaemon(true);
-          return t;
-        });
+    this.lingerTimer =
+        limits.linger().isZero()
+            ? null
+            : Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "shardraft-group-commit-linger");
+                  t.setDaemon(true);
+                  return t;
+                });
   }
 
   /** Queues {@code entry}; completes with its index once its transaction committed. */
@@ -58,7 +62,8 @@ public final class GroupCommitter implements AutoCloseable {
         index.completeExceptionally(failure);
         return index;
       }
-      queue.add(new Pending(entry, LogRecordFormat.approximateSize(entry), System.nanoTime(), index));
+      queue.add(
+          new Pending(entry, LogRecordFormat.approximateSize(entry), System.nanoTime(), index));
       startNextIfDue();
     }
     return index;

@@ -32,17 +32,17 @@ import org.slf4j.LoggerFactory;
  * {@code transactional.id = shardraft-<shard>}, {@code acks=all} and idempotence.
  *
  * <p>Every blocking producer call runs on this writer's own single thread, never on the caller's
- * (Pekko) threads; so appends are also serialized. {@link #append} is one transaction: begin,
- * send every entry, commit; it completes with the offsets of the sends only after
- * {@code commitTransaction()} returned.
+ * (Pekko) threads; so appends are also serialized. {@link #append} is one transaction: begin, send
+ * every entry, commit; it completes with the offsets of the sends only after {@code
+ * commitTransaction()} returned.
  *
- * <p>Failures: {@link ProducerFencedException}, {@link InvalidProducerEpochException} and
- * {@link InvalidTxnStateException} (a newer {@code initTransactions()} of the same id, see
- * KAFKA-NOTES and {@link #isFenced}) become {@link LogFencedException},
- * and the writer stays fenced: every later append fails the same way at once. Any other failure
- * aborts the transaction (nothing of it becomes visible) and completes the append with
- * {@link LogAppendException}; if even the abort fails, the producer is closed and the writer is
- * unusable (every later append fails with {@link LogAppendException}).
+ * <p>Failures: {@link ProducerFencedException}, {@link InvalidProducerEpochException} and {@link
+ * InvalidTxnStateException} (a newer {@code initTransactions()} of the same id, see KAFKA-NOTES and
+ * {@link #isFenced}) become {@link LogFencedException}, and the writer stays fenced: every later
+ * append fails the same way at once. Any other failure aborts the transaction (nothing of it
+ * becomes visible) and completes the append with {@link LogAppendException}; if even the abort
+ * fails, the producer is closed and the writer is unusable (every later append fails with {@link
+ * LogAppendException}).
  */
 public final class KafkaLogWriter implements LogWriter {
 
@@ -59,8 +59,12 @@ public final class KafkaLogWriter implements LogWriter {
   private volatile RuntimeException unusable;
 
   private KafkaLogWriter(
-      String shard, long term, String leaderId, Producer<byte[], byte[]> producer,
-      ExecutorService thread, Duration closeTimeout) {
+      String shard,
+      long term,
+      String leaderId,
+      Producer<byte[], byte[]> producer,
+      ExecutorService thread,
+      Duration closeTimeout) {
     this.shard = shard;
     this.topic = TopicNames.log(shard);
     this.term = term;
@@ -77,18 +81,20 @@ public final class KafkaLogWriter implements LogWriter {
    */
   static CompletionStage<LogWriter> open(
       String shard, long term, String leaderId, KafkaSettings settings) {
-    ExecutorService thread = Executors.newSingleThreadExecutor(
-        r -> {
-          Thread t = new Thread(r, "shardraft-writer-" + shard + "-t" + term);
-          t.setDaemon(true);
-          return t;
-        });
+    ExecutorService thread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "shardraft-writer-" + shard + "-t" + term);
+              t.setDaemon(true);
+              return t;
+            });
     return OnThread.run(
         thread,
         () -> {
           long started = System.nanoTime();
           Producer<byte[], byte[]> producer =
-              new KafkaProducer<>(settings.producerProperties(TopicNames.writerTransactionalId(shard)));
+              new KafkaProducer<>(
+                  settings.producerProperties(TopicNames.writerTransactionalId(shard)));
           try {
             initTransactions(producer, shard, term, settings);
           } catch (RuntimeException e) {
@@ -96,10 +102,15 @@ public final class KafkaLogWriter implements LogWriter {
             thread.shutdown();
             throw e;
           }
-          LOG.info("Writer of {} opened for term {} by {} in {} ms (older writers fenced)",
-              shard, term, leaderId, (System.nanoTime() - started) / 1_000_000);
-          return (LogWriter) new KafkaLogWriter(
-              shard, term, leaderId, producer, thread, settings.operationTimeout());
+          LOG.info(
+              "Writer of {} opened for term {} by {} in {} ms (older writers fenced)",
+              shard,
+              term,
+              leaderId,
+              (System.nanoTime() - started) / 1_000_000);
+          return (LogWriter)
+              new KafkaLogWriter(
+                  shard, term, leaderId, producer, thread, settings.operationTimeout());
         });
   }
 
@@ -113,12 +124,23 @@ public final class KafkaLogWriter implements LogWriter {
       } catch (TimeoutException e) {
         if (attempt >= attempts) {
           throw new LogAppendException(
-              "opening the writer of " + shard + " for term " + term + " timed out "
-                  + attempt + " times; is the cluster reachable?", e);
+              "opening the writer of "
+                  + shard
+                  + " for term "
+                  + term
+                  + " timed out "
+                  + attempt
+                  + " times; is the cluster reachable?",
+              e);
         }
         long waitMs = settings.retry().backoffAfter(attempt).toMillis();
-        LOG.warn("initTransactions for {} term {} timed out (attempt {} of {}), retrying in {} ms",
-            shard, term, attempt, attempts, waitMs);
+        LOG.warn(
+            "initTransactions for {} term {} timed out (attempt {} of {}), retrying in {} ms",
+            shard,
+            term,
+            attempt,
+            attempts,
+            waitMs);
         LockSupport.parkNanos(waitMs * 1_000_000);
       } catch (KafkaException e) {
         if (isFenced(e)) {
@@ -148,8 +170,9 @@ public final class KafkaLogWriter implements LogWriter {
     List<LogEntry> entries = List.copyOf(batch);
     for (LogEntry entry : entries) {
       if (entry.term() != term) {
-        return CompletableFuture.failedFuture(new IllegalArgumentException(
-            "entry term " + entry.term() + " differs from writer term " + term));
+        return CompletableFuture.failedFuture(
+            new IllegalArgumentException(
+                "entry term " + entry.term() + " differs from writer term " + term));
       }
     }
     return OnThread.run(thread, () -> appendNow(entries));
@@ -181,14 +204,18 @@ public final class KafkaLogWriter implements LogWriter {
     if (isFenced(e)) {
       LogFencedException fenced = new LogFencedException(shard, term, e);
       unusable = fenced;
-      LOG.warn("Writer of {} term {} is fenced; its batch of {} entries is discarded",
-          shard, term, entries);
+      LOG.warn(
+          "Writer of {} term {} is fenced; its batch of {} entries is discarded",
+          shard,
+          term,
+          entries);
       closeProducer();
       return fenced;
     }
     try {
       producer.abortTransaction();
-      LOG.warn("Append of {} entries to {} term {} failed and was aborted", entries, shard, term, e);
+      LOG.warn(
+          "Append of {} entries to {} term {} failed and was aborted", entries, shard, term, e);
       return new LogAppendException(
           "append of " + entries + " entries to " + shard + " failed and was aborted: " + e, e);
     } catch (RuntimeException abortFailure) {
@@ -199,9 +226,16 @@ public final class KafkaLogWriter implements LogWriter {
         closeProducer();
         return fenced;
       }
-      LogAppendException broken = new LogAppendException(
-          "append of " + entries + " entries to " + shard + " failed (" + e
-              + ") and could not be aborted; its outcome is unknown and the writer is unusable", e);
+      LogAppendException broken =
+          new LogAppendException(
+              "append of "
+                  + entries
+                  + " entries to "
+                  + shard
+                  + " failed ("
+                  + e
+                  + ") and could not be aborted; its outcome is unknown and the writer is unusable",
+              e);
       broken.addSuppressed(abortFailure);
       unusable = broken;
       LOG.error("Writer of {} term {} is unusable", shard, term, broken);
@@ -211,17 +245,18 @@ public final class KafkaLogWriter implements LogWriter {
   }
 
   /**
-   * Whether {@code t} or one of its causes says this producer was fenced:
-   * {@link ProducerFencedException}, {@link InvalidProducerEpochException}, or
-   * {@link InvalidTxnStateException}. The last one is what a produce racing with a newer
-   * {@code initTransactions()} gets (transaction protocol v2 verifies each produce against the
+   * Whether {@code t} or one of its causes says this producer was fenced: {@link
+   * ProducerFencedException}, {@link InvalidProducerEpochException}, or {@link
+   * InvalidTxnStateException}. The last one is what a produce racing with a newer {@code
+   * initTransactions()} gets (transaction protocol v2 verifies each produce against the
    * coordinator, which has aborted the transaction to fence it); the commit then never happens and
    * the coordinator's abort makes the batch invisible. {@code KafkaRaftLogTest} races appends with
    * newer opens and checks that no batch failed this way is ever visible.
    */
   static boolean isFenced(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof ProducerFencedException || c instanceof InvalidProducerEpochException
+      if (c instanceof ProducerFencedException
+          || c instanceof InvalidProducerEpochException
           || c instanceof InvalidTxnStateException) {
         return true;
       }

@@ -33,18 +33,17 @@ import org.apache.pekko.stream.javadsl.Source;
  * instance per replica (its {@link #metrics()} count what this replica's tails delivered).
  *
  * <ul>
- *   <li>{@link #openWriter}: a {@link KafkaLogWriter}; see there for transactions and fencing.</li>
+ *   <li>{@link #openWriter}: a {@link KafkaLogWriter}; see there for transactions and fencing.
  *   <li>{@link #tail}: Pekko Connectors {@code Consumer.plainSource} on a manual assignment, no
- *       consumer group, {@code isolation.level=read_committed}; each record becomes a
- *       {@link TailEvent} through {@link LogRecordFormat#decode}, which never throws. A
- *       {@code fromIndex} below the log start fails the stream with
- *       {@link LogTruncatedException}, one beyond the log's end with
- *       {@link IllegalArgumentException} (the log was lost or replaced); the log end itself is a
- *       valid start. The consumer runs with {@code auto.offset.reset=none}: when its fetch
- *       position is below the log start (records deleted between the check and the first fetch,
- *       or while the tail lagged), it raises {@code OffsetOutOfRangeException}, which the stream
- *       turns into {@link LogTruncatedException} instead of moving to the log start.</li>
- *   <li>{@link #deleteBefore}: {@code Admin.deleteRecords}.</li>
+ *       consumer group, {@code isolation.level=read_committed}; each record becomes a {@link
+ *       TailEvent} through {@link LogRecordFormat#decode}, which never throws. A {@code fromIndex}
+ *       below the log start fails the stream with {@link LogTruncatedException}, one beyond the
+ *       log's end with {@link IllegalArgumentException} (the log was lost or replaced); the log end
+ *       itself is a valid start. The consumer runs with {@code auto.offset.reset=none}: when its
+ *       fetch position is below the log start (records deleted between the check and the first
+ *       fetch, or while the tail lagged), it raises {@code OffsetOutOfRangeException}, which the
+ *       stream turns into {@link LogTruncatedException} instead of moving to the log start.
+ *   <li>{@link #deleteBefore}: {@code Admin.deleteRecords}.
  * </ul>
  *
  * <p>The topic must exist (see {@code dev.shardraft.kafka.admin.TopicAdmin}). Close the log to
@@ -66,18 +65,20 @@ public final class KafkaRaftLog implements RaftLog, AutoCloseable {
     this.partition = new TopicPartition(TopicNames.log(shard), 0);
     this.settings = settings;
     this.tailSettings =
-        settings.consumerSettings(system, null)
+        settings
+            .consumerSettings(system, null)
             // Never move a tail on its own: a position below the log start must fail it.
             .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     this.metrics = new LogMetrics(shard);
     this.skipLog = new SkipLog(partition.topic());
     this.admin = Admin.create(settings.adminProperties());
-    this.adminThread = Executors.newSingleThreadExecutor(
-        r -> {
-          Thread t = new Thread(r, "shardraft-log-admin-" + shard);
-          t.setDaemon(true);
-          return t;
-        });
+    this.adminThread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "shardraft-log-admin-" + shard);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   @Override
@@ -111,12 +112,16 @@ public final class KafkaRaftLog implements RaftLog, AutoCloseable {
     }
     return Source.completionStage(startIndex(fromIndex))
         .flatMapConcat(
-            start -> Consumer.plainSource(tailSettings, Subscriptions.assignmentWithOffset(partition, start)))
+            start ->
+                Consumer.plainSource(
+                    tailSettings, Subscriptions.assignmentWithOffset(partition, start)))
         .map(LogRecordFormat::decode)
         .map(this::observe)
-        .recoverWithRetries(1, new PFBuilder<Throwable, Graph<SourceShape<TailEvent>, NotUsed>>()
-            .match(OffsetOutOfRangeException.class, this::outOfRange)
-            .build());
+        .recoverWithRetries(
+            1,
+            new PFBuilder<Throwable, Graph<SourceShape<TailEvent>, NotUsed>>()
+                .match(OffsetOutOfRangeException.class, this::outOfRange)
+                .build());
   }
 
   /**
@@ -127,15 +132,24 @@ public final class KafkaRaftLog implements RaftLog, AutoCloseable {
    */
   private Source<TailEvent, NotUsed> outOfRange(OffsetOutOfRangeException e) {
     Long position = e.offsetOutOfRangePartitions().get(partition);
-    return Source.completionStage(OnThread.<TailEvent>run(adminThread, () -> {
-      long start = logStartIndexNow();
-      if (position != null && position < start) {
-        throw new LogTruncatedException(shard, position, start, e);
-      }
-      throw new IllegalStateException("the tail of " + partition.topic() + " at " + position
-          + " is out of range, yet the log starts at " + start
-          + " (was the topic deleted and recreated?)", e);
-    }));
+    return Source.completionStage(
+        OnThread.<TailEvent>run(
+            adminThread,
+            () -> {
+              long start = logStartIndexNow();
+              if (position != null && position < start) {
+                throw new LogTruncatedException(shard, position, start, e);
+              }
+              throw new IllegalStateException(
+                  "the tail of "
+                      + partition.topic()
+                      + " at "
+                      + position
+                      + " is out of range, yet the log starts at "
+                      + start
+                      + " (was the topic deleted and recreated?)",
+                  e);
+            }));
   }
 
   private TailEvent observe(TailEvent event) {
@@ -154,8 +168,13 @@ public final class KafkaRaftLog implements RaftLog, AutoCloseable {
           long end = endIndexNow();
           if (fromIndex > end) {
             throw new IllegalArgumentException(
-                "cannot tail " + partition.topic() + " from " + fromIndex + ": the log ends at "
-                    + end + " (was the topic deleted and recreated?)");
+                "cannot tail "
+                    + partition.topic()
+                    + " from "
+                    + fromIndex
+                    + ": the log ends at "
+                    + end
+                    + " (was the topic deleted and recreated?)");
           }
           if (fromIndex < start) {
             throw new LogTruncatedException(shard, fromIndex, start);
@@ -186,9 +205,12 @@ public final class KafkaRaftLog implements RaftLog, AutoCloseable {
     return Retry.withBackoff(
         "querying the " + what + partition.topic(),
         settings.retry(),
-        () -> admin.listOffsets(Map.of(partition, spec)).partitionResult(partition)
-            .get(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)
-            .offset());
+        () ->
+            admin
+                .listOffsets(Map.of(partition, spec))
+                .partitionResult(partition)
+                .get(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .offset());
   }
 
   @Override
@@ -199,9 +221,11 @@ public final class KafkaRaftLog implements RaftLog, AutoCloseable {
           Retry.withBackoff(
               "deleting records of " + partition.topic() + " before " + index,
               settings.retry(),
-              () -> admin.deleteRecords(Map.of(partition, RecordsToDelete.beforeOffset(index)))
-                  .all()
-                  .get(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS));
+              () ->
+                  admin
+                      .deleteRecords(Map.of(partition, RecordsToDelete.beforeOffset(index)))
+                      .all()
+                      .get(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS));
           return (Void) null;
         });
   }

@@ -49,6 +49,12 @@ public final class LogMetrics {
 
   @Override
   public String toString() {
-    return "LogMetrics[" + shard + ": committed=" + committed() + ", undecodable=" + undecodable() + "]";
+    return "LogMetrics["
+        + shard
+        + ": committed="
+        + committed()
+        + ", undecodable="
+        + undecodable()
+        + "]";
   }
 }

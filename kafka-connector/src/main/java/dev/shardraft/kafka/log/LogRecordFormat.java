@@ -32,9 +32,9 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * </table>
  *
  * <p>{@link #decode} never throws for bad data: a record without the format header (a foreign
- * writer), with another magic or version, with a missing or malformed header, or whose parts
- * break the {@link LogEntry} invariants becomes {@link TailEvent.Undecodable} with a reason. The
- * result depends only on the record's bytes, so every replica decides alike.
+ * writer), with another magic or version, with a missing or malformed header, or whose parts break
+ * the {@link LogEntry} invariants becomes {@link TailEvent.Undecodable} with a reason. The result
+ * depends only on the record's bytes, so every replica decides alike.
  */
 public final class LogRecordFormat {
 
@@ -134,14 +134,16 @@ public final class LogRecordFormat {
 
   private static long longValue(byte[] bytes, String name) {
     if (bytes.length != Long.BYTES) {
-      throw new MalformedRecordException("malformed " + name + " header (" + bytes.length + " bytes)");
+      throw new MalformedRecordException(
+          "malformed " + name + " header (" + bytes.length + " bytes)");
     }
     return ByteBuffer.wrap(bytes).getLong();
   }
 
   private static String utf8(byte[] bytes, String name) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes))

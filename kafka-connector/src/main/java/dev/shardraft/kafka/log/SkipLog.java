@@ -36,8 +36,12 @@ final class SkipLog {
     }
     linesInWindow++;
     if (suppressed > 0) {
-      LOG.warn("Skipping undecodable record at {}@{}: {} ({} more skipped records not logged)",
-          topic, event.index(), event.reason(), suppressed);
+      LOG.warn(
+          "Skipping undecodable record at {}@{}: {} ({} more skipped records not logged)",
+          topic,
+          event.index(),
+          event.reason(),
+          suppressed);
       suppressed = 0;
     } else {
       LOG.warn("Skipping undecodable record at {}@{}: {}", topic, event.index(), event.reason());

@@ -15,10 +15,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 
 /**
- * Reads a whole topic ({@code read_committed}, manual assignment of every partition, no group)
- * and, on every {@link #catchUp}, the records added since the last call, up to the end offsets
- * of that moment. Used for the compacted topics ({@code raft-meta}, {@code raft-snapshot-*}),
- * whose readers want "the latest value per key as of now".
+ * Reads a whole topic ({@code read_committed}, manual assignment of every partition, no group) and,
+ * on every {@link #catchUp}, the records added since the last call, up to the end offsets of that
+ * moment. Used for the compacted topics ({@code raft-meta}, {@code raft-snapshot-*}), whose readers
+ * want "the latest value per key as of now".
  *
  * <p>Not thread-safe (a Kafka consumer is not): call it from one thread.
  */
@@ -36,8 +36,8 @@ public final class TopicReader implements AutoCloseable {
   }
 
   /**
-   * Hands every record from the previous position up to the current end to {@code sink}, in
-   * offset order per partition.
+   * Hands every record from the previous position up to the current end to {@code sink}, in offset
+   * order per partition.
    *
    * @throws TimeoutException if the end is not reached within the operation timeout
    */
@@ -48,8 +48,10 @@ public final class TopicReader implements AutoCloseable {
         throw new org.apache.kafka.common.errors.UnknownTopicOrPartitionException(
             "topic " + topic + " does not exist");
       }
-      partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition()))
-          .collect(Collectors.toSet());
+      partitions =
+          infos.stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .collect(Collectors.toSet());
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
     }
@@ -57,7 +59,8 @@ public final class TopicReader implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!reached(end)) {
       if (System.nanoTime() > deadline) {
-        throw new TimeoutException("reading " + topic + " to its end " + end + " took longer than " + timeout);
+        throw new TimeoutException(
+            "reading " + topic + " to its end " + end + " took longer than " + timeout);
       }
       List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
       consumer.poll(Duration.ofMillis(100)).forEach(batch::add);

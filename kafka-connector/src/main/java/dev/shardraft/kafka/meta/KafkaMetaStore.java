@@ -27,11 +27,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * then also kept in memory. {@link #load} first reads whatever was added to the topic since the
  * last load, up to the topic's end as of now (the first load reads it all), then answers from
  * memory: so it returns the latest value saved by any process, as the port requires, while a
- * repeated load costs one end-offset query. Of two values of a key (one read, one saved here),
- * the one at the higher offset wins. Loads run on the store's own thread.
+ * repeated load costs one end-offset query. Of two values of a key (one read, one saved here), the
+ * one at the higher offset wins. Loads run on the store's own thread.
  *
- * <p>A value in the topic that is not in the format is bad input: the load of that key fails
- * with {@link IllegalStateException} naming the key; other keys are unaffected.
+ * <p>A value in the topic that is not in the format is bad input: the load of that key fails with
+ * {@link IllegalStateException} naming the key; other keys are unaffected.
  */
 public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
 
@@ -52,11 +52,13 @@ public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
     this.settings = settings;
     this.producer = new KafkaProducer<>(settings.producerProperties(null));
     this.reader = new TopicReader(TopicNames.META, settings);
-    this.readerThread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "shardraft-meta-reader");
-      t.setDaemon(true);
-      return t;
-    });
+    this.readerThread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "shardraft-meta-reader");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   static String key(String shard, String replicaId) {
@@ -67,24 +69,33 @@ public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
   public CompletionStage<TermAndVote> load(String shard, String replicaId) {
     String key = key(shard, replicaId);
     CompletableFuture<TermAndVote> result = new CompletableFuture<>();
-    readerThread.execute(() -> {
-      try {
-        Retry.withBackoff("reading " + TopicNames.META, settings.retry(), () -> {
-          reader.catchUp(r -> {
-            if (r.key() != null) {
-              latest.merge(new String(r.key(), StandardCharsets.UTF_8),
-                  new Versioned(r.offset(), r.value()), Versioned::newer);
-            }
-          });
-          return null;
+    readerThread.execute(
+        () -> {
+          try {
+            Retry.withBackoff(
+                "reading " + TopicNames.META,
+                settings.retry(),
+                () -> {
+                  reader.catchUp(
+                      r -> {
+                        if (r.key() != null) {
+                          latest.merge(
+                              new String(r.key(), StandardCharsets.UTF_8),
+                              new Versioned(r.offset(), r.value()),
+                              Versioned::newer);
+                        }
+                      });
+                  return null;
+                });
+            Versioned value = latest.get(key);
+            result.complete(
+                value == null || value.value() == null
+                    ? TermAndVote.INITIAL
+                    : decode(key, value.value()));
+          } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+          }
         });
-        Versioned value = latest.get(key);
-        result.complete(value == null || value.value() == null
-            ? TermAndVote.INITIAL : decode(key, value.value()));
-      } catch (RuntimeException e) {
-        result.completeExceptionally(e);
-      }
-    });
     return result;
   }
 
@@ -92,7 +103,8 @@ public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
     try {
       return TermAndVoteFormat.decode(value);
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("corrupt " + TopicNames.META + " value for " + key + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "corrupt " + TopicNames.META + " value for " + key + ": " + e.getMessage(), e);
     }
   }
 
@@ -106,15 +118,17 @@ public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
           new ProducerRecord<>(TopicNames.META, key.getBytes(StandardCharsets.UTF_8), value),
           (metadata, error) -> {
             if (error != null) {
-              result.completeExceptionally(new KafkaOperationException(
-                  "saving term and vote of " + key + " failed: " + error, error));
+              result.completeExceptionally(
+                  new KafkaOperationException(
+                      "saving term and vote of " + key + " failed: " + error, error));
             } else {
               latest.merge(key, new Versioned(metadata.offset(), value), Versioned::newer);
               result.complete(null);
             }
           });
     } catch (RuntimeException e) {
-      result.completeExceptionally(new KafkaOperationException("saving term and vote of " + key + " failed: " + e, e));
+      result.completeExceptionally(
+          new KafkaOperationException("saving term and vote of " + key + " failed: " + e, e));
     }
     return result;
   }

@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * The value of a {@code raft-meta} record, a small explicit binary format:
- * {@code [version=1][term: 8 bytes big-endian][hasVote: 0|1][votedFor: UTF-8, rest of value]}.
+ * The value of a {@code raft-meta} record, a small explicit binary format: {@code [version=1][term:
+ * 8 bytes big-endian][hasVote: 0|1][votedFor: UTF-8, rest of value]}.
  */
 final class TermAndVoteFormat {
 
@@ -25,11 +25,18 @@ final class TermAndVoteFormat {
         .array();
   }
 
-  /** @throws IllegalArgumentException for anything this format did not write */
+  /**
+   * @throws IllegalArgumentException for anything this format did not write
+   */
   static TermAndVote decode(byte[] bytes) {
-    if (bytes == null || bytes.length < 10 || bytes[0] != VERSION || (bytes[9] != 0 && bytes[9] != 1)) {
-      throw new IllegalArgumentException("not a version-1 raft-meta value ("
-          + (bytes == null ? "null" : bytes.length + " bytes") + ")");
+    if (bytes == null
+        || bytes.length < 10
+        || bytes[0] != VERSION
+        || (bytes[9] != 0 && bytes[9] != 1)) {
+      throw new IllegalArgumentException(
+          "not a version-1 raft-meta value ("
+              + (bytes == null ? "null" : bytes.length + " bytes")
+              + ")");
     }
     ByteBuffer buffer = ByteBuffer.wrap(bytes);
     buffer.get();

@@ -41,14 +41,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Projects one shard's committed commands into an events topic, exactly once: Pekko Connectors
- * {@code Transactional.source} over {@code raft-log-<shard>} -> decode
- * ({@link LogRecordFormat}) -> the raft core's {@link Applier} over a projection copy of the state
- * machine (the same apply rule and client sessions as every replica, so undecodable, stale-term
- * and duplicate entries are skipped identically and yield no event) -> {@code DomainEvent}s ->
- * {@code Transactional.sink} into the events topic. The events of the consumed records and the
- * consumer offset commit in one Kafka transaction ({@code transactional.id} and consumer group
- * {@code shardraft-projection-<shard>}), so a read_committed consumer downstream sees every event
- * once, in log order (one partition per shard, see {@link EventRecords}).
+ * {@code Transactional.source} over {@code raft-log-<shard>} -> decode ({@link LogRecordFormat}) ->
+ * the raft core's {@link Applier} over a projection copy of the state machine (the same apply rule
+ * and client sessions as every replica, so undecodable, stale-term and duplicate entries are
+ * skipped identically and yield no event) -> {@code DomainEvent}s -> {@code Transactional.sink}
+ * into the events topic. The events of the consumed records and the consumer offset commit in one
+ * Kafka transaction ({@code transactional.id} and consumer group {@code
+ * shardraft-projection-<shard>}), so a read_committed consumer downstream sees every event once, in
+ * log order (one partition per shard, see {@link EventRecords}).
  *
  * <p><b>State across restarts.</b> The projection's state must match the committed offset, not
  * whatever the crashed instance had applied. So every {@link #start} rebuilds it: it reads the
@@ -56,8 +56,8 @@ import org.slf4j.LoggerFactory;
  * offset (and at or above the log start), replays the log up to the offset, and only then starts
  * the stream, which resumes at the offset ({@link ProjectionStart}). A failed stream (a broker
  * error, a throwing state machine) aborts its open transaction; call {@link #start} again to
- * resume. The log must not be truncated past the projection's committed offset (start fails
- * clearly if it was).
+ * resume. The log must not be truncated past the projection's committed offset (start fails clearly
+ * if it was).
  *
  * @param <C> command type
  * @param <R> reply type
@@ -84,8 +84,12 @@ public final class EventProjection<C, R> {
    *     start; empty to always replay from the log start
    */
   public EventProjection(
-      String shard, String eventsTopic, Supplier<StateMachine<C, R>> stateMachines,
-      long sessionExpiryPositions, Optional<SnapshotStore> snapshots, KafkaSettings settings,
+      String shard,
+      String eventsTopic,
+      Supplier<StateMachine<C, R>> stateMachines,
+      long sessionExpiryPositions,
+      Optional<SnapshotStore> snapshots,
+      KafkaSettings settings,
       ClassicActorSystemProvider system) {
     this.shard = TopicNames.checked(shard);
     this.eventsTopic = eventsTopic;
@@ -112,11 +116,12 @@ public final class EventProjection<C, R> {
 
   /** Rebuilds the state (on a separate thread) and starts the stream. */
   public CompletionStage<Running> start() {
-    Executor rebuildThread = task -> {
-      Thread t = new Thread(task, "shardraft-projection-rebuild-" + shard);
-      t.setDaemon(true);
-      t.start();
-    };
+    Executor rebuildThread =
+        task -> {
+          Thread t = new Thread(task, "shardraft-projection-rebuild-" + shard);
+          t.setDaemon(true);
+          t.start();
+        };
     return CompletableFuture.supplyAsync(this::rebuild, rebuildThread).thenApply(this::run);
   }
 
@@ -126,35 +131,73 @@ public final class EventProjection<C, R> {
     long started = System.nanoTime();
     try (Admin admin = Admin.create(settings.adminProperties())) {
       OptionalLong committed = committedOffset(admin);
-      long logStart = call("querying the log start of " + logPartition.topic(), () ->
-          admin.listOffsets(Map.of(logPartition, OffsetSpec.earliest())).partitionResult(logPartition)
-              .get(timeoutMs(), TimeUnit.MILLISECONDS).offset());
-      Optional<Snapshot> latest = snapshots.isEmpty() ? Optional.empty()
-          : call("loading the newest snapshot of " + shard, () ->
-              snapshots.get().latest(shard).toCompletableFuture().get(timeoutMs(), TimeUnit.MILLISECONDS));
+      long logStart =
+          call(
+              "querying the log start of " + logPartition.topic(),
+              () ->
+                  admin
+                      .listOffsets(Map.of(logPartition, OffsetSpec.earliest()))
+                      .partitionResult(logPartition)
+                      .get(timeoutMs(), TimeUnit.MILLISECONDS)
+                      .offset());
+      Optional<Snapshot> latest =
+          snapshots.isEmpty()
+              ? Optional.empty()
+              : call(
+                  "loading the newest snapshot of " + shard,
+                  () ->
+                      snapshots
+                          .get()
+                          .latest(shard)
+                          .toCompletableFuture()
+                          .get(timeoutMs(), TimeUnit.MILLISECONDS));
       ProjectionStart plan = ProjectionStart.plan(shard, committed, logStart, latest);
       Applier<C, R> applier = new Applier<>(stateMachines.get(), sessionExpiryPositions);
       plan.snapshot().ifPresent(applier::restore);
       long replayed = replay(applier, plan.replayFrom(), plan.resumeAt());
       if (plan.seedOffset()) {
-        call("seeding the offset of " + projectionId, () -> admin.alterConsumerGroupOffsets(projectionId,
-                Map.of(logPartition, new OffsetAndMetadata(plan.resumeAt())))
-            .all().get(timeoutMs(), TimeUnit.MILLISECONDS));
+        call(
+            "seeding the offset of " + projectionId,
+            () ->
+                admin
+                    .alterConsumerGroupOffsets(
+                        projectionId, Map.of(logPartition, new OffsetAndMetadata(plan.resumeAt())))
+                    .all()
+                    .get(timeoutMs(), TimeUnit.MILLISECONDS));
       }
-      int partitions = call("describing " + eventsTopic, () -> admin.describeTopics(List.of(eventsTopic))
-          .allTopicNames().get(timeoutMs(), TimeUnit.MILLISECONDS).get(eventsTopic).partitions().size());
-      LOG.info("Projection of {} rebuilt in {} ms: committed offset {}, snapshot {}, replayed {} records,"
-              + " resuming at {}", shard, (System.nanoTime() - started) / 1_000_000,
-          committed.isPresent() ? committed.getAsLong() : "none", plan.snapshot().map(Snapshot::toString).orElse("none"),
-          replayed, plan.resumeAt());
+      int partitions =
+          call(
+              "describing " + eventsTopic,
+              () ->
+                  admin
+                      .describeTopics(List.of(eventsTopic))
+                      .allTopicNames()
+                      .get(timeoutMs(), TimeUnit.MILLISECONDS)
+                      .get(eventsTopic)
+                      .partitions()
+                      .size());
+      LOG.info(
+          "Projection of {} rebuilt in {} ms: committed offset {}, snapshot {}, replayed {} records,"
+              + " resuming at {}",
+          shard,
+          (System.nanoTime() - started) / 1_000_000,
+          committed.isPresent() ? committed.getAsLong() : "none",
+          plan.snapshot().map(Snapshot::toString).orElse("none"),
+          replayed,
+          plan.resumeAt());
       return new Rebuilt<>(applier, plan.resumeAt(), EventRecords.partitionFor(shard, partitions));
     }
   }
 
   private OptionalLong committedOffset(Admin admin) {
-    Map<TopicPartition, OffsetAndMetadata> offsets = call("reading the offsets of " + projectionId, () ->
-        admin.listConsumerGroupOffsets(projectionId).partitionsToOffsetAndMetadata()
-            .get(timeoutMs(), TimeUnit.MILLISECONDS));
+    Map<TopicPartition, OffsetAndMetadata> offsets =
+        call(
+            "reading the offsets of " + projectionId,
+            () ->
+                admin
+                    .listConsumerGroupOffsets(projectionId)
+                    .partitionsToOffsetAndMetadata()
+                    .get(timeoutMs(), TimeUnit.MILLISECONDS));
     OffsetAndMetadata offset = offsets.get(logPartition);
     return offset == null ? OptionalLong.empty() : OptionalLong.of(offset.offset());
   }
@@ -165,14 +208,22 @@ public final class EventProjection<C, R> {
       return 0;
     }
     long read = 0;
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings.consumerProperties(null))) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(settings.consumerProperties(null))) {
       consumer.assign(List.of(logPartition));
       consumer.seek(logPartition, from);
       long deadline = System.nanoTime() + settings.operationTimeout().toNanos() * 10;
       while (consumer.position(logPartition, settings.operationTimeout()) < until) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("replaying " + logPartition.topic() + " from " + from + " to "
-              + until + " did not finish; stuck at " + consumer.position(logPartition));
+          throw new IllegalStateException(
+              "replaying "
+                  + logPartition.topic()
+                  + " from "
+                  + from
+                  + " to "
+                  + until
+                  + " did not finish; stuck at "
+                  + consumer.position(logPartition));
         }
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           if (record.offset() < until) {
@@ -187,25 +238,33 @@ public final class EventProjection<C, R> {
 
   private Running run(Rebuilt<C, R> rebuilt) {
     Applier<C, R> applier = rebuilt.applier();
-    Consumer.DrainingControl<Done> control = Transactional.source(
-            settings.consumerSettings(system, projectionId)
-                // Never jump silently: if the log is cut past this consumer's position, the
-                // stream fails (OffsetOutOfRangeException) instead of skipping the cut entries'
-                // events; a restart then rebuilds from a snapshot or refuses clearly.
-                .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"),
-            Subscriptions.assignment(logPartition))
-        .map(message -> toEnvelope(applier, rebuilt.eventPartition(), message))
-        .toMat(Transactional.sink(settings.producerSettings(system), projectionId), Keep.both())
-        .mapMaterializedValue(Consumer::createDrainingControl)
-        .run(system);
-    control.streamCompletion().whenComplete((done, error) -> {
-      if (error != null) {
-        LOG.warn("Projection of {} into {} failed; its open transaction is aborted, start it again to resume",
-            shard, eventsTopic, error);
-      } else {
-        LOG.info("Projection of {} into {} stopped", shard, eventsTopic);
-      }
-    });
+    Consumer.DrainingControl<Done> control =
+        Transactional.source(
+                settings
+                    .consumerSettings(system, projectionId)
+                    // Never jump silently: if the log is cut past this consumer's position, the
+                    // stream fails (OffsetOutOfRangeException) instead of skipping the cut entries'
+                    // events; a restart then rebuilds from a snapshot or refuses clearly.
+                    .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"),
+                Subscriptions.assignment(logPartition))
+            .map(message -> toEnvelope(applier, rebuilt.eventPartition(), message))
+            .toMat(Transactional.sink(settings.producerSettings(system), projectionId), Keep.both())
+            .mapMaterializedValue(Consumer::createDrainingControl)
+            .run(system);
+    control
+        .streamCompletion()
+        .whenComplete(
+            (done, error) -> {
+              if (error != null) {
+                LOG.warn(
+                    "Projection of {} into {} failed; its open transaction is aborted, start it again to resume",
+                    shard,
+                    eventsTopic,
+                    error);
+              } else {
+                LOG.info("Projection of {} into {} stopped", shard, eventsTopic);
+              }
+            });
     return new Running() {
       @Override
       public CompletionStage<Done> done() {
@@ -225,12 +284,19 @@ public final class EventProjection<C, R> {
   }
 
   private ProducerMessage.Envelope<byte[], byte[], ConsumerMessage.PartitionOffset> toEnvelope(
-      Applier<C, R> applier, int partition,
+      Applier<C, R> applier,
+      int partition,
       ConsumerMessage.TransactionalMessage<byte[], byte[]> message) {
     Optional<ApplyResult> result = applier.apply(LogRecordFormat.decode(message.record()));
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    result.ifPresent(r -> r.events().forEach(event ->
-        records.add(EventRecords.toRecord(eventsTopic, partition, shard, r.index(), event))));
+    result.ifPresent(
+        r ->
+            r.events()
+                .forEach(
+                    event ->
+                        records.add(
+                            EventRecords.toRecord(
+                                eventsTopic, partition, shard, r.index(), event))));
     if (records.isEmpty()) {
       return ProducerMessage.passThrough(message.partitionOffset());
     }

@@ -22,8 +22,8 @@ public record ProjectionStart(
    * @param committed the projection group's committed offset on the log, if any
    * @param logStart the log's first index
    * @param latest the shard's newest snapshot, if any
-   * @throws IllegalStateException if the state at the committed offset cannot be rebuilt (the
-   *     log was truncated past it and no snapshot at or below it is available)
+   * @throws IllegalStateException if the state at the committed offset cannot be rebuilt (the log
+   *     was truncated past it and no snapshot at or below it is available)
    */
   public static ProjectionStart plan(
       String shard, OptionalLong committed, long logStart, Optional<Snapshot> latest) {
@@ -31,22 +31,39 @@ public record ProjectionStart(
       if (logStart == 0) {
         return new ProjectionStart(Optional.empty(), 0, 0, true);
       }
-      Snapshot s = latest.filter(x -> x.nextIndex() >= logStart).orElseThrow(() ->
-          new IllegalStateException("cannot start the projection of " + shard + ": the log starts at "
-              + logStart + " and no snapshot covers the entries before it"));
+      Snapshot s =
+          latest
+              .filter(x -> x.nextIndex() >= logStart)
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "cannot start the projection of "
+                              + shard
+                              + ": the log starts at "
+                              + logStart
+                              + " and no snapshot covers the entries before it"));
       return new ProjectionStart(Optional.of(s), s.nextIndex(), s.nextIndex(), true);
     }
     long at = committed.getAsLong();
-    Optional<Snapshot> usable = latest.filter(s -> s.nextIndex() <= at && s.nextIndex() >= logStart);
+    Optional<Snapshot> usable =
+        latest.filter(s -> s.nextIndex() <= at && s.nextIndex() >= logStart);
     if (usable.isPresent()) {
       return new ProjectionStart(usable, usable.get().nextIndex(), at, false);
     }
     if (logStart == 0) {
       return new ProjectionStart(Optional.empty(), 0, at, false);
     }
-    throw new IllegalStateException("cannot rebuild the projection of " + shard + " at its committed offset "
-        + at + ": the log starts at " + logStart + " and "
-        + latest.map(s -> "the newest snapshot is at " + s.nextIndex()).orElse("there is no snapshot")
-        + "; do not truncate the log past the projection's committed offset");
+    throw new IllegalStateException(
+        "cannot rebuild the projection of "
+            + shard
+            + " at its committed offset "
+            + at
+            + ": the log starts at "
+            + logStart
+            + " and "
+            + latest
+                .map(s -> "the newest snapshot is at " + s.nextIndex())
+                .orElse("there is no snapshot")
+            + "; do not truncate the log past the projection's committed offset");
   }
 }

@@ -18,9 +18,16 @@ public record RecoveryStart(Optional<Snapshot> snapshot, long fromIndex) {
   public static RecoveryStart plan(String shard, Optional<Snapshot> latest, long logStart) {
     long from = latest.map(Snapshot::nextIndex).orElse(0L);
     if (logStart > from) {
-      throw new IllegalStateException("cannot recover shard " + shard + ": the log starts at "
-          + logStart + " but " + latest.map(s -> "the newest snapshot covers only up to " + s.nextIndex())
-              .orElse("there is no snapshot") + "; entries in between are lost");
+      throw new IllegalStateException(
+          "cannot recover shard "
+              + shard
+              + ": the log starts at "
+              + logStart
+              + " but "
+              + latest
+                  .map(s -> "the newest snapshot covers only up to " + s.nextIndex())
+                  .orElse("there is no snapshot")
+              + "; entries in between are lost");
     }
     return new RecoveryStart(latest, from);
   }

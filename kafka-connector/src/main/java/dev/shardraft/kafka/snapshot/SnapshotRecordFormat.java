@@ -9,10 +9,9 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
- * A snapshot as a record of {@code raft-snapshot-<shard>}: key = the shard (UTF-8), headers
- * {@code sr.format} = {@code 'S' 'S' 1}, {@code sr.snap.next} and {@code sr.snap.term} (8 bytes
- * big-endian each), value = {@link Snapshot#data()} as the applier encoded it (state machine and
- * sessions).
+ * A snapshot as a record of {@code raft-snapshot-<shard>}: key = the shard (UTF-8), headers {@code
+ * sr.format} = {@code 'S' 'S' 1}, {@code sr.snap.next} and {@code sr.snap.term} (8 bytes big-endian
+ * each), value = {@link Snapshot#data()} as the applier encoded it (state machine and sessions).
  */
 final class SnapshotRecordFormat {
 
@@ -24,15 +23,17 @@ final class SnapshotRecordFormat {
   private SnapshotRecordFormat() {}
 
   static ProducerRecord<byte[], byte[]> encode(String topic, String shard, Snapshot snapshot) {
-    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
-        topic, shard.getBytes(StandardCharsets.UTF_8), snapshot.data());
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(topic, shard.getBytes(StandardCharsets.UTF_8), snapshot.data());
     record.headers().add(new RecordHeader(FORMAT, FORMAT_V1.clone()));
     record.headers().add(new RecordHeader(NEXT_INDEX, longBytes(snapshot.nextIndex())));
     record.headers().add(new RecordHeader(TERM, longBytes(snapshot.term())));
     return record;
   }
 
-  /** @throws IllegalArgumentException if the record is not a version-1 snapshot */
+  /**
+   * @throws IllegalArgumentException if the record is not a version-1 snapshot
+   */
   static Snapshot decode(ConsumerRecord<byte[], byte[]> record) {
     byte[] format = header(record, FORMAT);
     if (format.length != 3 || format[0] != 'S' || format[1] != 'S' || format[2] != 1) {
@@ -41,7 +42,8 @@ final class SnapshotRecordFormat {
     if (record.value() == null) {
       throw new IllegalArgumentException("snapshot record without a value");
     }
-    return new Snapshot(longValue(header(record, NEXT_INDEX)), longValue(header(record, TERM)), record.value());
+    return new Snapshot(
+        longValue(header(record, NEXT_INDEX)), longValue(header(record, TERM)), record.value());
   }
 
   private static byte[] header(ConsumerRecord<byte[], byte[]> record, String name) {

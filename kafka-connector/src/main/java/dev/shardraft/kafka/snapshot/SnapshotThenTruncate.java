@@ -7,8 +7,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Saves a snapshot, then (only once the save completed, i.e. the snapshot is durable) deletes the
- * log entries it covers. The reverse order could lose entries: a crash between the two steps
- * would leave a truncated log without the snapshot that covers the gap.
+ * log entries it covers. The reverse order could lose entries: a crash between the two steps would
+ * leave a truncated log without the snapshot that covers the gap.
  */
 public final class SnapshotThenTruncate {
 
@@ -16,12 +16,19 @@ public final class SnapshotThenTruncate {
 
   /** Save {@code snapshot} of {@code log}'s shard, then {@code deleteBefore(nextIndex)}. */
   public static CompletionStage<Void> run(SnapshotStore store, RaftLog log, Snapshot snapshot) {
-    return store.save(log.shard(), snapshot)
+    return store
+        .save(log.shard(), snapshot)
         .thenCompose(saved -> store.latest(log.shard()))
-        .thenCompose(latest -> {
-          long upTo = latest.map(s -> Math.min(s.nextIndex(), snapshot.nextIndex())).orElseThrow(
-              () -> new IllegalStateException("snapshot of " + log.shard() + " not found after its save"));
-          return log.deleteBefore(upTo);
-        });
+        .thenCompose(
+            latest -> {
+              long upTo =
+                  latest
+                      .map(s -> Math.min(s.nextIndex(), snapshot.nextIndex()))
+                      .orElseThrow(
+                          () ->
+                              new IllegalStateException(
+                                  "snapshot of " + log.shard() + " not found after its save"));
+              return log.deleteBefore(upTo);
+            });
   }
 }

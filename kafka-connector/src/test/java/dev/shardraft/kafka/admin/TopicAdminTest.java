@@ -19,18 +19,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** {@link TopicAdmin} against one real broker. */
 class TopicAdminTest {
 
-  @RegisterExtension
-  static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
+  @RegisterExtension static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
 
   private KafkaSettings settings(String extra) {
-    return KafkaSettings.fromConfig(ConfigFactory.parseString(
-        "shardraft.kafka.bootstrap-servers = \"" + KAFKA.bootstrapServers() + "\"\n" + extra));
+    return KafkaSettings.fromConfig(
+        ConfigFactory.parseString(
+            "shardraft.kafka.bootstrap-servers = \"" + KAFKA.bootstrapServers() + "\"\n" + extra));
   }
 
-  private void createRaw(String topic, int partitions, Map<String, String> configs) throws Exception {
+  private void createRaw(String topic, int partitions, Map<String, String> configs)
+      throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs)))
-          .all().get(60, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
     }
   }
 
@@ -52,11 +55,14 @@ class TopicAdminTest {
   void refusesAnExistingLogTopicWithSeveralPartitionsUnlessAllowed() throws Exception {
     createRaw(TopicNames.log("split-0"), 3, Map.of("retention.ms", "-1"));
     try (TopicAdmin admin = new TopicAdmin(settings(""))) {
-      UnsafeTopicException e = assertThrows(UnsafeTopicException.class, () -> admin.ensureShardTopics("split-0"));
-      assertTrue(e.getMessage().contains("3 partitions, a log topic needs exactly 1"), e.getMessage());
+      UnsafeTopicException e =
+          assertThrows(UnsafeTopicException.class, () -> admin.ensureShardTopics("split-0"));
+      assertTrue(
+          e.getMessage().contains("3 partitions, a log topic needs exactly 1"), e.getMessage());
       assertTrue(e.getMessage().contains("allow-unsafe-topics = on"), e.getMessage());
     }
-    try (TopicAdmin lenient = new TopicAdmin(settings("shardraft.kafka.topics.allow-unsafe-topics = on"))) {
+    try (TopicAdmin lenient =
+        new TopicAdmin(settings("shardraft.kafka.topics.allow-unsafe-topics = on"))) {
       lenient.ensureShardTopics("split-0");
     }
   }
@@ -65,7 +71,8 @@ class TopicAdminTest {
   void refusesACompactedLogTopic() throws Exception {
     createRaw(TopicNames.log("compacted-0"), 1, Map.of("cleanup.policy", "compact"));
     try (TopicAdmin admin = new TopicAdmin(settings(""))) {
-      UnsafeTopicException e = assertThrows(UnsafeTopicException.class, () -> admin.ensureShardTopics("compacted-0"));
+      UnsafeTopicException e =
+          assertThrows(UnsafeTopicException.class, () -> admin.ensureShardTopics("compacted-0"));
       assertTrue(e.getMessage().contains("would compact the log"), e.getMessage());
     }
   }

@@ -15,8 +15,12 @@ class TopicCheckTest {
   @Test
   void aSafeLogTopicHasNoProblems() {
     assertEquals(List.of(), TopicCheck.problems("raft-log-x", Kind.LOG, SAFE_LOG, 3));
-    assertEquals(List.of(), TopicCheck.problems("raft-log-x", Kind.LOG, new Observed(1, 1, 1, "delete", -1, -1), 1));
-    assertEquals(List.of(), TopicCheck.problems("raft-meta", Kind.META, new Observed(1, 3, 2, "compact", 1, -1), 3));
+    assertEquals(
+        List.of(),
+        TopicCheck.problems("raft-log-x", Kind.LOG, new Observed(1, 1, 1, "delete", -1, -1), 1));
+    assertEquals(
+        List.of(),
+        TopicCheck.problems("raft-meta", Kind.META, new Observed(1, 3, 2, "compact", 1, -1), 3));
   }
 
   @Test
@@ -31,7 +35,9 @@ class TopicCheckTest {
 
   @Test
   void aLogTopicNeedsOnePartitionNoCompactionAndNoRetention() {
-    List<String> problems = TopicCheck.problems("raft-log-x", Kind.LOG, new Observed(3, 3, 2, "compact,delete", 604800000, -1), 3);
+    List<String> problems =
+        TopicCheck.problems(
+            "raft-log-x", Kind.LOG, new Observed(3, 3, 2, "compact,delete", 604800000, -1), 3);
     assertEquals(3, problems.size(), problems.toString());
     assertTrue(problems.get(0).contains("3 partitions"));
     assertTrue(problems.get(1).contains("would compact"));
@@ -40,7 +46,15 @@ class TopicCheckTest {
 
   @Test
   void snapshotAndMetaTopicsMustBeCompactOnly() {
-    assertEquals(1, TopicCheck.problems("raft-snapshot-x", Kind.SNAPSHOT, new Observed(1, 3, 2, "delete", -1, -1), 3).size());
-    assertEquals(1, TopicCheck.problems("raft-meta", Kind.META, new Observed(1, 3, 2, "compact,delete", -1, -1), 3).size());
+    assertEquals(
+        1,
+        TopicCheck.problems(
+                "raft-snapshot-x", Kind.SNAPSHOT, new Observed(1, 3, 2, "delete", -1, -1), 3)
+            .size());
+    assertEquals(
+        1,
+        TopicCheck.problems(
+                "raft-meta", Kind.META, new Observed(1, 3, 2, "compact,delete", -1, -1), 3)
+            .size());
   }
 }

@@ -32,7 +32,9 @@ class KafkaSettingsTest {
 
   @Test
   void clientPropertiesPassThroughToEveryRoleWithRoleOverrides() {
-    KafkaSettings s = parse("""
+    KafkaSettings s =
+        parse(
+            """
         shardraft.kafka {
           bootstrap-servers = "b:9093"
           client {
@@ -48,7 +50,9 @@ class KafkaSettingsTest {
     Map<String, Object> producer = s.producerProperties("shardraft-orders-0");
     assertEquals("b:9093", producer.get("bootstrap.servers"));
     assertEquals("SASL_SSL", producer.get("security.protocol"));
-    assertEquals("org.apache.kafka.common.security.plain.PlainLoginModule required;", producer.get("sasl.jaas.config"));
+    assertEquals(
+        "org.apache.kafka.common.security.plain.PlainLoginModule required;",
+        producer.get("sasl.jaas.config"));
     assertEquals("zstd", producer.get("compression.type"), "role block overrides client block");
     assertEquals("5", producer.get("linger.ms"));
     assertEquals("65536", producer.get("batch.size"));
@@ -74,23 +78,36 @@ class KafkaSettingsTest {
 
   @Test
   void safeValuesOfOwnedPropertiesAreAccepted() {
-    KafkaSettings s = parse("shardraft.kafka.producer { acks = -1, enable.idempotence = true }\n"
-        + "shardraft.kafka.consumer { isolation.level = read_committed, enable.auto.commit = false }");
+    KafkaSettings s =
+        parse(
+            "shardraft.kafka.producer { acks = -1, enable.idempotence = true }\n"
+                + "shardraft.kafka.consumer { isolation.level = read_committed, enable.auto.commit = false }");
     assertEquals("all", s.producerProperties(null).get("acks"));
   }
 
   @Test
   void unsafeOrOwnedPropertiesAreRefusedWithTheirPath() {
-    assertRefused("shardraft.kafka.producer.acks = 1", "shardraft.kafka.producer.acks = 1 is unsafe");
-    assertRefused("shardraft.kafka.client.enable.idempotence = false", "enable.idempotence = false is unsafe");
-    assertRefused("shardraft.kafka.consumer.isolation.level = read_uncommitted", "isolation.level = read_uncommitted is unsafe");
-    assertRefused("shardraft.kafka.consumer.enable.auto.commit = true", "enable.auto.commit = true is unsafe");
-    assertRefused("shardraft.kafka.producer.transactional.id = mine", "transactional.id is owned by shardraft");
+    assertRefused(
+        "shardraft.kafka.producer.acks = 1", "shardraft.kafka.producer.acks = 1 is unsafe");
+    assertRefused(
+        "shardraft.kafka.client.enable.idempotence = false",
+        "enable.idempotence = false is unsafe");
+    assertRefused(
+        "shardraft.kafka.consumer.isolation.level = read_uncommitted",
+        "isolation.level = read_uncommitted is unsafe");
+    assertRefused(
+        "shardraft.kafka.consumer.enable.auto.commit = true",
+        "enable.auto.commit = true is unsafe");
+    assertRefused(
+        "shardraft.kafka.producer.transactional.id = mine",
+        "transactional.id is owned by shardraft");
     assertRefused("shardraft.kafka.consumer.group.id = mine", "group.id is owned by shardraft");
-    assertRefused("shardraft.kafka.client.bootstrap.servers = x", "use shardraft.kafka.bootstrap-servers");
+    assertRefused(
+        "shardraft.kafka.client.bootstrap.servers = x", "use shardraft.kafka.bootstrap-servers");
     assertRefused("shardraft.kafka.producer.key.serializer = x", "key.serializer is owned");
     assertRefused("shardraft.kafka.client.ssl.cipher.suites = [a, b]", "must be a plain value");
-    assertRefused("shardraft.kafka.topics.replication-factor = 0", "replication-factor must be >= 1");
+    assertRefused(
+        "shardraft.kafka.topics.replication-factor = 0", "replication-factor must be >= 1");
     assertRefused("shardraft.kafka.writer.max-batch-entries = 0", "shardraft.kafka.writer");
     assertRefused("shardraft.kafka.bootstrap-servers = \"\"", "must not be empty");
     assertRefused("shardraft.kafka.retry.attempts = nope", "invalid shardraft.kafka configuration");
@@ -98,7 +115,9 @@ class KafkaSettingsTest {
 
   @Test
   void fixedReplicationSettingsOverrideAuto() {
-    KafkaSettings s = parse("shardraft.kafka.topics { replication-factor = 2, min-insync-replicas = 1, allow-unsafe-topics = on }");
+    KafkaSettings s =
+        parse(
+            "shardraft.kafka.topics { replication-factor = 2, min-insync-replicas = 1, allow-unsafe-topics = on }");
     assertEquals(2, s.topics().replicationFactorFor(5));
     assertEquals(1, s.topics().minInsyncReplicasFor(5));
     assertTrue(s.topics().allowUnsafeTopics());
@@ -114,7 +133,10 @@ class KafkaSettingsTest {
   }
 
   private static void assertRefused(String hocon, String messagePart) {
-    KafkaSettingsException e = assertThrows(KafkaSettingsException.class, () -> parse(hocon), hocon);
-    assertTrue(e.getMessage().contains(messagePart), "'" + e.getMessage() + "' should contain '" + messagePart + "'");
+    KafkaSettingsException e =
+        assertThrows(KafkaSettingsException.class, () -> parse(hocon), hocon);
+    assertTrue(
+        e.getMessage().contains(messagePart),
+        "'" + e.getMessage() + "' should contain '" + messagePart + "'");
   }
 }

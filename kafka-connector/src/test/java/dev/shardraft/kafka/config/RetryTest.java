@@ -17,17 +17,22 @@ import org.junit.jupiter.api.Test;
 
 class RetryTest {
 
-  private static final RetrySettings FAST = new RetrySettings(3, Duration.ofMillis(1), Duration.ofMillis(5));
+  private static final RetrySettings FAST =
+      new RetrySettings(3, Duration.ofMillis(1), Duration.ofMillis(5));
 
   @Test
   void retriableFailuresAreRetriedUntilSuccess() {
     AtomicInteger calls = new AtomicInteger();
-    String result = Retry.withBackoff("op", FAST, () -> {
-      if (calls.incrementAndGet() < 3) {
-        throw new ExecutionException(new NotEnoughReplicasException("not yet"));
-      }
-      return "ok";
-    });
+    String result =
+        Retry.withBackoff(
+            "op",
+            FAST,
+            () -> {
+              if (calls.incrementAndGet() < 3) {
+                throw new ExecutionException(new NotEnoughReplicasException("not yet"));
+              }
+              return "ok";
+            });
     assertEquals("ok", result);
     assertEquals(3, calls.get());
   }
@@ -36,23 +41,36 @@ class RetryTest {
   void theLastRetriableFailureIsReportedWithTheOperationAndAttempts() {
     AtomicInteger calls = new AtomicInteger();
     NotEnoughReplicasException cause = new NotEnoughReplicasException("never");
-    KafkaOperationException e = assertThrows(KafkaOperationException.class,
-        () -> Retry.withBackoff("creating topic t", FAST, () -> {
-          calls.incrementAndGet();
-          throw new ExecutionException(cause);
-        }));
+    KafkaOperationException e =
+        assertThrows(
+            KafkaOperationException.class,
+            () ->
+                Retry.withBackoff(
+                    "creating topic t",
+                    FAST,
+                    () -> {
+                      calls.incrementAndGet();
+                      throw new ExecutionException(cause);
+                    }));
     assertEquals(3, calls.get());
     assertSame(cause, e.getCause());
-    assertTrue(e.getMessage().startsWith("creating topic t failed after 3 attempt(s)"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("creating topic t failed after 3 attempt(s)"), e.getMessage());
   }
 
   @Test
   void nonRetriableFailuresAreNotRetried() {
     AtomicInteger calls = new AtomicInteger();
-    assertThrows(KafkaOperationException.class, () -> Retry.withBackoff("op", FAST, () -> {
-      calls.incrementAndGet();
-      throw new IllegalStateException("bad input");
-    }));
+    assertThrows(
+        KafkaOperationException.class,
+        () ->
+            Retry.withBackoff(
+                "op",
+                FAST,
+                () -> {
+                  calls.incrementAndGet();
+                  throw new IllegalStateException("bad input");
+                }));
     assertEquals(1, calls.get());
   }
 
@@ -62,13 +80,20 @@ class RetryTest {
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
     }
-    KafkaSettings settings = KafkaSettings.fromConfig(ConfigFactory.parseString(
-        "shardraft.kafka { bootstrap-servers = \"127.0.0.1:" + port + "\", operation-timeout = 1s,"
-            + " retry { attempts = 2, min-backoff = 10ms, max-backoff = 10ms },"
-            + " admin { request.timeout.ms = 500, default.api.timeout.ms = 1000 } }"));
+    KafkaSettings settings =
+        KafkaSettings.fromConfig(
+            ConfigFactory.parseString(
+                "shardraft.kafka { bootstrap-servers = \"127.0.0.1:"
+                    + port
+                    + "\", operation-timeout = 1s,"
+                    + " retry { attempts = 2, min-backoff = 10ms, max-backoff = 10ms },"
+                    + " admin { request.timeout.ms = 500, default.api.timeout.ms = 1000 } }"));
     try (TopicAdmin admin = new TopicAdmin(settings)) {
-      KafkaOperationException e = assertThrows(KafkaOperationException.class, () -> admin.ensureShardTopics("down-0"));
-      assertTrue(e.getMessage().startsWith("describing the cluster failed after 2 attempt(s)"), e.getMessage());
+      KafkaOperationException e =
+          assertThrows(KafkaOperationException.class, () -> admin.ensureShardTopics("down-0"));
+      assertTrue(
+          e.getMessage().startsWith("describing the cluster failed after 2 attempt(s)"),
+          e.getMessage());
     }
   }
 }

@@ -23,46 +23,53 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** {@link KafkaBehaviourTests} on a one-node cluster, plus kill and restart of that node. */
 class OneNodeKafkaTest extends KafkaBehaviourTests {
 
-    @RegisterExtension
-    static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
+  @RegisterExtension static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
 
-    @Override
-    LocalKafkaExtension kafka() {
-        return KAFKA;
+  @Override
+  LocalKafkaExtension kafka() {
+    return KAFKA;
+  }
+
+  @Test
+  void aKilledAndRestartedNodeStillHasItsAcknowledgedRecords() throws Exception {
+    LocalKafka kafka = KAFKA.kafka();
+    String topic = createTopic(kafka.bootstrapServers(), "restart", 1, 1, Map.of());
+    try (KafkaProducer<String, String> producer = ackAllProducer(kafka.bootstrapServers())) {
+      for (int i = 0; i < 50; i++) {
+        producer
+            .send(new ProducerRecord<>(topic, "k", "r" + i))
+            .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      }
     }
+    long pidBefore = kafka.processes().get(0).pid();
 
-    @Test
-    void aKilledAndRestartedNodeStillHasItsAcknowledgedRecords() throws Exception {
-        LocalKafka kafka = KAFKA.kafka();
-        String topic = createTopic(kafka.bootstrapServers(), "restart", 1, 1, Map.of());
-        try (KafkaProducer<String, String> producer = ackAllProducer(kafka.bootstrapServers())) {
-            for (int i = 0; i < 50; i++) {
-                producer.send(new ProducerRecord<>(topic, "k", "r" + i)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    kafka.kill(0);
+    assertEquals(List.of(), kafka.processes(), "no node runs after kill");
+    kafka.restart(0);
+
+    assertEquals(1, kafka.processes().size());
+    assertEquals(false, kafka.processes().get(0).pid() == pidBefore, "a new process");
+    List<String> read = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            new StringDeserializer(),
+            new StringDeserializer())) {
+      TopicPartition partition = new TopicPartition(topic, 0);
+      consumer.assign(Set.of(partition));
+      consumer.seekToBeginning(Set.of(partition));
+      Await.until(
+          "50 records after the restart",
+          TIMEOUT,
+          () -> {
+            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+              read.add(record.value());
             }
-        }
-        long pidBefore = kafka.processes().get(0).pid();
-
-        kafka.kill(0);
-        assertEquals(List.of(), kafka.processes(), "no node runs after kill");
-        kafka.restart(0);
-
-        assertEquals(1, kafka.processes().size());
-        assertEquals(false, kafka.processes().get(0).pid() == pidBefore, "a new process");
-        List<String> read = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
-                Map.of("bootstrap.servers", kafka.bootstrapServers()), new StringDeserializer(), new StringDeserializer())) {
-            TopicPartition partition = new TopicPartition(topic, 0);
-            consumer.assign(Set.of(partition));
-            consumer.seekToBeginning(Set.of(partition));
-            Await.until("50 records after the restart", TIMEOUT, () -> {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    read.add(record.value());
-                }
-                return read.size() >= 50;
-            });
-        }
-        assertEquals(50, read.size());
-        assertEquals("r0", read.get(0));
-        assertEquals("r49", read.get(49));
+            return read.size() >= 50;
+          });
     }
+    assertEquals(50, read.size());
+    assertEquals("r0", read.get(0));
+    assertEquals("r49", read.get(49));
+  }
 }

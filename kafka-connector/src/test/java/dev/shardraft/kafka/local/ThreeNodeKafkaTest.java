@@ -25,57 +25,64 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * {@link KafkaBehaviourTests} on a three-node cluster (replication factor 3,
- * min.insync.replicas 2), plus losing one broker.
+ * {@link KafkaBehaviourTests} on a three-node cluster (replication factor 3, min.insync.replicas
+ * 2), plus losing one broker.
  */
 class ThreeNodeKafkaTest extends KafkaBehaviourTests {
 
-    @RegisterExtension
-    static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(3);
+  @RegisterExtension static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(3);
 
-    @Override
-    LocalKafkaExtension kafka() {
-        return KAFKA;
+  @Override
+  LocalKafkaExtension kafka() {
+    return KAFKA;
+  }
+
+  @Test
+  void killingOneOfThreeBrokersLosesNoAcknowledgedRecord() throws Exception {
+    LocalKafka kafka = KAFKA.kafka();
+    String topic =
+        createTopic(kafka.bootstrapServers(), "survive", 1, 3, Map.of("min.insync.replicas", "2"));
+    int leader = partitionLeader(kafka.bootstrapServers(), topic);
+    List<String> written = IntStream.range(0, 400).mapToObj(i -> "r" + i).toList();
+    try (KafkaProducer<String, String> producer = ackAllProducer(kafka.bootstrapServers())) {
+      List<Future<RecordMetadata>> acks = new ArrayList<>();
+      for (String value : written.subList(0, 200)) {
+        acks.add(producer.send(new ProducerRecord<>(topic, "k", value)));
+      }
+      producer.flush();
+
+      kafka.kill(leader);
+
+      for (String value : written.subList(200, 400)) {
+        acks.add(producer.send(new ProducerRecord<>(topic, "k", value)));
+      }
+      for (Future<RecordMetadata> ack : acks) {
+        ack.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      }
     }
-
-    @Test
-    void killingOneOfThreeBrokersLosesNoAcknowledgedRecord() throws Exception {
-        LocalKafka kafka = KAFKA.kafka();
-        String topic = createTopic(kafka.bootstrapServers(), "survive", 1, 3, Map.of("min.insync.replicas", "2"));
-        int leader = partitionLeader(kafka.bootstrapServers(), topic);
-        List<String> written = IntStream.range(0, 400).mapToObj(i -> "r" + i).toList();
-        try (KafkaProducer<String, String> producer = ackAllProducer(kafka.bootstrapServers())) {
-            List<Future<RecordMetadata>> acks = new ArrayList<>();
-            for (String value : written.subList(0, 200)) {
-                acks.add(producer.send(new ProducerRecord<>(topic, "k", value)));
-            }
-            producer.flush();
-
-            kafka.kill(leader);
-
-            for (String value : written.subList(200, 400)) {
-                acks.add(producer.send(new ProducerRecord<>(topic, "k", value)));
-            }
-            for (Future<RecordMetadata> ack : acks) {
-                ack.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            }
-        }
-        ActorSystem system = ActorSystem.create("survive");
-        try {
-            assertEquals(written, values(readUntil(system, readCommitted(system, kafka.bootstrapServers()), topic, "r399")),
-                    "every acknowledged record, once, in order, with partition leader " + leader + " killed");
-        } finally {
-            system.terminate();
-            system.getWhenTerminated().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            kafka.restart(leader);
-        }
+    ActorSystem system = ActorSystem.create("survive");
+    try {
+      assertEquals(
+          written,
+          values(readUntil(system, readCommitted(system, kafka.bootstrapServers()), topic, "r399")),
+          "every acknowledged record, once, in order, with partition leader " + leader + " killed");
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      kafka.restart(leader);
     }
+  }
 
-    private static int partitionLeader(String bootstrapServers, String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).get(topic);
-            return description.partitions().get(0).leader().id();
-        }
+  private static int partitionLeader(String bootstrapServers, String topic) throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      TopicDescription description =
+          admin
+              .describeTopics(List.of(topic))
+              .allTopicNames()
+              .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+              .get(topic);
+      return description.partitions().get(0).leader().id();
     }
+  }
 }

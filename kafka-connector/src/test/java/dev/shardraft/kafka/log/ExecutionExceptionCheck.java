@@ -12,7 +12,8 @@ public final class ExecutionExceptionCheck {
 
   private ExecutionExceptionCheck() {}
 
-  public static <T extends Throwable> T assertFailsWith(Class<T> type, Executable call, String messagePart) {
+  public static <T extends Throwable> T assertFailsWith(
+      Class<T> type, Executable call, String messagePart) {
     Throwable thrown = assertThrows(Throwable.class, call);
     Throwable cause = thrown;
     while ((cause instanceof ExecutionException || cause instanceof CompletionException)
@@ -20,7 +21,8 @@ public final class ExecutionExceptionCheck {
       cause = cause.getCause();
     }
     assertTrue(type.isInstance(cause), "expected " + type.getSimpleName() + " but got " + thrown);
-    assertTrue(String.valueOf(cause.getMessage()).contains(messagePart),
+    assertTrue(
+        String.valueOf(cause.getMessage()).contains(messagePart),
         "message should contain '" + messagePart + "': " + cause.getMessage());
     return type.cast(cause);
   }

@@ -20,7 +20,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Batching rules of {@link GroupCommitter}, on a writer whose appends the test completes by hand. */
+/**
+ * Batching rules of {@link GroupCommitter}, on a writer whose appends the test completes by hand.
+ */
 class GroupCommitterTest {
 
   /** A LogWriter that records batches and lets the test decide when each commits. */
@@ -74,9 +76,11 @@ class GroupCommitterTest {
   }
 
   @Test
-  void entriesArrivingDuringATransactionGoIntoTheNextBoundedByCountWithOneInFlight() throws Exception {
+  void entriesArrivingDuringATransactionGoIntoTheNextBoundedByCountWithOneInFlight()
+      throws Exception {
     ManualWriter writer = new ManualWriter();
-    GroupCommitter committer = new GroupCommitter(writer, new WriterSettings(3, 1_000_000, Duration.ZERO, 1));
+    GroupCommitter committer =
+        new GroupCommitter(writer, new WriterSettings(3, 1_000_000, Duration.ZERO, 1));
     List<CompletionStage<Long>> indices = new ArrayList<>();
     for (int i = 1; i <= 8; i++) {
       indices.add(committer.submit(entry(i, 10)));
@@ -86,7 +90,8 @@ class GroupCommitterTest {
     assertEquals(7, committer.queued());
 
     writer.commit(0);
-    assertEquals(List.of(1, 3), writer.batches.stream().map(List::size).toList(), "next batch capped at 3");
+    assertEquals(
+        List.of(1, 3), writer.batches.stream().map(List::size).toList(), "next batch capped at 3");
     writer.commit(1);
     writer.commit(2);
     writer.commit(3);
@@ -96,13 +101,15 @@ class GroupCommitterTest {
     for (CompletionStage<Long> i : indices) {
       got.add(i.toCompletableFuture().get(1, TimeUnit.SECONDS));
     }
-    assertEquals(List.of(0L, 2L, 3L, 4L, 6L, 7L, 8L, 10L), got, "each entry gets its own index, in order");
+    assertEquals(
+        List.of(0L, 2L, 3L, 4L, 6L, 7L, 8L, 10L), got, "each entry gets its own index, in order");
   }
 
   @Test
   void batchesAreBoundedByBytesButAlwaysTakeOneEntry() {
     ManualWriter writer = new ManualWriter();
-    GroupCommitter committer = new GroupCommitter(writer, new WriterSettings(100, 500, Duration.ZERO, 1));
+    GroupCommitter committer =
+        new GroupCommitter(writer, new WriterSettings(100, 500, Duration.ZERO, 1));
     committer.submit(entry(1, 10));
     committer.submit(entry(2, 100));
     committer.submit(entry(3, 100));
@@ -120,12 +127,15 @@ class GroupCommitterTest {
   @Test
   void aPartialBatchWaitsForTheLingerButAFullOneGoesAtOnce() throws Exception {
     ManualWriter writer = new ManualWriter();
-    try (GroupCommitter committer = new GroupCommitter(writer, new WriterSettings(2, 1_000_000, Duration.ofMillis(200), 1))) {
+    try (GroupCommitter committer =
+        new GroupCommitter(writer, new WriterSettings(2, 1_000_000, Duration.ofMillis(200), 1))) {
       long start = System.nanoTime();
       committer.submit(entry(1, 10));
       assertEquals(0, writer.batches.size(), "a partial batch lingers");
-      KafkaTestSupport.awaitUntil("the linger to expire", Duration.ofSeconds(10), () -> writer.batches.size() == 1);
-      assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(200), "not before the linger");
+      KafkaTestSupport.awaitUntil(
+          "the linger to expire", Duration.ofSeconds(10), () -> writer.batches.size() == 1);
+      assertTrue(
+          System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(200), "not before the linger");
       writer.commit(0);
       committer.submit(entry(2, 10));
       committer.submit(entry(3, 10));
@@ -136,13 +146,16 @@ class GroupCommitterTest {
   @Test
   void afterAFailedAppendEveryQueuedAndLaterEntryFailsTheSameWay() {
     ManualWriter writer = new ManualWriter();
-    GroupCommitter committer = new GroupCommitter(writer, new WriterSettings(10, 1_000_000, Duration.ZERO, 1));
+    GroupCommitter committer =
+        new GroupCommitter(writer, new WriterSettings(10, 1_000_000, Duration.ZERO, 1));
     CompletionStage<Long> inFlight = committer.submit(entry(1, 10));
     CompletionStage<Long> queued = committer.submit(entry(2, 10));
     LogFencedException fenced = new LogFencedException("s", 1, null);
     writer.fail(0, fenced);
     for (CompletionStage<Long> stage : List.of(inFlight, queued, committer.submit(entry(3, 10)))) {
-      ExecutionException e = assertThrows(ExecutionException.class, () -> stage.toCompletableFuture().get(1, TimeUnit.SECONDS));
+      ExecutionException e =
+          assertThrows(
+              ExecutionException.class, () -> stage.toCompletableFuture().get(1, TimeUnit.SECONDS));
       assertSame(fenced, e.getCause());
     }
     assertEquals(1, writer.batches.size(), "nothing more is appended after a failure");

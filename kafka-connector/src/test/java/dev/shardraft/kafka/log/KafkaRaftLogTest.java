@@ -49,8 +49,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** {@link KafkaRaftLog} and {@link KafkaLogWriter} against one real broker. */
 class KafkaRaftLogTest {
 
-  @RegisterExtension
-  static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
+  @RegisterExtension static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
 
   private static ActorSystem system;
   private static KafkaSettings settings;
@@ -96,8 +95,10 @@ class KafkaRaftLogTest {
     KafkaRaftLog log = newLog(shard);
     LogWriter writer = open(log, 1, "r1");
 
-    List<Long> first = await(writer.append(List.of(barrier(1, "r1"), command(1, "r1", "c", 1, "a"))));
-    List<Long> second = await(writer.append(List.of(command(1, "r1", "c", 2, "b"), command(1, "r1", "d", 1, "c"))));
+    List<Long> first =
+        await(writer.append(List.of(barrier(1, "r1"), command(1, "r1", "c", 1, "a"))));
+    List<Long> second =
+        await(writer.append(List.of(command(1, "r1", "c", 2, "b"), command(1, "r1", "d", 1, "c"))));
 
     List<Long> indices = new ArrayList<>(first);
     indices.addAll(second);
@@ -109,7 +110,9 @@ class KafkaRaftLogTest {
 
     List<TailEvent> events = read(log, 0, 4, system);
     assertEquals(indices, events.stream().map(TailEvent::index).toList());
-    assertEquals(new LogEntry(1, "r1", new LogEntry.Barrier()), ((TailEvent.Committed) events.get(0)).entry());
+    assertEquals(
+        new LogEntry(1, "r1", new LogEntry.Barrier()),
+        ((TailEvent.Committed) events.get(0)).entry());
     assertEquals(command(1, "r1", "c", 1, "a"), ((TailEvent.Committed) events.get(1)).entry());
     assertEquals(command(1, "r1", "d", 1, "c"), ((TailEvent.Committed) events.get(3)).entry());
     assertEquals(4, log.metrics().committed());
@@ -129,24 +132,34 @@ class KafkaRaftLogTest {
 
     LogWriter leader = open(log, 2, "B");
 
-    LogFencedException fenced = assertThrows(LogFencedException.class,
-        () -> await(zombie.append(List.of(command(1, "A", "c", 2, "a-after-1")))));
+    LogFencedException fenced =
+        assertThrows(
+            LogFencedException.class,
+            () -> await(zombie.append(List.of(command(1, "A", "c", 2, "a-after-1")))));
     assertEquals(1, fenced.term());
     assertEquals(shard, fenced.shard());
-    assertThrows(LogFencedException.class,
+    assertThrows(
+        LogFencedException.class,
         () -> await(zombie.append(List.of(command(1, "A", "c", 3, "a-after-2")))),
         "a fenced writer stays fenced");
-    await(leader.append(List.of(barrier(2, "B"), command(2, "B", "c", 2, "b-1"), command(2, "B", "c", 3, "end"))));
+    await(
+        leader.append(
+            List.of(
+                barrier(2, "B"), command(2, "B", "c", 2, "b-1"), command(2, "B", "c", 3, "end"))));
 
     for (int replica = 0; replica < 3; replica++) {
-      List<String> texts = readThrough(newLog(shard), 0, e -> isText(e, "end"), system).stream()
-          .map(KafkaTestSupport::text).filter(Objects::nonNull).toList();
+      List<String> texts =
+          readThrough(newLog(shard), 0, e -> isText(e, "end"), system).stream()
+              .map(KafkaTestSupport::text)
+              .filter(Objects::nonNull)
+              .toList();
       assertEquals(List.of("a-before", "b-1", "end"), texts, "replica " + replica);
     }
   }
 
   @Test
-  void anAppendRacingWithANewerOpenIsEitherCommittedWholeOrFencedAndNeverVisible() throws Exception {
+  void anAppendRacingWithANewerOpenIsEitherCommittedWholeOrFencedAndNeverVisible()
+      throws Exception {
     String shard = uniqueShard("race");
     topics.ensureShardTopics(shard);
     KafkaRaftLog log = newLog(shard);
@@ -158,15 +171,17 @@ class KafkaRaftLogTest {
       String filler = "x".repeat(400);
       int size = round % 2 == 1 ? 10 * round : 150 * round;
       for (int i = 0; i < size; i++) {
-        batch.add(command(round, "r" + round, "c" + round, i + 1, "round" + round + "-" + i + "=" + filler));
+        batch.add(
+            command(
+                round, "r" + round, "c" + round, i + 1, "round" + round + "-" + i + "=" + filler));
       }
       // Odd rounds start the append first, even rounds the newer open: either may win the race.
       java.util.concurrent.CompletableFuture<List<Long>> append = null;
       if (round % 2 == 1) {
         append = current.append(batch).toCompletableFuture();
       }
-      java.util.concurrent.CompletableFuture<LogWriter> opening = log.openWriter(round + 1, "r" + (round + 1))
-          .toCompletableFuture();
+      java.util.concurrent.CompletableFuture<LogWriter> opening =
+          log.openWriter(round + 1, "r" + (round + 1)).toCompletableFuture();
       if (append == null) {
         append = current.append(batch).toCompletableFuture();
       }
@@ -176,20 +191,28 @@ class KafkaRaftLogTest {
         append.get(KafkaTestSupport.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         batch.forEach(e -> committed.add(text(new TailEvent.Committed(0, e))));
       } catch (java.util.concurrent.ExecutionException e) {
-        assertInstanceOf(LogFencedException.class, e.getCause(), "a racing append fails only by fencing");
-        org.slf4j.LoggerFactory.getLogger(KafkaRaftLogTest.class).info("round {} fenced by {}", round,
-            String.valueOf(e.getCause().getCause()));
+        assertInstanceOf(
+            LogFencedException.class, e.getCause(), "a racing append fails only by fencing");
+        org.slf4j.LoggerFactory.getLogger(KafkaRaftLogTest.class)
+            .info("round {} fenced by {}", round, String.valueOf(e.getCause().getCause()));
         batch.forEach(x -> fencedAway.add(text(new TailEvent.Committed(0, x))));
       }
       current = next;
     }
     await(current.append(List.of(command(9, "r9", "end", 1, "end"))));
-    List<String> visible = readThrough(newLog(shard), 0, e -> isText(e, "end"), system).stream()
-        .map(KafkaTestSupport::text).filter(t -> t != null && !t.equals("end")).toList();
-    assertEquals(committed, visible, "exactly the acknowledged batches are visible, whole and in order");
+    List<String> visible =
+        readThrough(newLog(shard), 0, e -> isText(e, "end"), system).stream()
+            .map(KafkaTestSupport::text)
+            .filter(t -> t != null && !t.equals("end"))
+            .toList();
+    assertEquals(
+        committed, visible, "exactly the acknowledged batches are visible, whole and in order");
     org.junit.jupiter.api.Assertions.assertTrue(visible.stream().noneMatch(fencedAway::contains));
-    org.slf4j.LoggerFactory.getLogger(KafkaRaftLogTest.class).info(
-        "racing appends: {} entries committed, {} fenced away", committed.size(), fencedAway.size());
+    org.slf4j.LoggerFactory.getLogger(KafkaRaftLogTest.class)
+        .info(
+            "racing appends: {} entries committed, {} fenced away",
+            committed.size(),
+            fencedAway.size());
   }
 
   @Test
@@ -200,10 +223,13 @@ class KafkaRaftLogTest {
     LogWriter b = open(log, 2, "B");
     await(b.append(List.of(barrier(2, "B"), command(2, "B", "c", 1, "c=b1"))));
 
-    // A, leader of the older term 1, finishes its slow initTransactions() only now: latest init wins.
+    // A, leader of the older term 1, finishes its slow initTransactions() only now: latest init
+    // wins.
     LogWriter a = open(log, 1, "A");
     await(a.append(List.of(command(1, "A", "c", 2, "c=stale"))));
-    assertThrows(LogFencedException.class, () -> await(b.append(List.of(command(2, "B", "c", 3, "c=lost")))));
+    assertThrows(
+        LogFencedException.class,
+        () -> await(b.append(List.of(command(2, "B", "c", 3, "c=lost")))));
     LogWriter c = open(log, 3, "C");
     await(c.append(List.of(barrier(3, "C"), command(3, "C", "c", 2, "c=1"))));
 
@@ -215,17 +241,21 @@ class KafkaRaftLogTest {
     assertEquals(tails.get(0), tails.get(2));
 
     List<TailEvent> raw = tails.get(0);
-    assertEquals(List.of(2L, 2L, 1L, 3L, 3L), raw.stream().map(e -> ((TailEvent.Committed) e).entry().term()).toList(),
+    assertEquals(
+        List.of(2L, 2L, 1L, 3L, 3L),
+        raw.stream().map(e -> ((TailEvent.Committed) e).entry().term()).toList(),
         "the raw log holds A's term-1 entry after B's term-2 barrier");
     List<Map<String, String>> states = new ArrayList<>();
     for (List<TailEvent> tail : tails) {
       KeyValueMachine machine = new KeyValueMachine();
       Applier<String, String> applier = new Applier<>(machine, 1_000);
       tail.forEach(applier::apply);
-      assertEquals(1, applier.skippedStaleTerm(), "the stale-term entry is skipped on every replica");
+      assertEquals(
+          1, applier.skippedStaleTerm(), "the stale-term entry is skipped on every replica");
       states.add(machine.state());
     }
-    assertEquals(Map.of("c", "1"), states.get(0), "c=b1 then c=1; neither c=stale nor c=lost applied");
+    assertEquals(
+        Map.of("c", "1"), states.get(0), "c=b1 then c=1; neither c=stale nor c=lost applied");
     assertEquals(states.get(0), states.get(1));
     assertEquals(states.get(0), states.get(2));
   }
@@ -238,17 +268,32 @@ class KafkaRaftLogTest {
     LogWriter writer = open(log, 1, "r1");
     await(writer.append(List.of(barrier(1, "r1"), command(1, "r1", "c", 1, "k=ok1"))));
     String topic = TopicNames.log(shard);
-    try (KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(
-        Map.of("bootstrap.servers", KAFKA.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> plain =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
       send(plain, new ProducerRecord<>(topic, 0, null, "foreign".getBytes(StandardCharsets.UTF_8)));
-      ProducerRecord<byte[], byte[]> badMagic = LogRecordFormat.encode(topic, command(1, "r1", "c", 2, "bad-magic"));
-      badMagic.headers().remove(LogRecordFormat.FORMAT).add(new RecordHeader(LogRecordFormat.FORMAT, new byte[] {'X', 'R', 1}));
+      ProducerRecord<byte[], byte[]> badMagic =
+          LogRecordFormat.encode(topic, command(1, "r1", "c", 2, "bad-magic"));
+      badMagic
+          .headers()
+          .remove(LogRecordFormat.FORMAT)
+          .add(new RecordHeader(LogRecordFormat.FORMAT, new byte[] {'X', 'R', 1}));
       send(plain, badMagic);
-      ProducerRecord<byte[], byte[]> badTerm = LogRecordFormat.encode(topic, command(1, "r1", "c", 2, "bad-term"));
-      badTerm.headers().remove(LogRecordFormat.TERM).add(new RecordHeader(LogRecordFormat.TERM, new byte[] {1, 2}));
+      ProducerRecord<byte[], byte[]> badTerm =
+          LogRecordFormat.encode(topic, command(1, "r1", "c", 2, "bad-term"));
+      badTerm
+          .headers()
+          .remove(LogRecordFormat.TERM)
+          .add(new RecordHeader(LogRecordFormat.TERM, new byte[] {1, 2}));
       send(plain, badTerm);
-      ProducerRecord<byte[], byte[]> zeroTerm = LogRecordFormat.encode(topic, command(1, "r1", "c", 2, "zero-term"));
-      zeroTerm.headers().remove(LogRecordFormat.TERM).add(new RecordHeader(LogRecordFormat.TERM, ByteBuffer.allocate(8).putLong(0).array()));
+      ProducerRecord<byte[], byte[]> zeroTerm =
+          LogRecordFormat.encode(topic, command(1, "r1", "c", 2, "zero-term"));
+      zeroTerm
+          .headers()
+          .remove(LogRecordFormat.TERM)
+          .add(new RecordHeader(LogRecordFormat.TERM, ByteBuffer.allocate(8).putLong(0).array()));
       send(plain, zeroTerm);
     }
     await(writer.append(List.of(command(1, "r1", "c", 2, "k=ok2"))));
@@ -260,9 +305,11 @@ class KafkaRaftLogTest {
     }
     assertEquals(tails.get(0), tails.get(1));
     assertEquals(tails.get(0), tails.get(2));
-    List<String> reasons = tails.get(0).stream()
-        .filter(e -> e instanceof TailEvent.Undecodable)
-        .map(e -> ((TailEvent.Undecodable) e).reason()).toList();
+    List<String> reasons =
+        tails.get(0).stream()
+            .filter(e -> e instanceof TailEvent.Undecodable)
+            .map(e -> ((TailEvent.Undecodable) e).reason())
+            .toList();
     assertEquals(4, reasons.size(), reasons.toString());
     assertTrue(reasons.get(0).contains("foreign"), reasons.get(0));
     assertTrue(reasons.get(1).contains("magic"), reasons.get(1));
@@ -281,25 +328,34 @@ class KafkaRaftLogTest {
     }
   }
 
-  private static void send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) throws Exception {
+  private static void send(
+      KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record)
+      throws Exception {
     producer.send(record).get(KafkaTestSupport.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Test
-  void aTailFromBelowTheLogStartFailsWhileOneFromTheLogStartOrTheEndReadsWhatIsLeft() throws Exception {
+  void aTailFromBelowTheLogStartFailsWhileOneFromTheLogStartOrTheEndReadsWhatIsLeft()
+      throws Exception {
     String shard = uniqueShard("truncate");
     topics.ensureShardTopics(shard);
     KafkaRaftLog log = newLog(shard);
     LogWriter writer = open(log, 1, "r1");
-    List<Long> first = await(writer.append(List.of(barrier(1, "r1"), command(1, "r1", "c", 1, "x1"))));
-    List<Long> second = await(writer.append(List.of(command(1, "r1", "c", 2, "x2"), command(1, "r1", "c", 3, "x3"))));
+    List<Long> first =
+        await(writer.append(List.of(barrier(1, "r1"), command(1, "r1", "c", 1, "x1"))));
+    List<Long> second =
+        await(
+            writer.append(List.of(command(1, "r1", "c", 2, "x2"), command(1, "r1", "c", 3, "x3"))));
 
     await(log.deleteBefore(second.get(0)));
 
     assertEquals(second.get(0), await(log.logStartIndex()));
     // Contract change: a tail from below the log start no longer begins at the log start.
-    LogTruncatedException e = ExecutionExceptionCheck.assertFailsWith(LogTruncatedException.class,
-        () -> read(newLog(shard), 0, 2, system), "starts at " + second.get(0));
+    LogTruncatedException e =
+        ExecutionExceptionCheck.assertFailsWith(
+            LogTruncatedException.class,
+            () -> read(newLog(shard), 0, 2, system),
+            "starts at " + second.get(0));
     assertEquals(shard, e.shard());
     assertEquals(0, e.requestedIndex());
     assertEquals(second.get(0), e.logStart());
@@ -325,19 +381,29 @@ class KafkaRaftLogTest {
     LogWriter writer = open(log, 1, "r1");
     List<Long> indices = new ArrayList<>();
     for (int seq = 1; seq <= 60; seq += 2) { // 30 transactions of 2 entries
-      indices.addAll(await(writer.append(List.of(
-          command(1, "r1", "c", seq, "x" + seq), command(1, "r1", "c", seq + 1, "x" + (seq + 1))))));
+      indices.addAll(
+          await(
+              writer.append(
+                  List.of(
+                      command(1, "r1", "c", seq, "x" + seq),
+                      command(1, "r1", "c", seq + 1, "x" + (seq + 1))))));
     }
     // A slow consumer: every fetch returns one record batch, every poll one record, and the sink
     // pulls one element at a time, so the consumer's fetch position stays far behind the end.
-    KafkaSettings slow = KafkaSettings.fromConfig(ConfigFactory.parseString(
-        "shardraft.kafka { bootstrap-servers = \"" + KAFKA.bootstrapServers() + "\"\n"
-            + "consumer { \"max.poll.records\" = 1, \"fetch.max.bytes\" = 1,"
-            + " \"max.partition.fetch.bytes\" = 1 } }"));
+    KafkaSettings slow =
+        KafkaSettings.fromConfig(
+            ConfigFactory.parseString(
+                "shardraft.kafka { bootstrap-servers = \""
+                    + KAFKA.bootstrapServers()
+                    + "\"\n"
+                    + "consumer { \"max.poll.records\" = 1, \"fetch.max.bytes\" = 1,"
+                    + " \"max.partition.fetch.bytes\" = 1 } }"));
     KafkaRaftLog slowLog = new KafkaRaftLog(shard, slow, system);
     resources.add(slowLog);
-    SinkQueueWithCancel<TailEvent> tail = slowLog.tail(0)
-        .runWith(Sink.<TailEvent>queue().withAttributes(Attributes.inputBuffer(1, 1)), system);
+    SinkQueueWithCancel<TailEvent> tail =
+        slowLog
+            .tail(0)
+            .runWith(Sink.<TailEvent>queue().withAttributes(Attributes.inputBuffer(1, 1)), system);
     resources.add(tail::cancel);
     List<Long> delivered = new ArrayList<>();
     delivered.add(await(tail.pull()).orElseThrow().index());
@@ -353,12 +419,17 @@ class KafkaRaftLogTest {
         failure = e;
       }
     }
-    LogTruncatedException truncated = assertInstanceOf(LogTruncatedException.class, failure,
-        "the tail fails instead of going on at the log start");
+    LogTruncatedException truncated =
+        assertInstanceOf(
+            LogTruncatedException.class,
+            failure,
+            "the tail fails instead of going on at the log start");
     assertEquals(end, truncated.logStart());
     assertTrue(truncated.requestedIndex() < end, "failed at " + truncated.requestedIndex());
     assertTrue(delivered.size() < indices.size(), "the tail lagged: " + delivered);
-    assertEquals(indices.subList(0, delivered.size()), delivered,
+    assertEquals(
+        indices.subList(0, delivered.size()),
+        delivered,
         "what it read before the cut is a gap-free prefix of the log");
   }
 
@@ -367,8 +438,8 @@ class KafkaRaftLogTest {
     String shard = uniqueShard("beyond");
     topics.ensureShardTopics(shard);
     KafkaRaftLog log = newLog(shard);
-    ExecutionExceptionCheck.assertFailsWith(IllegalArgumentException.class,
-        () -> read(log, 1_000, 1, system), "the log ends at 0");
+    ExecutionExceptionCheck.assertFailsWith(
+        IllegalArgumentException.class, () -> read(log, 1_000, 1, system), "the log ends at 0");
   }
 
   @Test
@@ -377,11 +448,14 @@ class KafkaRaftLogTest {
     topics.ensureShardTopics(shard);
     KafkaRaftLog log = newLog(shard);
     LogWriter writer = open(log, 1, "r1");
-    assertInstanceOf(IllegalArgumentException.class,
+    assertInstanceOf(
+        IllegalArgumentException.class,
         assertThrows(Exception.class, () -> await(writer.append(List.of()))));
-    assertInstanceOf(IllegalArgumentException.class,
+    assertInstanceOf(
+        IllegalArgumentException.class,
         assertThrows(Exception.class, () -> await(writer.append(List.of(barrier(2, "r1"))))));
-    assertInstanceOf(IllegalArgumentException.class,
+    assertInstanceOf(
+        IllegalArgumentException.class,
         assertThrows(Exception.class, () -> await(log.openWriter(0, "r1"))));
     await(writer.append(List.of(command(1, "r1", "c", 1, "still-usable"))));
   }

@@ -27,7 +27,11 @@ public final class KafkaTestSupport {
 
   /** A fresh shard key per test, so tests on one cluster never share topics. */
   public static String uniqueShard(String prefix) {
-    return prefix + "-" + SHARDS.incrementAndGet() + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
+    return prefix
+        + "-"
+        + SHARDS.incrementAndGet()
+        + "-"
+        + Long.toHexString(System.nanoTime() & 0xffffff);
   }
 
   /** Waits for {@code stage} at most {@link #TIMEOUT}; rethrows its failure's cause. */
@@ -53,7 +57,9 @@ public final class KafkaTestSupport {
     }
   }
 
-  /** Reads {@code log} from {@code from} up to and including the first event matching {@code last}. */
+  /**
+   * Reads {@code log} from {@code from} up to and including the first event matching {@code last}.
+   */
   public static List<TailEvent> readThrough(
       RaftLog log, long from, Predicate<TailEvent> last, ActorSystem system)
       throws InterruptedException, ExecutionException, TimeoutException {
@@ -76,8 +82,8 @@ public final class KafkaTestSupport {
 
   /** A command entry whose payload is {@code text} in UTF-8. */
   public static LogEntry command(long term, String leader, String client, long seq, String text) {
-    return new LogEntry(term, leader,
-        new LogEntry.Command(client, seq, text.getBytes(StandardCharsets.UTF_8)));
+    return new LogEntry(
+        term, leader, new LogEntry.Command(client, seq, text.getBytes(StandardCharsets.UTF_8)));
   }
 
   public static LogEntry barrier(long term, String leader) {
@@ -86,7 +92,8 @@ public final class KafkaTestSupport {
 
   /** The payload text of a committed command, or null for anything else. */
   public static String text(TailEvent event) {
-    if (event instanceof TailEvent.Committed c && c.entry().body() instanceof LogEntry.Command cmd) {
+    if (event instanceof TailEvent.Committed c
+        && c.entry().body() instanceof LogEntry.Command cmd) {
       return new String(cmd.payload(), StandardCharsets.UTF_8);
     }
     return null;

@@ -9,38 +9,40 @@ import java.util.TreeMap;
 /**
  * A tiny deterministic state machine for the Kafka tests: commands are UTF-8 {@code "key=value"};
  * applying one stores it, replies with the previous value (or {@code "-"}) and emits one event
- * {@code put} keyed by the key with payload {@code "key=value@index"}. A command without '='
- * is rejected by the codec (undecodable payload).
+ * {@code put} keyed by the key with payload {@code "key=value@index"}. A command without '=' is
+ * rejected by the codec (undecodable payload).
  */
 public final class KeyValueMachine implements StateMachine<String, String> {
 
-  private static final Codec<String> UTF8 = new Codec<>() {
-    @Override
-    public byte[] encode(String value) {
-      return value.getBytes(StandardCharsets.UTF_8);
-    }
+  private static final Codec<String> UTF8 =
+      new Codec<>() {
+        @Override
+        public byte[] encode(String value) {
+          return value.getBytes(StandardCharsets.UTF_8);
+        }
 
-    @Override
-    public String decode(byte[] bytes) {
-      return new String(bytes, StandardCharsets.UTF_8);
-    }
-  };
+        @Override
+        public String decode(byte[] bytes) {
+          return new String(bytes, StandardCharsets.UTF_8);
+        }
+      };
 
-  private static final Codec<String> COMMANDS = new Codec<>() {
-    @Override
-    public byte[] encode(String value) {
-      return value.getBytes(StandardCharsets.UTF_8);
-    }
+  private static final Codec<String> COMMANDS =
+      new Codec<>() {
+        @Override
+        public byte[] encode(String value) {
+          return value.getBytes(StandardCharsets.UTF_8);
+        }
 
-    @Override
-    public String decode(byte[] bytes) {
-      String text = new String(bytes, StandardCharsets.UTF_8);
-      if (!text.contains("=")) {
-        throw new IllegalArgumentException("not key=value: " + text);
-      }
-      return text;
-    }
-  };
+        @Override
+        public String decode(byte[] bytes) {
+          String text = new String(bytes, StandardCharsets.UTF_8);
+          if (!text.contains("=")) {
+            throw new IllegalArgumentException("not key=value: " + text);
+          }
+          return text;
+        }
+      };
 
   private final TreeMap<String, String> state = new TreeMap<>();
 
@@ -51,7 +53,8 @@ public final class KeyValueMachine implements StateMachine<String, String> {
     String value = command.substring(eq + 1);
     String previous = state.put(key, value);
     byte[] event = (command + "@" + index).getBytes(StandardCharsets.UTF_8);
-    return new Applied<>(previous == null ? "-" : previous, List.of(new DomainEvent(key, "put", event)));
+    return new Applied<>(
+        previous == null ? "-" : previous, List.of(new DomainEvent(key, "put", event)));
   }
 
   @Override

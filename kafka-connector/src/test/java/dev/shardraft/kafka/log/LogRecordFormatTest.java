@@ -16,35 +16,62 @@ import org.junit.jupiter.api.Test;
 
 class LogRecordFormatTest {
 
-  private static ConsumerRecord<byte[], byte[]> asRead(ProducerRecord<byte[], byte[]> sent, long offset) {
-    return new ConsumerRecord<>(sent.topic(), 0, offset, 0L, TimestampType.CREATE_TIME, -1, -1,
-        sent.key(), sent.value(), new RecordHeaders(sent.headers().toArray()), Optional.empty());
+  private static ConsumerRecord<byte[], byte[]> asRead(
+      ProducerRecord<byte[], byte[]> sent, long offset) {
+    return new ConsumerRecord<>(
+        sent.topic(),
+        0,
+        offset,
+        0L,
+        TimestampType.CREATE_TIME,
+        -1,
+        -1,
+        sent.key(),
+        sent.value(),
+        new RecordHeaders(sent.headers().toArray()),
+        Optional.empty());
   }
 
   @Test
   void entriesRoundTripWithTheirIndex() {
     LogEntry command = KafkaTestSupport.command(7, "r2", "client-ü", 42, "payload");
     LogEntry barrier = KafkaTestSupport.barrier(8, "r3");
-    assertEquals(new TailEvent.Committed(5, command), LogRecordFormat.decode(asRead(LogRecordFormat.encode("t", command), 5)));
-    assertEquals(new TailEvent.Committed(9, barrier), LogRecordFormat.decode(asRead(LogRecordFormat.encode("t", barrier), 9)));
+    assertEquals(
+        new TailEvent.Committed(5, command),
+        LogRecordFormat.decode(asRead(LogRecordFormat.encode("t", command), 5)));
+    assertEquals(
+        new TailEvent.Committed(9, barrier),
+        LogRecordFormat.decode(asRead(LogRecordFormat.encode("t", barrier), 9)));
   }
 
   @Test
   void badRecordsBecomeUndecodableWithAReason() {
-    ProducerRecord<byte[], byte[]> cmd = LogRecordFormat.encode("t", KafkaTestSupport.command(1, "r", "c", 1, "x"));
+    ProducerRecord<byte[], byte[]> cmd =
+        LogRecordFormat.encode("t", KafkaTestSupport.command(1, "r", "c", 1, "x"));
     assertReason(new ProducerRecord<>("t", 0, null, "plain".getBytes()), "foreign record");
-    assertReason(replace(cmd, LogRecordFormat.FORMAT, new byte[] {'S', 'R', 9}), "unsupported log format version 9");
+    assertReason(
+        replace(cmd, LogRecordFormat.FORMAT, new byte[] {'S', 'R', 9}),
+        "unsupported log format version 9");
     assertReason(replace(cmd, LogRecordFormat.FORMAT, new byte[] {'S'}), "bad magic");
     assertReason(replace(cmd, LogRecordFormat.KIND, new byte[] {'Z'}), "unknown entry kind");
-    assertReason(replace(cmd, LogRecordFormat.SEQUENCE, new byte[] {0, 0, 0, 0, 0, 0, 0, 0}), "sequence must be >= 1");
-    assertReason(replace(cmd, LogRecordFormat.LEADER, new byte[] {(byte) 0xC3, (byte) 0x28}), "malformed UTF-8");
-    ProducerRecord<byte[], byte[]> noKey = new ProducerRecord<>("t", 0, (byte[]) null, cmd.value(), cmd.headers());
+    assertReason(
+        replace(cmd, LogRecordFormat.SEQUENCE, new byte[] {0, 0, 0, 0, 0, 0, 0, 0}),
+        "sequence must be >= 1");
+    assertReason(
+        replace(cmd, LogRecordFormat.LEADER, new byte[] {(byte) 0xC3, (byte) 0x28}),
+        "malformed UTF-8");
+    ProducerRecord<byte[], byte[]> noKey =
+        new ProducerRecord<>("t", 0, (byte[]) null, cmd.value(), cmd.headers());
     assertReason(noKey, "without a client id");
-    ProducerRecord<byte[], byte[]> barrier = LogRecordFormat.encode("t", KafkaTestSupport.barrier(1, "r"));
-    assertReason(new ProducerRecord<>("t", 0, (byte[]) null, new byte[] {1}, barrier.headers()), "barrier with a non-empty value");
+    ProducerRecord<byte[], byte[]> barrier =
+        LogRecordFormat.encode("t", KafkaTestSupport.barrier(1, "r"));
+    assertReason(
+        new ProducerRecord<>("t", 0, (byte[]) null, new byte[] {1}, barrier.headers()),
+        "barrier with a non-empty value");
   }
 
-  private static ProducerRecord<byte[], byte[]> replace(ProducerRecord<byte[], byte[]> r, String header, byte[] value) {
+  private static ProducerRecord<byte[], byte[]> replace(
+      ProducerRecord<byte[], byte[]> r, String header, byte[] value) {
     RecordHeaders headers = new RecordHeaders(r.headers().toArray());
     headers.remove(header);
     headers.add(new RecordHeader(header, value));

@@ -24,8 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** {@link KafkaMetaStore} against one real broker. */
 class KafkaMetaStoreTest {
 
-  @RegisterExtension
-  static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
+  @RegisterExtension static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
 
   private static KafkaSettings settings;
 
@@ -49,7 +48,8 @@ class KafkaMetaStoreTest {
     }
     try (KafkaMetaStore second = new KafkaMetaStore(settings)) {
       assertEquals(voted, await(second.load("orders-0", "replica-1")));
-      assertEquals(new TermAndVote(2, Optional.empty()), await(second.load("orders-0", "replica-3")));
+      assertEquals(
+          new TermAndVote(2, Optional.empty()), await(second.load("orders-0", "replica-3")));
       assertEquals(TermAndVote.INITIAL, await(second.load("orders-1", "replica-1")));
     }
   }
@@ -66,13 +66,22 @@ class KafkaMetaStoreTest {
 
   @Test
   void aCorruptValueFailsTheLoadOfThatKeyOnlyWithAClearError() throws Exception {
-    try (KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(
-        Map.of("bootstrap.servers", KAFKA.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
-      plain.send(new ProducerRecord<>(TopicNames.META, "bad-0/r1".getBytes(StandardCharsets.UTF_8),
-          "garbage".getBytes(StandardCharsets.UTF_8))).get(60, TimeUnit.SECONDS);
+    try (KafkaProducer<byte[], byte[]> plain =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      plain
+          .send(
+              new ProducerRecord<>(
+                  TopicNames.META,
+                  "bad-0/r1".getBytes(StandardCharsets.UTF_8),
+                  "garbage".getBytes(StandardCharsets.UTF_8)))
+          .get(60, TimeUnit.SECONDS);
     }
     try (KafkaMetaStore store = new KafkaMetaStore(settings)) {
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> await(store.load("bad-0", "r1")));
+      IllegalStateException e =
+          assertThrows(IllegalStateException.class, () -> await(store.load("bad-0", "r1")));
       assertTrue(e.getMessage().contains("corrupt raft-meta value for bad-0/r1"), e.getMessage());
       await(store.save("bad-0", "r2", new TermAndVote(1, Optional.empty())));
       assertEquals(new TermAndVote(1, Optional.empty()), await(store.load("bad-0", "r2")));
@@ -81,9 +90,11 @@ class KafkaMetaStoreTest {
 
   @Test
   void theValueFormatRoundTripsAndRejectsForeignBytes() {
-    for (TermAndVote v : new TermAndVote[] {TermAndVote.INITIAL, new TermAndVote(9, Optional.of("é-1"))}) {
+    for (TermAndVote v :
+        new TermAndVote[] {TermAndVote.INITIAL, new TermAndVote(9, Optional.of("é-1"))}) {
       assertEquals(v, TermAndVoteFormat.decode(TermAndVoteFormat.encode(v)));
     }
-    assertThrows(IllegalArgumentException.class, () -> TermAndVoteFormat.decode(new byte[] {2, 0, 0}));
+    assertThrows(
+        IllegalArgumentException.class, () -> TermAndVoteFormat.decode(new byte[] {2, 0, 0}));
   }
 }

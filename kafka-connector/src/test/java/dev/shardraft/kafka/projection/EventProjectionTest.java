@@ -18,12 +18,12 @@ import dev.shardraft.kafka.local.LocalKafkaExtension;
 import dev.shardraft.kafka.log.KafkaRaftLog;
 import dev.shardraft.kafka.log.KafkaTestSupport;
 import dev.shardraft.kafka.log.KeyValueMachine;
-import dev.shardraft.raft.core.apply.Applier;
 import dev.shardraft.kafka.snapshot.KafkaSnapshotStore;
 import dev.shardraft.kafka.snapshot.SnapshotThenTruncate;
+import dev.shardraft.raft.core.apply.Applier;
 import dev.shardraft.raft.port.LogEntry;
-import dev.shardraft.raft.port.Snapshot;
 import dev.shardraft.raft.port.LogWriter;
+import dev.shardraft.raft.port.Snapshot;
 import dev.shardraft.raft.port.StateMachine;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -48,13 +48,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * {@link EventProjection} against one real broker: every event exactly once, in log order, across
- * a crash in the middle of a transaction and a clean restart.
+ * {@link EventProjection} against one real broker: every event exactly once, in log order, across a
+ * crash in the middle of a transaction and a clean restart.
  */
 class EventProjectionTest {
 
-  @RegisterExtension
-  static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
+  @RegisterExtension static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
 
   private static ActorSystem system;
   private static KafkaSettings settings;
@@ -117,8 +116,15 @@ class EventProjectionTest {
       admin.ensureEventsTopic(eventsTopic);
     }
     AtomicBoolean armed = new AtomicBoolean(true);
-    EventProjection<String, String> projection = new EventProjection<>(
-        shard, eventsTopic, () -> new CrashingMachine(armed), 10_000, Optional.empty(), settings, system);
+    EventProjection<String, String> projection =
+        new EventProjection<>(
+            shard,
+            eventsTopic,
+            () -> new CrashingMachine(armed),
+            10_000,
+            Optional.empty(),
+            settings,
+            system);
 
     try (KafkaRaftLog log = new KafkaRaftLog(shard, settings, system)) {
       // Part 1: written and fully projected (committed downstream) before anything goes wrong.
@@ -145,11 +151,14 @@ class EventProjectionTest {
       await(c.append(List.of(command(3, "C", "c", 14, "end=2"))));
 
       Throwable crash = assertThrows(Exception.class, () -> await(first.done()));
-      assertTrue(String.valueOf(crash.getMessage()).contains("injected crash")
-          || String.valueOf(crash.getCause()).contains("injected crash"), crash.toString());
+      assertTrue(
+          String.valueOf(crash.getMessage()).contains("injected crash")
+              || String.valueOf(crash.getCause()).contains("injected crash"),
+          crash.toString());
 
       EventProjection.Running second = await(projection.start());
-      assertTrue(second.resumedAt() > 0, "resumes at the committed offset, rebuilding part 1 by replay");
+      assertTrue(
+          second.resumedAt() > 0, "resumes at the committed offset, rebuilding part 1 by replay");
       awaitEvent(eventsTopic, "end=2");
       await(second.stop());
 
@@ -162,9 +171,16 @@ class EventProjectionTest {
 
       List<String> expected = expectedEvents(log, "end=3");
       assertEquals(expected, projected, "exactly the replicas' events, once each, in log order");
-      assertTrue(projected.stream().noneMatch(e -> e.startsWith("stale=")), "the stale-term entry yields no event");
-      assertEquals(1, projected.stream().filter(e -> e.startsWith("end=1@")).count(), "the retried command yields one event");
-      assertTrue(projected.stream().anyMatch(e -> e.startsWith("crash=1@")), "the crashing command is projected once after the restart");
+      assertTrue(
+          projected.stream().noneMatch(e -> e.startsWith("stale=")),
+          "the stale-term entry yields no event");
+      assertEquals(
+          1,
+          projected.stream().filter(e -> e.startsWith("end=1@")).count(),
+          "the retried command yields one event");
+      assertTrue(
+          projected.stream().anyMatch(e -> e.startsWith("crash=1@")),
+          "the crashing command is projected once after the restart");
       assertEquals(expected.size(), projected.size());
       a.close();
       b.close();
@@ -194,17 +210,29 @@ class EventProjectionTest {
       await(w.append(commands(1, "A", "a", 12, 5)));
       await(w.append(List.of(command(1, "A", "a", 17, "end=1"))));
 
-      EventProjection<String, String> projection = new EventProjection<>(
-          shard, eventsTopic, KeyValueMachine::new, 10_000, Optional.of(store), settings, system);
+      EventProjection<String, String> projection =
+          new EventProjection<>(
+              shard,
+              eventsTopic,
+              KeyValueMachine::new,
+              10_000,
+              Optional.of(store),
+              settings,
+              system);
       EventProjection.Running first = await(projection.start());
-      assertEquals(snapshot.nextIndex(), first.resumedAt(), "a new projection on a truncated log starts at the snapshot");
+      assertEquals(
+          snapshot.nextIndex(),
+          first.resumedAt(),
+          "a new projection on a truncated log starts at the snapshot");
       awaitEvent(eventsTopic, "end=1");
       await(first.stop());
 
       await(w.append(commands(1, "A", "a", 18, 4)));
       await(w.append(List.of(command(1, "A", "a", 22, "end=2"))));
       EventProjection.Running second = await(projection.start());
-      assertTrue(second.resumedAt() > snapshot.nextIndex(), "restart restores the snapshot and replays to the offset");
+      assertTrue(
+          second.resumedAt() > snapshot.nextIndex(),
+          "restart restores the snapshot and replays to the offset");
       List<String> projected = awaitEvent(eventsTopic, "end=2");
       await(second.stop());
       w.close();
@@ -212,14 +240,25 @@ class EventProjectionTest {
       Applier<String, String> expectedApplier = new Applier<>(new KeyValueMachine(), 10_000);
       expectedApplier.restore(snapshot);
       List<String> expected = new ArrayList<>();
-      readThrough(log, snapshot.nextIndex(), e -> isText(e, "end=2"), system).forEach(e -> expectedApplier.apply(e)
-          .ifPresent(r -> r.events().forEach(ev -> expected.add(new String(ev.payload(), StandardCharsets.UTF_8)))));
+      readThrough(log, snapshot.nextIndex(), e -> isText(e, "end=2"), system)
+          .forEach(
+              e ->
+                  expectedApplier
+                      .apply(e)
+                      .ifPresent(
+                          r ->
+                              r.events()
+                                  .forEach(
+                                      ev ->
+                                          expected.add(
+                                              new String(ev.payload(), StandardCharsets.UTF_8)))));
       assertEquals(expected, projected, "the events after the snapshot, once each, in order");
       assertEquals(11, projected.size());
     }
   }
 
-  private static List<LogEntry> commands(long term, String leader, String client, int fromSeq, int count) {
+  private static List<LogEntry> commands(
+      long term, String leader, String client, int fromSeq, int count) {
     List<LogEntry> batch = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       int seq = fromSeq + i;
@@ -229,9 +268,14 @@ class EventProjectionTest {
   }
 
   private static void writeForeignRecord(String topic) throws Exception {
-    try (KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(
-        Map.of("bootstrap.servers", KAFKA.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
-      plain.send(new ProducerRecord<>(topic, 0, null, "not an entry".getBytes(StandardCharsets.UTF_8)))
+    try (KafkaProducer<byte[], byte[]> plain =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      plain
+          .send(
+              new ProducerRecord<>(topic, 0, null, "not an entry".getBytes(StandardCharsets.UTF_8)))
           .get(60, TimeUnit.SECONDS);
     }
   }
@@ -240,28 +284,45 @@ class EventProjectionTest {
   private static List<String> expectedEvents(KafkaRaftLog log, String last) throws Exception {
     Applier<String, String> applier = new Applier<>(new KeyValueMachine(), 10_000);
     List<String> events = new ArrayList<>();
-    readThrough(log, 0, e -> isText(e, last), system).forEach(e -> applier.apply(e).ifPresent(r ->
-        r.events().forEach(ev -> events.add(new String(ev.payload(), StandardCharsets.UTF_8)))));
+    readThrough(log, 0, e -> isText(e, last), system)
+        .forEach(
+            e ->
+                applier
+                    .apply(e)
+                    .ifPresent(
+                        r ->
+                            r.events()
+                                .forEach(
+                                    ev ->
+                                        events.add(
+                                            new String(ev.payload(), StandardCharsets.UTF_8)))));
     return events;
   }
 
-  /** Reads the events topic (read_committed) from the start until an event of command {@code last}. */
+  /**
+   * Reads the events topic (read_committed) from the start until an event of command {@code last}.
+   */
   private static List<String> awaitEvent(String topic, String last) {
     List<String> seen = new ArrayList<>();
     Map<String, Object> props = settings.consumerProperties(null);
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       TopicPartition partition = new TopicPartition(topic, 0);
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));
-      KafkaTestSupport.awaitUntil("event of " + last + " on " + topic, TIMEOUT, () -> {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-          String payload = new String(r.value(), StandardCharsets.UTF_8);
-          long index = ByteBuffer.wrap(r.headers().lastHeader(EventRecords.INDEX).value()).getLong();
-          assertTrue(payload.endsWith("@" + index), payload + " carries its index " + index);
-          seen.add(payload);
-        }
-        return seen.stream().anyMatch(p -> p.startsWith(last + "@"));
-      });
+      KafkaTestSupport.awaitUntil(
+          "event of " + last + " on " + topic,
+          TIMEOUT,
+          () -> {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+              String payload = new String(r.value(), StandardCharsets.UTF_8);
+              long index =
+                  ByteBuffer.wrap(r.headers().lastHeader(EventRecords.INDEX).value()).getLong();
+              assertTrue(payload.endsWith("@" + index), payload + " carries its index " + index);
+              seen.add(payload);
+            }
+            return seen.stream().anyMatch(p -> p.startsWith(last + "@"));
+          });
     }
     return seen;
   }

@@ -15,34 +15,43 @@ class ProjectionStartTest {
 
   @Test
   void aNewProjectionOnAnUntruncatedLogStartsAtZero() {
-    assertEquals(new ProjectionStart(Optional.empty(), 0, 0, true),
+    assertEquals(
+        new ProjectionStart(Optional.empty(), 0, 0, true),
         ProjectionStart.plan("s", OptionalLong.empty(), 0, Optional.of(AT_30)));
   }
 
   @Test
   void aNewProjectionOnATruncatedLogStartsAtTheSnapshotAndSeedsItsOffset() {
-    assertEquals(new ProjectionStart(Optional.of(AT_30), 30, 30, true),
+    assertEquals(
+        new ProjectionStart(Optional.of(AT_30), 30, 30, true),
         ProjectionStart.plan("s", OptionalLong.empty(), 25, Optional.of(AT_30)));
-    assertThrows(IllegalStateException.class,
+    assertThrows(
+        IllegalStateException.class,
         () -> ProjectionStart.plan("s", OptionalLong.empty(), 31, Optional.of(AT_30)));
   }
 
   @Test
   void aRestartRestoresAUsableSnapshotThenReplaysToTheCommittedOffset() {
-    assertEquals(new ProjectionStart(Optional.of(AT_30), 30, 45, false),
+    assertEquals(
+        new ProjectionStart(Optional.of(AT_30), 30, 45, false),
         ProjectionStart.plan("s", OptionalLong.of(45), 10, Optional.of(AT_30)));
   }
 
   @Test
   void aRestartReplaysFromZeroWhenTheSnapshotIsAheadOfTheCommittedOffset() {
-    assertEquals(new ProjectionStart(Optional.empty(), 0, 20, false),
+    assertEquals(
+        new ProjectionStart(Optional.empty(), 0, 20, false),
         ProjectionStart.plan("s", OptionalLong.of(20), 0, Optional.of(AT_30)));
   }
 
   @Test
   void aRestartRefusesWhenTheLogWasTruncatedPastWhatItCanRebuild() {
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> ProjectionStart.plan("s", OptionalLong.of(20), 15, Optional.of(AT_30)));
-    assertTrue(e.getMessage().contains("do not truncate the log past the projection's committed offset"), e.getMessage());
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> ProjectionStart.plan("s", OptionalLong.of(20), 15, Optional.of(AT_30)));
+    assertTrue(
+        e.getMessage().contains("do not truncate the log past the projection's committed offset"),
+        e.getMessage());
   }
 }

@@ -14,14 +14,19 @@ class RecoveryStartTest {
 
   @Test
   void resumesAfterTheSnapshotOrFromZero() {
-    assertEquals(new RecoveryStart(Optional.of(AT_40), 40), RecoveryStart.plan("s", Optional.of(AT_40), 40));
-    assertEquals(new RecoveryStart(Optional.of(AT_40), 40), RecoveryStart.plan("s", Optional.of(AT_40), 12));
-    assertEquals(new RecoveryStart(Optional.empty(), 0), RecoveryStart.plan("s", Optional.empty(), 0));
+    assertEquals(
+        new RecoveryStart(Optional.of(AT_40), 40), RecoveryStart.plan("s", Optional.of(AT_40), 40));
+    assertEquals(
+        new RecoveryStart(Optional.of(AT_40), 40), RecoveryStart.plan("s", Optional.of(AT_40), 12));
+    assertEquals(
+        new RecoveryStart(Optional.empty(), 0), RecoveryStart.plan("s", Optional.empty(), 0));
   }
 
   @Test
   void refusesAGapBetweenSnapshotAndLogStart() {
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> RecoveryStart.plan("s", Optional.of(AT_40), 41));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class, () -> RecoveryStart.plan("s", Optional.of(AT_40), 41));
     assertTrue(e.getMessage().contains("covers only up to 40"), e.getMessage());
     assertThrows(IllegalStateException.class, () -> RecoveryStart.plan("s", Optional.empty(), 1));
   }

@@ -38,8 +38,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SnapshotRecoveryTest {
 
-  @RegisterExtension
-  static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
+  @RegisterExtension static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
 
   private static ActorSystem system;
   private static KafkaSettings settings;
@@ -55,7 +54,8 @@ class SnapshotRecoveryTest {
     system.terminate();
   }
 
-  private static List<LogEntry> commands(long term, String leader, String client, int fromSeq, int count, String prefix) {
+  private static List<LogEntry> commands(
+      long term, String leader, String client, int fromSeq, int count, String prefix) {
     List<LogEntry> batch = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       int seq = fromSeq + i;
@@ -65,7 +65,8 @@ class SnapshotRecoveryTest {
   }
 
   @Test
-  void aReplicaRestoredFromASnapshotAfterTruncationMatchesOneThatReplayedEverything() throws Exception {
+  void aReplicaRestoredFromASnapshotAfterTruncationMatchesOneThatReplayedEverything()
+      throws Exception {
     String shard = uniqueShard("recovery");
     try (TopicAdmin admin = new TopicAdmin(settings)) {
       admin.ensureShardTopics(shard);
@@ -105,22 +106,26 @@ class SnapshotRecoveryTest {
         assertEquals(snapshot.nextIndex(), start.fromIndex());
 
         // Contract change: a tail from 0 no longer starts at the log start, it fails.
-        LogTruncatedException belowStart = ExecutionExceptionCheck.assertFailsWith(
-            LogTruncatedException.class, () -> read(freshLog, 0, 1, system),
-            "starts at " + snapshot.nextIndex());
+        LogTruncatedException belowStart =
+            ExecutionExceptionCheck.assertFailsWith(
+                LogTruncatedException.class,
+                () -> read(freshLog, 0, 1, system),
+                "starts at " + snapshot.nextIndex());
         assertEquals(0, belowStart.requestedIndex());
 
         KeyValueMachine restoredMachine = new KeyValueMachine();
         Applier<String, String> restored = new Applier<>(restoredMachine, 10_000);
         restored.restore(start.snapshot().orElseThrow());
-        readThrough(freshLog, start.fromIndex(), e -> isText(e, "end=2"), system).forEach(restored::apply);
+        readThrough(freshLog, start.fromIndex(), e -> isText(e, "end=2"), system)
+            .forEach(restored::apply);
 
         assertEquals(fullMachine.state(), restoredMachine.state());
         assertEquals(full.sessions().view(), restored.sessions().view());
         assertEquals(full.logTerm(), restored.logTerm());
         assertEquals(full.nextIndex(), restored.nextIndex());
         assertEquals(1, full.duplicates(), "a's retry is a duplicate for the full replica");
-        assertEquals(1, restored.duplicates(), "and, through the snapshot's sessions, for the restored one");
+        assertEquals(
+            1, restored.duplicates(), "and, through the snapshot's sessions, for the restored one");
         assertTrue(fullMachine.state().containsKey("m0"), fullMachine.state().toString());
       }
     }

@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The replica's log writers, one per term, as {@code Effect.OpenWriter}/{@code CloseWriter} ask:
- * a writer whose term was closed while its open was still pending is closed as soon as it
- * arrives. Used by one actor only.
+ * The replica's log writers, one per term, as {@code Effect.OpenWriter}/{@code CloseWriter} ask: a
+ * writer whose term was closed while its open was still pending is closed as soon as it arrives.
+ * Used by one actor only.
  */
 final class LogWriters {
   private static final Logger LOG = LoggerFactory.getLogger(LogWriters.class);

@@ -7,8 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link Peers} for replicas in one actor system: replica id to its current {@link ActorRef}.
- * A restarted replica registers its new ref; a message to an unregistered replica is dropped (and
+ * {@link Peers} for replicas in one actor system: replica id to its current {@link ActorRef}. A
+ * restarted replica registers its new ref; a message to an unregistered replica is dropped (and
  * logged at DEBUG), as a lost network message would be. Thread-safe.
  */
 public final class PeerRegistry implements Peers {

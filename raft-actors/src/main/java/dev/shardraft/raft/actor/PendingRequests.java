@@ -9,9 +9,9 @@ import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * Client requests waiting for the core's answer, by the request id the replica gave them
- * ({@code RaftInput.ClientCommand.requestId}, {@code ClientRead.requestId}). Each is answered at
- * most once: taking it removes it. Used by one actor only.
+ * Client requests waiting for the core's answer, by the request id the replica gave them ({@code
+ * RaftInput.ClientCommand.requestId}, {@code ClientRead.requestId}). Each is answered at most once:
+ * taking it removes it. Used by one actor only.
  */
 final class PendingRequests {
 
@@ -38,12 +38,14 @@ final class PendingRequests {
 
   Optional<Command> takeCommand(long id) {
     return waiting.get(id) instanceof Command c && waiting.remove(id) != null
-        ? Optional.of(c) : Optional.empty();
+        ? Optional.of(c)
+        : Optional.empty();
   }
 
   Optional<Read> takeRead(long id) {
     return waiting.get(id) instanceof Read r && waiting.remove(id) != null
-        ? Optional.of(r) : Optional.empty();
+        ? Optional.of(r)
+        : Optional.empty();
   }
 
   boolean isEmpty() {

@@ -16,8 +16,8 @@ import dev.shardraft.raft.port.StateMachine;
 public interface QueryableStateMachine<C, R> extends StateMachine<C, R> {
 
   /**
-   * Answers {@code query} from the current state, without changing it. Encoding of query and
-   * result is the state machine's own.
+   * Answers {@code query} from the current state, without changing it. Encoding of query and result
+   * is the state machine's own.
    *
    * @throws IllegalArgumentException for a query it cannot decode or answer
    */

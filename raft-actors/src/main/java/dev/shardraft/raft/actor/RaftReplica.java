@@ -50,11 +50,11 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.typed.javadsl.ActorSink;
 
 /**
- * One replica of one Raft group as a Pekko typed actor: a thin shell around the pure
- * {@link RaftCore}. Every message becomes a {@link RaftInput}; every {@link Effect} of the
- * resulting {@link Transition} is carried out in list order (see {@link Effect} for the rules);
- * the behavior that follows is {@link #follower}, {@link #candidate} or {@link #leader}, after the
- * core's new role. There is no Raft logic here.
+ * One replica of one Raft group as a Pekko typed actor: a thin shell around the pure {@link
+ * RaftCore}. Every message becomes a {@link RaftInput}; every {@link Effect} of the resulting
+ * {@link Transition} is carried out in list order (see {@link Effect} for the rules); the behavior
+ * that follows is {@link #follower}, {@link #candidate} or {@link #leader}, after the core's new
+ * role. There is no Raft logic here.
  *
  * <p>Lifecycle: {@link #starting} loads term/vote and the newest snapshot (stashing everything
  * else), restores the {@link Applier}, calls {@link RaftCore#init} and materializes the log tail
@@ -84,17 +84,20 @@ public final class RaftReplica<C, R> {
    */
   public record PeerMessage(
       @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-      @JsonSubTypes({
-        @JsonSubTypes.Type(value = RaftMessage.PreVoteRequest.class, name = "pre-vote"),
-        @JsonSubTypes.Type(value = RaftMessage.PreVoteResponse.class, name = "pre-vote-response"),
-        @JsonSubTypes.Type(value = RaftMessage.VoteRequest.class, name = "vote"),
-        @JsonSubTypes.Type(value = RaftMessage.VoteResponse.class, name = "vote-response"),
-        @JsonSubTypes.Type(value = RaftMessage.Heartbeat.class, name = "heartbeat"),
-        @JsonSubTypes.Type(value = RaftMessage.HeartbeatResponse.class,
-            name = "heartbeat-response"),
-        @JsonSubTypes.Type(value = RaftMessage.TimeoutNow.class, name = "timeout-now")
-      })
-      RaftMessage message)
+          @JsonSubTypes({
+            @JsonSubTypes.Type(value = RaftMessage.PreVoteRequest.class, name = "pre-vote"),
+            @JsonSubTypes.Type(
+                value = RaftMessage.PreVoteResponse.class,
+                name = "pre-vote-response"),
+            @JsonSubTypes.Type(value = RaftMessage.VoteRequest.class, name = "vote"),
+            @JsonSubTypes.Type(value = RaftMessage.VoteResponse.class, name = "vote-response"),
+            @JsonSubTypes.Type(value = RaftMessage.Heartbeat.class, name = "heartbeat"),
+            @JsonSubTypes.Type(
+                value = RaftMessage.HeartbeatResponse.class,
+                name = "heartbeat-response"),
+            @JsonSubTypes.Type(value = RaftMessage.TimeoutNow.class, name = "timeout-now")
+          })
+          RaftMessage message)
       implements Command, CborSerializable {
     public PeerMessage {
       Objects.requireNonNull(message, "message");
@@ -110,8 +113,11 @@ public final class RaftReplica<C, R> {
       implements Command, CborSerializable {
     @Override
     public boolean equals(Object o) {
-      return o instanceof Submit s && s.sequence == sequence && Objects.equals(s.clientId, clientId)
-          && Arrays.equals(s.payload, payload) && Objects.equals(s.replyTo, replyTo);
+      return o instanceof Submit s
+          && s.sequence == sequence
+          && Objects.equals(s.clientId, clientId)
+          && Arrays.equals(s.payload, payload)
+          && Objects.equals(s.replyTo, replyTo);
     }
 
     @Override
@@ -135,7 +141,9 @@ public final class RaftReplica<C, R> {
   public record Applied(long index, byte[] reply, boolean duplicate) implements SubmitReply {
     @Override
     public boolean equals(Object o) {
-      return o instanceof Applied a && a.index == index && a.duplicate == duplicate
+      return o instanceof Applied a
+          && a.index == index
+          && a.duplicate == duplicate
           && Arrays.equals(a.reply, reply);
     }
 
@@ -154,18 +162,22 @@ public final class RaftReplica<C, R> {
   public record Rejected(String reason) implements SubmitReply {}
 
   /**
-   * Not done here, now: retry with the same {@code (clientId, sequence)} (or read), at
-   * {@code leaderHint} if present.
+   * Not done here, now: retry with the same {@code (clientId, sequence)} (or read), at {@code
+   * leaderHint} if present.
    */
   public record Retry(Optional<String> leaderHint, String reason)
       implements SubmitReply, ReadReply {}
 
-  /** A read of the applied state; {@code query} is passed to {@link QueryableStateMachine#query}. */
+  /**
+   * A read of the applied state; {@code query} is passed to {@link QueryableStateMachine#query}.
+   */
   public record Read(ReadMode mode, byte[] query, ActorRef<ReadReply> replyTo)
       implements Command, CborSerializable {
     @Override
     public boolean equals(Object o) {
-      return o instanceof Read r && r.mode == mode && Arrays.equals(r.query, query)
+      return o instanceof Read r
+          && r.mode == mode
+          && Arrays.equals(r.query, query)
           && Objects.equals(r.replyTo, replyTo);
     }
 
@@ -187,7 +199,9 @@ public final class RaftReplica<C, R> {
   public record ReadResult(long index, ReadMode mode, byte[] result) implements ReadReply {
     @Override
     public boolean equals(Object o) {
-      return o instanceof ReadResult r && r.index == index && r.mode == mode
+      return o instanceof ReadResult r
+          && r.index == index
+          && r.mode == mode
           && Arrays.equals(r.result, result);
     }
 
@@ -249,26 +263,38 @@ public final class RaftReplica<C, R> {
 
   /** Term/vote and newest snapshot loaded (or the load failed). */
   private record Loaded(
-      long incarnation, TermAndVote termAndVote, Optional<Snapshot> snapshot,
-      Optional<Throwable> failure) implements Command, NoSerializationVerificationNeeded {}
+      long incarnation,
+      TermAndVote termAndVote,
+      Optional<Snapshot> snapshot,
+      Optional<Throwable> failure)
+      implements Command, NoSerializationVerificationNeeded {}
 
-  private enum RetryLoad implements Command, NoSerializationVerificationNeeded { INSTANCE }
+  private enum RetryLoad implements Command, NoSerializationVerificationNeeded {
+    INSTANCE
+  }
 
   private record TimerFired(TimerKey key) implements Command, NoSerializationVerificationNeeded {}
 
-  private record TermVoteSaved(long incarnation, TermAndVote termAndVote,
-      Optional<Throwable> failure) implements Command, NoSerializationVerificationNeeded {}
+  private record TermVoteSaved(
+      long incarnation, TermAndVote termAndVote, Optional<Throwable> failure)
+      implements Command, NoSerializationVerificationNeeded {}
 
-  private enum RetryTermVoteSave implements Command, NoSerializationVerificationNeeded { INSTANCE }
+  private enum RetryTermVoteSave implements Command, NoSerializationVerificationNeeded {
+    INSTANCE
+  }
 
-  private record WriterOpenDone(long incarnation, long term, Optional<LogWriter> writer,
-      Optional<Throwable> failure) implements Command, NoSerializationVerificationNeeded {}
+  private record WriterOpenDone(
+      long incarnation, long term, Optional<LogWriter> writer, Optional<Throwable> failure)
+      implements Command, NoSerializationVerificationNeeded {}
 
-  private record AppendDone(long incarnation, long term, List<Long> indices,
-      Optional<Throwable> failure) implements Command, NoSerializationVerificationNeeded {}
+  private record AppendDone(
+      long incarnation, long term, List<Long> indices, Optional<Throwable> failure)
+      implements Command, NoSerializationVerificationNeeded {}
 
   /** The ack the tail stream waits for before it sends the next element. */
-  private enum TailAck implements NoSerializationVerificationNeeded { INSTANCE }
+  private enum TailAck implements NoSerializationVerificationNeeded {
+    INSTANCE
+  }
 
   private record TailStarted(long tail, ActorRef<TailAck> ackTo)
       implements Command, NoSerializationVerificationNeeded {}
@@ -279,10 +305,14 @@ public final class RaftReplica<C, R> {
   private record TailEnded(long tail, Optional<Throwable> failure)
       implements Command, NoSerializationVerificationNeeded {}
 
-  private enum RestartTail implements Command, NoSerializationVerificationNeeded { INSTANCE }
+  private enum RestartTail implements Command, NoSerializationVerificationNeeded {
+    INSTANCE
+  }
 
   /** Time to reload the newest snapshot after a tail found the log start above its position. */
-  private enum ReloadSnapshot implements Command, NoSerializationVerificationNeeded { INSTANCE }
+  private enum ReloadSnapshot implements Command, NoSerializationVerificationNeeded {
+    INSTANCE
+  }
 
   /**
    * Thrown to make the supervisor restart the replica at once (no back-off, no ERROR log of its
@@ -317,18 +347,36 @@ public final class RaftReplica<C, R> {
       Supplier<? extends QueryableStateMachine<C, R>> stateMachine) {
     // Outside the supervisors, so once per actor: the back-off of snapshot reloads that did not
     // reach the log start must survive the restarts it causes.
-    return Behaviors.setup(outer -> {
-      Backoff reloads = new Backoff(settings.storageRetryMin(), settings.storageRetryMax());
-      Behavior<Command> replica =
-          Behaviors.setup(context -> Behaviors.withTimers(timers -> Behaviors.withStash(
-              settings.stashCapacity(),
-              stash -> new RaftReplica<C, R>(
-                  settings, ports, stateMachine, context, timers, stash, reloads).starting())));
-      Behavior<Command> reloading = Behaviors.supervise(replica).onFailure(
-          ReloadFromSnapshot.class, SupervisorStrategy.restart().withLoggingEnabled(false));
-      return Behaviors.supervise(reloading).onFailure(SupervisorStrategy.restartWithBackoff(
-          settings.storageRetryMin(), settings.storageRetryMax(), 0.2));
-    });
+    return Behaviors.setup(
+        outer -> {
+          Backoff reloads = new Backoff(settings.storageRetryMin(), settings.storageRetryMax());
+          Behavior<Command> replica =
+              Behaviors.setup(
+                  context ->
+                      Behaviors.withTimers(
+                          timers ->
+                              Behaviors.withStash(
+                                  settings.stashCapacity(),
+                                  stash ->
+                                      new RaftReplica<C, R>(
+                                              settings,
+                                              ports,
+                                              stateMachine,
+                                              context,
+                                              timers,
+                                              stash,
+                                              reloads)
+                                          .starting())));
+          Behavior<Command> reloading =
+              Behaviors.supervise(replica)
+                  .onFailure(
+                      ReloadFromSnapshot.class,
+                      SupervisorStrategy.restart().withLoggingEnabled(false));
+          return Behaviors.supervise(reloading)
+              .onFailure(
+                  SupervisorStrategy.restartWithBackoff(
+                      settings.storageRetryMin(), settings.storageRetryMax(), 0.2));
+        });
   }
 
   private final ReplicaSettings settings;
@@ -346,8 +394,10 @@ public final class RaftReplica<C, R> {
   private final Backoff tailBackoff;
   private final Backoff reloadBackoff;
   private QueryableStateMachine<C, R> machine;
+
   /** The next index right after loading (the snapshot's, or 0): where the first tail started. */
   private long loadedNextIndex;
+
   private Applier<C, R> applier;
   private long tail;
   private Optional<UniqueKillSwitch> tailSwitch = Optional.empty();
@@ -449,12 +499,18 @@ public final class RaftReplica<C, R> {
 
   private void load() {
     context.pipeToSelf(
-        ports.meta().load(settings.shard(), settings.self())
+        ports
+            .meta()
+            .load(settings.shard(), settings.self())
             .thenCombine(ports.snapshots().latest(settings.shard()), Loaded0::new),
-        (ok, failure) -> ok != null
-            ? new Loaded(incarnation, ok.tv(), ok.snapshot(), Optional.empty())
-            : new Loaded(incarnation, TermAndVote.INITIAL, Optional.empty(),
-                Optional.of(unwrap(failure))));
+        (ok, failure) ->
+            ok != null
+                ? new Loaded(incarnation, ok.tv(), ok.snapshot(), Optional.empty())
+                : new Loaded(
+                    incarnation,
+                    TermAndVote.INITIAL,
+                    Optional.empty(),
+                    Optional.of(unwrap(failure))));
   }
 
   private record Loaded0(TermAndVote tv, Optional<Snapshot> snapshot) {}
@@ -465,8 +521,14 @@ public final class RaftReplica<C, R> {
     }
     if (m.failure().isPresent()) {
       Duration delay = storageBackoff.next();
-      context.getLog().warn("{}/{}: loading term/vote and snapshot failed, retrying in {}",
-          settings.shard(), settings.self(), delay, m.failure().get());
+      context
+          .getLog()
+          .warn(
+              "{}/{}: loading term/vote and snapshot failed, retrying in {}",
+              settings.shard(),
+              settings.self(),
+              delay,
+              m.failure().get());
       timers.startSingleTimer(RetryLoad.INSTANCE, RetryLoad.INSTANCE, delay);
       return Behaviors.same();
     }
@@ -475,11 +537,24 @@ public final class RaftReplica<C, R> {
     applier = new Applier<>(machine, settings.sessionExpiryPositions());
     m.snapshot().ifPresent(this::restore);
     loadedNextIndex = applier.nextIndex();
-    Transition t = RaftCore.init(config, m.termAndVote(), applier.lastIndex(), applier.logTerm(),
-        now(), settings.seed() * 31 + incarnation);
-    context.getLog().info("{}/{}: started at term {} (vote {}), applied up to {}, tailing from {}",
-        settings.shard(), settings.self(), m.termAndVote().term(),
-        m.termAndVote().votedFor().orElse("-"), applier.lastIndex(), applier.nextIndex());
+    Transition t =
+        RaftCore.init(
+            config,
+            m.termAndVote(),
+            applier.lastIndex(),
+            applier.logTerm(),
+            now(),
+            settings.seed() * 31 + incarnation);
+    context
+        .getLog()
+        .info(
+            "{}/{}: started at term {} (vote {}), applied up to {}, tailing from {}",
+            settings.shard(),
+            settings.self(),
+            m.termAndVote().term(),
+            m.termAndVote().votedFor().orElse("-"),
+            applier.lastIndex(),
+            applier.nextIndex());
     startTail();
     execute(t.effects());
     return stash.unstashAll(behaviorFor(t.next()));
@@ -489,8 +564,14 @@ public final class RaftReplica<C, R> {
     try {
       applier.restore(snapshot);
     } catch (IllegalArgumentException e) {
-      context.getLog().error("{}/{}: snapshot {} cannot be restored; failing the replica",
-          settings.shard(), settings.self(), snapshot, e);
+      context
+          .getLog()
+          .error(
+              "{}/{}: snapshot {} cannot be restored; failing the replica",
+              settings.shard(),
+              settings.self(),
+              snapshot,
+              e);
       throw new IllegalStateException("unrestorable snapshot " + snapshot, e);
     }
   }
@@ -501,15 +582,32 @@ public final class RaftReplica<C, R> {
   }
 
   private Behavior<Command> onStatusWhileStarting(GetStatus m) {
-    m.replyTo().tell(new Status(settings.self(), "Starting", 0, Optional.empty(), Optional.empty(),
-        false, -1, 0, 0, 0, 0));
+    m.replyTo()
+        .tell(
+            new Status(
+                settings.self(),
+                "Starting",
+                0,
+                Optional.empty(),
+                Optional.empty(),
+                false,
+                -1,
+                0,
+                0,
+                0,
+                0));
     return Behaviors.same();
   }
 
   private Behavior<Command> stashWhileStarting(Command m) {
     if (stash.isFull()) {
-      context.getLog().warn("{}/{}: stash full while starting, dropping {}",
-          settings.shard(), settings.self(), m);
+      context
+          .getLog()
+          .warn(
+              "{}/{}: stash full while starting, dropping {}",
+              settings.shard(),
+              settings.self(),
+              m);
       if (m instanceof Submit s) {
         s.replyTo().tell(new Retry(Optional.empty(), "replica starting, stash full"));
       } else if (m instanceof Read r) {
@@ -537,16 +635,21 @@ public final class RaftReplica<C, R> {
     }
     execute(t.effects());
     if (!next.isLeader() && !pending.isEmpty()) {
-      context.getLog().warn("{}/{}: {} requests left unanswered by the core as {}; answering retry",
-          settings.shard(), settings.self(), pending.size(), to);
+      context
+          .getLog()
+          .warn(
+              "{}/{}: {} requests left unanswered by the core as {}; answering retry",
+              settings.shard(),
+              settings.self(),
+              pending.size(),
+              to);
       pending.retryAll(new Retry(next.leaderHint(), "not leader"));
     }
     return behaviorFor(next);
   }
 
   private Behavior<Command> onSubmit(RaftState s, Submit m) {
-    if (m.clientId() == null || m.clientId().isEmpty() || m.sequence() < 1
-        || m.payload() == null) {
+    if (m.clientId() == null || m.clientId().isEmpty() || m.sequence() < 1 || m.payload() == null) {
       m.replyTo().tell(new Rejected("need a clientId, a sequence >= 1 and a payload"));
       return Behaviors.same();
     }
@@ -562,19 +665,35 @@ public final class RaftReplica<C, R> {
   /** The core refuses a transfer in the same step, or starts it. */
   private Behavior<Command> onTransfer(RaftState s, TransferLeadership m) {
     Transition t = RaftCore.step(s, new RaftInput.TransferLeadership(now(), m.target()));
-    Optional<Effect.TransferRefused> refused = t.effects().stream()
-        .filter(Effect.TransferRefused.class::isInstance).map(Effect.TransferRefused.class::cast)
-        .findFirst();
-    m.replyTo().tell(refused.<TransferReply>map(r -> new TransferRefused(r.target(), r.reason()))
-        .orElse(new TransferStarted(m.target())));
+    Optional<Effect.TransferRefused> refused =
+        t.effects().stream()
+            .filter(Effect.TransferRefused.class::isInstance)
+            .map(Effect.TransferRefused.class::cast)
+            .findFirst();
+    m.replyTo()
+        .tell(
+            refused
+                .<TransferReply>map(r -> new TransferRefused(r.target(), r.reason()))
+                .orElse(new TransferStarted(m.target())));
     return after(s, t);
   }
 
   private Behavior<Command> onStatus(RaftState s, GetStatus m) {
     boolean ready = s.role() instanceof Role.Leader l && l.ready();
-    m.replyTo().tell(new Status(settings.self(), s.role().name(), s.term(), s.votedFor(),
-        s.leaderHint(), ready, s.appliedIndex(), s.logTerm(), applier.skippedStaleTerm(),
-        applier.skippedUndecodable(), applier.duplicates()));
+    m.replyTo()
+        .tell(
+            new Status(
+                settings.self(),
+                s.role().name(),
+                s.term(),
+                s.votedFor(),
+                s.leaderHint(),
+                ready,
+                s.appliedIndex(),
+                s.logTerm(),
+                applier.skippedStaleTerm(),
+                applier.skippedUndecodable(),
+                applier.duplicates()));
     return Behaviors.same();
   }
 
@@ -593,15 +712,20 @@ public final class RaftReplica<C, R> {
       } else if (e instanceof Effect.Send x) {
         ports.peers().tell(x.to(), new PeerMessage(x.message()));
       } else if (e instanceof Effect.ReplyCommand r) {
-        pending.takeCommand(r.requestId())
-            .ifPresent(p -> p.replyTo().tell(toReply(r.outcome())));
+        pending.takeCommand(r.requestId()).ifPresent(p -> p.replyTo().tell(toReply(r.outcome())));
       } else if (e instanceof Effect.ServeRead r) {
         pending.takeRead(r.requestId()).ifPresent(p -> serveRead(p, r));
       } else if (e instanceof Effect.RejectRead r) {
         pending.takeRead(r.requestId()).ifPresent(p -> p.replyTo().tell(toRetry(r.retry())));
       } else if (e instanceof Effect.TransferRefused t) {
-        context.getLog().info("{}/{}: transfer to {} refused: {}",
-            settings.shard(), settings.self(), t.target(), t.reason());
+        context
+            .getLog()
+            .info(
+                "{}/{}: transfer to {} refused: {}",
+                settings.shard(),
+                settings.self(),
+                t.target(),
+                t.reason());
       } else if (e instanceof Effect.StartTimer t) {
         Duration delay = Duration.ofMillis(Math.max(0, t.atMs() - now()));
         timers.startSingleTimer(t.key(), new TimerFired(t.key()), delay);
@@ -614,7 +738,8 @@ public final class RaftReplica<C, R> {
   }
 
   private void saveTermVote(TermAndVote tv) {
-    context.pipeToSelf(ports.meta().save(settings.shard(), settings.self(), tv),
+    context.pipeToSelf(
+        ports.meta().save(settings.shard(), settings.self(), tv),
         (ok, failure) -> new TermVoteSaved(incarnation, tv, Optional.ofNullable(failure)));
   }
 
@@ -624,8 +749,15 @@ public final class RaftReplica<C, R> {
     }
     if (m.failure().isPresent()) {
       Duration delay = storageBackoff.next();
-      context.getLog().warn("{}/{}: saving {} failed, retrying in {}", settings.shard(),
-          settings.self(), m.termAndVote(), delay, unwrap(m.failure().get()));
+      context
+          .getLog()
+          .warn(
+              "{}/{}: saving {} failed, retrying in {}",
+              settings.shard(),
+              settings.self(),
+              m.termAndVote(),
+              delay,
+              unwrap(m.failure().get()));
       timers.startSingleTimer(RetryTermVoteSave.INSTANCE, RetryTermVoteSave.INSTANCE, delay);
       return Behaviors.same();
     }
@@ -640,9 +772,14 @@ public final class RaftReplica<C, R> {
   }
 
   private void openWriter(long term) {
-    context.pipeToSelf(ports.log().openWriter(term, settings.self()),
-        (w, failure) -> new WriterOpenDone(incarnation, term, Optional.ofNullable(w),
-            Optional.ofNullable(failure).map(RaftReplica::unwrap)));
+    context.pipeToSelf(
+        ports.log().openWriter(term, settings.self()),
+        (w, failure) ->
+            new WriterOpenDone(
+                incarnation,
+                term,
+                Optional.ofNullable(w),
+                Optional.ofNullable(failure).map(RaftReplica::unwrap)));
   }
 
   private Behavior<Command> onWriterOpenDone(RaftState s, WriterOpenDone m) {
@@ -651,10 +788,16 @@ public final class RaftReplica<C, R> {
       return Behaviors.same();
     }
     if (m.failure().isPresent()) {
-      context.getLog().warn("{}/{}: openWriter({}) failed", settings.shard(), settings.self(),
-          m.term(), m.failure().get());
-      return step(s, new RaftInput.WriterOpenFailed(now(), m.term(),
-          String.valueOf(m.failure().get())));
+      context
+          .getLog()
+          .warn(
+              "{}/{}: openWriter({}) failed",
+              settings.shard(),
+              settings.self(),
+              m.term(),
+              m.failure().get());
+      return step(
+          s, new RaftInput.WriterOpenFailed(now(), m.term(), String.valueOf(m.failure().get())));
     }
     writers.opened(m.term(), m.writer().orElseThrow());
     return step(s, new RaftInput.WriterOpened(now(), m.term()));
@@ -663,14 +806,24 @@ public final class RaftReplica<C, R> {
   private void append(Effect.Append a) {
     Optional<LogWriter> w = writers.of(a.term());
     if (w.isEmpty()) {
-      context.getSelf().tell(new AppendDone(incarnation, a.term(), List.of(), Optional.of(
-          new IllegalStateException("no open writer for term " + a.term()))));
+      context
+          .getSelf()
+          .tell(
+              new AppendDone(
+                  incarnation,
+                  a.term(),
+                  List.of(),
+                  Optional.of(new IllegalStateException("no open writer for term " + a.term()))));
       return;
     }
-    context.pipeToSelf(w.get().append(a.entries()),
-        (indices, failure) -> new AppendDone(incarnation, a.term(),
-            indices == null ? List.of() : indices,
-            Optional.ofNullable(failure).map(RaftReplica::unwrap)));
+    context.pipeToSelf(
+        w.get().append(a.entries()),
+        (indices, failure) ->
+            new AppendDone(
+                incarnation,
+                a.term(),
+                indices == null ? List.of() : indices,
+                Optional.ofNullable(failure).map(RaftReplica::unwrap)));
   }
 
   private Behavior<Command> onAppendDone(RaftState s, AppendDone m) {
@@ -682,8 +835,15 @@ public final class RaftReplica<C, R> {
     }
     Throwable f = m.failure().get();
     boolean fenced = f instanceof LogFencedException;
-    context.getLog().warn("{}/{}: append of term {} failed (fenced: {}): {}",
-        settings.shard(), settings.self(), m.term(), fenced, f.toString());
+    context
+        .getLog()
+        .warn(
+            "{}/{}: append of term {} failed (fenced: {}): {}",
+            settings.shard(),
+            settings.self(),
+            m.term(),
+            fenced,
+            f.toString());
     return step(s, new RaftInput.AppendFailed(now(), m.term(), fenced, f.toString()));
   }
 
@@ -701,17 +861,22 @@ public final class RaftReplica<C, R> {
   private void startTail() {
     long id = IDS.incrementAndGet();
     tail = id;
-    Sink<TailEvent, NotUsed> sink = ActorSink.<TailEvent, Command, TailAck>actorRefWithBackpressure(
-        context.getSelf(),
-        (ackTo, event) -> new TailElement(id, event, ackTo),
-        ackTo -> new TailStarted(id, ackTo),
-        TailAck.INSTANCE,
-        new TailEnded(id, Optional.empty()),
-        failure -> new TailEnded(id, Optional.of(failure)));
-    tailSwitch = Optional.of(ports.log().tail(applier.nextIndex())
-        .viaMat(KillSwitches.single(), Keep.right())
-        .to(sink)
-        .run(Materializer.matFromSystem(context.getSystem())));
+    Sink<TailEvent, NotUsed> sink =
+        ActorSink.<TailEvent, Command, TailAck>actorRefWithBackpressure(
+            context.getSelf(),
+            (ackTo, event) -> new TailElement(id, event, ackTo),
+            ackTo -> new TailStarted(id, ackTo),
+            TailAck.INSTANCE,
+            new TailEnded(id, Optional.empty()),
+            failure -> new TailEnded(id, Optional.of(failure)));
+    tailSwitch =
+        Optional.of(
+            ports
+                .log()
+                .tail(applier.nextIndex())
+                .viaMat(KillSwitches.single(), Keep.right())
+                .to(sink)
+                .run(Materializer.matFromSystem(context.getSystem())));
   }
 
   private Behavior<Command> onTailStarted(RaftState s, TailStarted m) {
@@ -727,8 +892,8 @@ public final class RaftReplica<C, R> {
     tailBackoff.reset();
     reloadBackoff.reset();
     Optional<ApplyResult> applied = applier.apply(m.event());
-    Behavior<Command> next = applied.isPresent()
-        ? step(s, applied.get().toInput(now())) : Behaviors.same();
+    Behavior<Command> next =
+        applied.isPresent() ? step(s, applied.get().toInput(now())) : Behaviors.same();
     maybeSnapshot();
     m.ackTo().tell(TailAck.INSTANCE);
     return next;
@@ -745,11 +910,24 @@ public final class RaftReplica<C, R> {
     }
     Duration delay = tailBackoff.next();
     if (m.failure().isPresent()) {
-      context.getLog().warn("{}/{}: log tail failed at {}, restarting in {}", settings.shard(),
-          settings.self(), applier.nextIndex(), delay, m.failure().get());
+      context
+          .getLog()
+          .warn(
+              "{}/{}: log tail failed at {}, restarting in {}",
+              settings.shard(),
+              settings.self(),
+              applier.nextIndex(),
+              delay,
+              m.failure().get());
     } else {
-      context.getLog().warn("{}/{}: log tail completed at {} (it should not), restarting in {}",
-          settings.shard(), settings.self(), applier.nextIndex(), delay);
+      context
+          .getLog()
+          .warn(
+              "{}/{}: log tail completed at {} (it should not), restarting in {}",
+              settings.shard(),
+              settings.self(),
+              applier.nextIndex(),
+              delay);
     }
     timers.startSingleTimer(RestartTail.INSTANCE, RestartTail.INSTANCE, delay);
     return Behaviors.same();
@@ -768,16 +946,30 @@ public final class RaftReplica<C, R> {
    */
   private Behavior<Command> onLogTruncated(LogTruncatedException e) {
     if (applier.nextIndex() > loadedNextIndex) {
-      context.getLog().warn("{}/{}: the log was deleted up to {}, above this replica's position"
-              + " {}; restarting to load the newest snapshot", settings.shard(), settings.self(),
-          e.logStart(), e.requestedIndex());
+      context
+          .getLog()
+          .warn(
+              "{}/{}: the log was deleted up to {}, above this replica's position"
+                  + " {}; restarting to load the newest snapshot",
+              settings.shard(),
+              settings.self(),
+              e.logStart(),
+              e.requestedIndex());
       throw new ReloadFromSnapshot("the tail fell below the log start", e);
     }
     Duration delay = reloadBackoff.next();
-    context.getLog().error("{}/{}: the log starts at {} but the newest snapshot loaded reaches"
-            + " only {}: the entries in between cannot be read. Applying nothing; loading the"
-            + " newest snapshot again in {}", settings.shard(), settings.self(), e.logStart(),
-        loadedNextIndex, delay, e);
+    context
+        .getLog()
+        .error(
+            "{}/{}: the log starts at {} but the newest snapshot loaded reaches"
+                + " only {}: the entries in between cannot be read. Applying nothing; loading the"
+                + " newest snapshot again in {}",
+            settings.shard(),
+            settings.self(),
+            e.logStart(),
+            loadedNextIndex,
+            delay,
+            e);
     timers.startSingleTimer(ReloadSnapshot.INSTANCE, ReloadSnapshot.INSTANCE, delay);
     return Behaviors.same();
   }
@@ -799,13 +991,15 @@ public final class RaftReplica<C, R> {
   // ---------------------------------------------------------------- snapshots
 
   private void maybeSnapshot() {
-    if (settings.snapshotEvery() == 0 || snapshotInFlight
+    if (settings.snapshotEvery() == 0
+        || snapshotInFlight
         || !applier.snapshotDue(settings.snapshotEvery())) {
       return;
     }
     Snapshot snap = applier.snapshot();
     snapshotInFlight = true;
-    context.pipeToSelf(ports.snapshots().save(settings.shard(), snap),
+    context.pipeToSelf(
+        ports.snapshots().save(settings.shard(), snap),
         (ok, failure) -> new SnapshotSaved(incarnation, snap, Optional.ofNullable(failure)));
   }
 
@@ -815,24 +1009,34 @@ public final class RaftReplica<C, R> {
     }
     snapshotInFlight = false;
     if (m.failure().isPresent()) {
-      context.getLog().warn("{}/{}: saving {} failed; the next one is due in {} positions",
-          settings.shard(), settings.self(), m.snapshot(), settings.snapshotEvery(),
-          unwrap(m.failure().get()));
+      context
+          .getLog()
+          .warn(
+              "{}/{}: saving {} failed; the next one is due in {} positions",
+              settings.shard(),
+              settings.self(),
+              m.snapshot(),
+              settings.snapshotEvery(),
+              unwrap(m.failure().get()));
       return Behaviors.same();
     }
     context.getLog().debug("{}/{}: saved {}", settings.shard(), settings.self(), m.snapshot());
     if (settings.deleteLogAfterSnapshot()) {
-      deletableBefore(s, m.snapshot()).ifPresent(before ->
-          context.pipeToSelf(ports.log().deleteBefore(before),
-              (ok, failure) -> new LogDeleted(incarnation, before, Optional.ofNullable(failure))));
+      deletableBefore(s, m.snapshot())
+          .ifPresent(
+              before ->
+                  context.pipeToSelf(
+                      ports.log().deleteBefore(before),
+                      (ok, failure) ->
+                          new LogDeleted(incarnation, before, Optional.ofNullable(failure))));
     }
     return Behaviors.same();
   }
 
   /**
-   * Where the log may be cut after {@code snapshot}: only a leader cuts, and never above what
-   * every peer last reported as applied, so no live replica that lags behind loses entries it has
-   * not read yet (a replica that starts later loads the newest snapshot, which covers the cut).
+   * Where the log may be cut after {@code snapshot}: only a leader cuts, and never above what every
+   * peer last reported as applied, so no live replica that lags behind loses entries it has not
+   * read yet (a replica that starts later loads the newest snapshot, which covers the cut).
    */
   private static Optional<Long> deletableBefore(RaftState s, Snapshot snapshot) {
     if (!(s.role() instanceof Role.Leader l)) {
@@ -847,8 +1051,14 @@ public final class RaftReplica<C, R> {
 
   private Behavior<Command> onLogDeleted(RaftState s, LogDeleted m) {
     if (m.failure().isPresent()) {
-      context.getLog().warn("{}/{}: deleting the log before {} failed", settings.shard(),
-          settings.self(), m.before(), unwrap(m.failure().get()));
+      context
+          .getLog()
+          .warn(
+              "{}/{}: deleting the log before {} failed",
+              settings.shard(),
+              settings.self(),
+              m.before(),
+              unwrap(m.failure().get()));
     }
     return Behaviors.same();
   }
@@ -865,8 +1075,13 @@ public final class RaftReplica<C, R> {
     tailSwitch.ifPresent(UniqueKillSwitch::shutdown);
     tailSwitch = Optional.empty();
     writers.closeAll();
-    context.getLog().info("{}/{}: {}", settings.shard(), settings.self(),
-        signal instanceof PreRestart ? "restarting" : "stopped");
+    context
+        .getLog()
+        .info(
+            "{}/{}: {}",
+            settings.shard(),
+            settings.self(),
+            signal instanceof PreRestart ? "restarting" : "stopped");
     return Behaviors.same();
   }
 

@@ -18,10 +18,10 @@ import java.util.Objects;
  * @param heartbeatInterval leader heartbeat interval (default 50 ms)
  * @param maxBatchSize at most this many commands per log append (default 256)
  * @param maxPendingCommands a leader queues at most this many commands (default 10,000)
- * @param snapshotEvery take a snapshot after this many applied log positions; 0 disables
- *     (default 10,000)
- * @param deleteLogAfterSnapshot after a snapshot is saved, delete the log below it (default off:
- *     a replica lagging behind the snapshot would silently skip deleted entries, see
+ * @param snapshotEvery take a snapshot after this many applied log positions; 0 disables (default
+ *     10,000)
+ * @param deleteLogAfterSnapshot after a snapshot is saved, delete the log below it (default off: a
+ *     replica lagging behind the snapshot would silently skip deleted entries, see
  *     docs/RAFT-ACTORS.md)
  * @param sessionExpiryPositions a client session unused for this many log positions expires
  *     (default 1,000,000)
@@ -58,50 +58,136 @@ public record ReplicaSettings(
     if (storageRetryMin.isNegative() || storageRetryMax.compareTo(storageRetryMin) < 0) {
       throw new IllegalArgumentException("need 0 <= storageRetryMin <= storageRetryMax");
     }
-    toRaftConfig(shard, self, members, electionTimeoutMin, electionTimeoutMax, heartbeatInterval,
-        maxBatchSize, maxPendingCommands); // validates the Raft part
+    toRaftConfig(
+        shard,
+        self,
+        members,
+        electionTimeoutMin,
+        electionTimeoutMax,
+        heartbeatInterval,
+        maxBatchSize,
+        maxPendingCommands); // validates the Raft part
   }
 
   /** Runtime defaults; the seed is derived from shard and replica id. */
   public static ReplicaSettings of(String shard, String self, List<String> members) {
-    return new ReplicaSettings(shard, self, members, Duration.ofMillis(150),
-        Duration.ofMillis(300), Duration.ofMillis(50), 256, 10_000, 10_000, false, 1_000_000,
-        (shard + "/" + self).hashCode(), 10_000, Duration.ofMillis(100), Duration.ofSeconds(5));
+    return new ReplicaSettings(
+        shard,
+        self,
+        members,
+        Duration.ofMillis(150),
+        Duration.ofMillis(300),
+        Duration.ofMillis(50),
+        256,
+        10_000,
+        10_000,
+        false,
+        1_000_000,
+        (shard + "/" + self).hashCode(),
+        10_000,
+        Duration.ofMillis(100),
+        Duration.ofSeconds(5));
   }
 
   /** The core's configuration. */
   public RaftConfig raftConfig() {
-    return toRaftConfig(shard, self, members, electionTimeoutMin, electionTimeoutMax,
-        heartbeatInterval, maxBatchSize, maxPendingCommands);
+    return toRaftConfig(
+        shard,
+        self,
+        members,
+        electionTimeoutMin,
+        electionTimeoutMax,
+        heartbeatInterval,
+        maxBatchSize,
+        maxPendingCommands);
   }
 
-  private static RaftConfig toRaftConfig(String shard, String self, List<String> members,
-      Duration min, Duration max, Duration heartbeat, int batch, int pending) {
-    return new RaftConfig(shard, self, members, min.toMillis(), max.toMillis(),
-        heartbeat.toMillis(), batch, pending);
+  private static RaftConfig toRaftConfig(
+      String shard,
+      String self,
+      List<String> members,
+      Duration min,
+      Duration max,
+      Duration heartbeat,
+      int batch,
+      int pending) {
+    return new RaftConfig(
+        shard, self, members, min.toMillis(), max.toMillis(), heartbeat.toMillis(), batch, pending);
   }
 
   public ReplicaSettings withSnapshotEvery(long every) {
-    return new ReplicaSettings(shard, self, members, electionTimeoutMin, electionTimeoutMax,
-        heartbeatInterval, maxBatchSize, maxPendingCommands, every, deleteLogAfterSnapshot,
-        sessionExpiryPositions, seed, stashCapacity, storageRetryMin, storageRetryMax);
+    return new ReplicaSettings(
+        shard,
+        self,
+        members,
+        electionTimeoutMin,
+        electionTimeoutMax,
+        heartbeatInterval,
+        maxBatchSize,
+        maxPendingCommands,
+        every,
+        deleteLogAfterSnapshot,
+        sessionExpiryPositions,
+        seed,
+        stashCapacity,
+        storageRetryMin,
+        storageRetryMax);
   }
 
   public ReplicaSettings withDeleteLogAfterSnapshot(boolean delete) {
-    return new ReplicaSettings(shard, self, members, electionTimeoutMin, electionTimeoutMax,
-        heartbeatInterval, maxBatchSize, maxPendingCommands, snapshotEvery, delete,
-        sessionExpiryPositions, seed, stashCapacity, storageRetryMin, storageRetryMax);
+    return new ReplicaSettings(
+        shard,
+        self,
+        members,
+        electionTimeoutMin,
+        electionTimeoutMax,
+        heartbeatInterval,
+        maxBatchSize,
+        maxPendingCommands,
+        snapshotEvery,
+        delete,
+        sessionExpiryPositions,
+        seed,
+        stashCapacity,
+        storageRetryMin,
+        storageRetryMax);
   }
 
   public ReplicaSettings withSeed(long newSeed) {
-    return new ReplicaSettings(shard, self, members, electionTimeoutMin, electionTimeoutMax,
-        heartbeatInterval, maxBatchSize, maxPendingCommands, snapshotEvery, deleteLogAfterSnapshot,
-        sessionExpiryPositions, newSeed, stashCapacity, storageRetryMin, storageRetryMax);
+    return new ReplicaSettings(
+        shard,
+        self,
+        members,
+        electionTimeoutMin,
+        electionTimeoutMax,
+        heartbeatInterval,
+        maxBatchSize,
+        maxPendingCommands,
+        snapshotEvery,
+        deleteLogAfterSnapshot,
+        sessionExpiryPositions,
+        newSeed,
+        stashCapacity,
+        storageRetryMin,
+        storageRetryMax);
   }
 
   public ReplicaSettings withTiming(Duration min, Duration max, Duration heartbeat) {
-    return new ReplicaSettings(shard, self, members, min, max, heartbeat, maxBatchSize,
-        maxPendingCommands, snapshotEvery, deleteLogAfterSnapshot, sessionExpiryPositions, seed,
-        stashCapacity, storageRetryMin, storageRetryMax);
+    return new ReplicaSettings(
+        shard,
+        self,
+        members,
+        min,
+        max,
+        heartbeat,
+        maxBatchSize,
+        maxPendingCommands,
+        snapshotEvery,
+        deleteLogAfterSnapshot,
+        sessionExpiryPositions,
+        seed,
+        stashCapacity,
+        storageRetryMin,
+        storageRetryMax);
   }
 }

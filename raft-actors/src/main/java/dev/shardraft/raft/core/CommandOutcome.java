@@ -8,8 +8,8 @@ public sealed interface CommandOutcome {
 
   /**
    * The command is applied (committed and read back from the log by the leader). For a retried
-   * command that was applied before, {@code reply} comes from the client's session and
-   * {@code duplicate} is true: it was not applied a second time.
+   * command that was applied before, {@code reply} comes from the client's session and {@code
+   * duplicate} is true: it was not applied a second time.
    *
    * @param index the log index at which the command was applied (for a duplicate: where it was
    *     first applied)
@@ -31,7 +31,13 @@ public sealed interface CommandOutcome {
 
     @Override
     public String toString() {
-      return "Success[index=" + index + ", " + reply.length + " bytes, duplicate=" + duplicate + "]";
+      return "Success[index="
+          + index
+          + ", "
+          + reply.length
+          + " bytes, duplicate="
+          + duplicate
+          + "]";
     }
   }
 
@@ -43,10 +49,9 @@ public sealed interface CommandOutcome {
   record Rejected(String reason) implements CommandOutcome {}
 
   /**
-   * Not applied by this replica now; the outcome may be unknown (e.g. the leader stepped down
-   * while the command's append was in flight). The client retries with the <b>same</b>
-   * {@code (clientId, sequence)}, at {@code leaderHint} if present; the session table makes the
-   * retry safe.
+   * Not applied by this replica now; the outcome may be unknown (e.g. the leader stepped down while
+   * the command's append was in flight). The client retries with the <b>same</b> {@code (clientId,
+   * sequence)}, at {@code leaderHint} if present; the session table makes the retry safe.
    */
   record Retry(Optional<String> leaderHint, String reason) implements CommandOutcome {}
 }

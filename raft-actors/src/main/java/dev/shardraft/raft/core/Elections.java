@@ -1,12 +1,12 @@
 package dev.shardraft.raft.core;
 
-import dev.shardraft.raft.core.Role.Candidate;
-import dev.shardraft.raft.core.Role.Follower;
-import dev.shardraft.raft.core.Role.PreCandidate;
 import dev.shardraft.raft.core.RaftMessage.PreVoteRequest;
 import dev.shardraft.raft.core.RaftMessage.PreVoteResponse;
 import dev.shardraft.raft.core.RaftMessage.VoteRequest;
 import dev.shardraft.raft.core.RaftMessage.VoteResponse;
+import dev.shardraft.raft.core.Role.Candidate;
+import dev.shardraft.raft.core.Role.Follower;
+import dev.shardraft.raft.core.Role.PreCandidate;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;

@@ -30,7 +30,8 @@ final class LeaderStep {
     long round = l.round() + 1;
     ctx.update(l.withRound(round));
     for (String p : ctx.config().peers()) {
-      ctx.send(p, new RaftMessage.Heartbeat(ctx.state().term(), ctx.self(), l.commitIndex(), round));
+      ctx.send(
+          p, new RaftMessage.Heartbeat(ctx.state().term(), ctx.self(), l.commitIndex(), round));
     }
     ctx.startTimer(TimerKey.HEARTBEAT, ctx.now + ctx.config().heartbeatIntervalMs());
   }
@@ -43,10 +44,20 @@ final class LeaderStep {
     }
     Leader l = ol.get();
     long window = ctx.config().electionTimeoutMinMs();
-    long live = 1 + l.peers().values().stream().filter(p -> ctx.now - p.lastAckMs() < window).count();
+    long live =
+        1 + l.peers().values().stream().filter(p -> ctx.now - p.lastAckMs() < window).count();
     if (live < ctx.config().quorum()) {
-      Leadership.stepDown(ctx, ctx.state().term(), Optional.empty(), "check-quorum: heard from "
-          + live + " of " + ctx.config().members().size() + " within " + window + " ms");
+      Leadership.stepDown(
+          ctx,
+          ctx.state().term(),
+          Optional.empty(),
+          "check-quorum: heard from "
+              + live
+              + " of "
+              + ctx.config().members().size()
+              + " within "
+              + window
+              + " ms");
       return;
     }
     if (l.transfer().isPresent() && ctx.now >= l.transfer().get().deadlineMs()) {
@@ -99,7 +110,8 @@ final class LeaderStep {
 
   static void onAppendFailed(StepContext ctx, long term, boolean fenced, String reason) {
     if (leader(ctx).isPresent() && term == ctx.state().term()) {
-      String why = fenced ? "fenced by a newer writer" : "append failed, outcome unknown: " + reason;
+      String why =
+          fenced ? "fenced by a newer writer" : "append failed, outcome unknown: " + reason;
       Leadership.stepDown(ctx, term, Optional.empty(), why);
     }
   }
@@ -197,8 +209,12 @@ final class LeaderStep {
     List<PendingCommand> keep = new ArrayList<>();
     for (PendingCommand c : l.awaiting()) {
       if (c.index() <= applied) {
-        ctx.answer(new Effect.ReplyCommand(c.requestId(), new CommandOutcome.Retry(
-            Optional.of(ctx.self()), "entry at " + c.index() + " was skipped by the apply rule")));
+        ctx.answer(
+            new Effect.ReplyCommand(
+                c.requestId(),
+                new CommandOutcome.Retry(
+                    Optional.of(ctx.self()),
+                    "entry at " + c.index() + " was skipped by the apply rule")));
       } else {
         keep.add(c);
       }
@@ -218,10 +234,15 @@ final class LeaderStep {
     List<PendingCommand> batch = l.queue().subList(0, n);
     List<PendingCommand> rest = l.queue().subList(n, l.queue().size());
     long term = ctx.state().term();
-    List<LogEntry> entries = batch.stream()
-        .map(c -> new LogEntry(term, ctx.self(),
-            new LogEntry.Command(c.clientId(), c.sequence(), c.payload())))
-        .toList();
+    List<LogEntry> entries =
+        batch.stream()
+            .map(
+                c ->
+                    new LogEntry(
+                        term,
+                        ctx.self(),
+                        new LogEntry.Command(c.clientId(), c.sequence(), c.payload())))
+            .toList();
     ctx.update(l.withQueue(rest).withInFlight(Optional.of(new Batch(false, batch, Set.of()))));
     ctx.log(new Effect.Append(term, entries));
   }
@@ -236,25 +257,33 @@ final class LeaderStep {
     if (malformed.isPresent()) {
       // Refused before it reaches a batch: a LogEntry cannot hold it, and building one would
       // fail the leader's step for every command of the batch.
-      ctx.answer(new Effect.ReplyCommand(c.requestId(),
-          new CommandOutcome.Rejected("malformed command: " + malformed.get())));
+      ctx.answer(
+          new Effect.ReplyCommand(
+              c.requestId(), new CommandOutcome.Rejected("malformed command: " + malformed.get())));
       return;
     }
     Optional<Leader> ol = leader(ctx);
     if (ol.isEmpty()) {
-      ctx.answer(new Effect.ReplyCommand(c.requestId(),
-          new CommandOutcome.Retry(ctx.state().leaderHint(), "not leader")));
+      ctx.answer(
+          new Effect.ReplyCommand(
+              c.requestId(), new CommandOutcome.Retry(ctx.state().leaderHint(), "not leader")));
       return;
     }
     Leader l = ol.get();
     if (l.transfer().isPresent()) {
-      ctx.answer(new Effect.ReplyCommand(c.requestId(), new CommandOutcome.Retry(
-          Optional.of(l.transfer().get().target()), "leadership transfer in progress")));
+      ctx.answer(
+          new Effect.ReplyCommand(
+              c.requestId(),
+              new CommandOutcome.Retry(
+                  Optional.of(l.transfer().get().target()), "leadership transfer in progress")));
       return;
     }
     if (l.queue().size() >= ctx.config().maxPendingCommands()) {
-      ctx.answer(new Effect.ReplyCommand(c.requestId(), new CommandOutcome.Retry(
-          Optional.of(ctx.self()), "leader queue full (" + l.queue().size() + ")")));
+      ctx.answer(
+          new Effect.ReplyCommand(
+              c.requestId(),
+              new CommandOutcome.Retry(
+                  Optional.of(ctx.self()), "leader queue full (" + l.queue().size() + ")")));
       return;
     }
     List<PendingCommand> q = new ArrayList<>(l.queue());

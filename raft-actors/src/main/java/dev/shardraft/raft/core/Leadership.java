@@ -13,8 +13,8 @@ final class Leadership {
   private Leadership() {}
 
   /**
-   * Won the election: fence older writers first ({@link Effect.OpenWriter}); the barrier is appended
-   * once the writer is open; heartbeats start at once to assert the new term.
+   * Won the election: fence older writers first ({@link Effect.OpenWriter}); the barrier is
+   * appended once the writer is open; heartbeats start at once to assert the new term.
    */
   static void becomeLeader(StepContext ctx) {
     Map<String, PeerProgress> peers = new HashMap<>();
@@ -23,8 +23,19 @@ final class Leadership {
     }
     Leader l =
         new Leader(
-            ctx.self(), false, -1, false, -1, Optional.empty(), List.of(), List.of(), peers, 0,
-            List.of(), Optional.empty(), ctx.now);
+            ctx.self(),
+            false,
+            -1,
+            false,
+            -1,
+            Optional.empty(),
+            List.of(),
+            List.of(),
+            peers,
+            0,
+            List.of(),
+            Optional.empty(),
+            ctx.now);
     ctx.become(l);
     ctx.cancelTimer(TimerKey.ELECTION);
     ctx.log(new Effect.OpenWriter(ctx.state().term()));
@@ -33,7 +44,8 @@ final class Leadership {
 
   /**
    * Becomes follower in {@code term} (at least the current one). A leader first answers every
-   * request it holds with {@link CommandOutcome.Retry}, rejects pending reads and closes its writer.
+   * request it holds with {@link CommandOutcome.Retry}, rejects pending reads and closes its
+   * writer.
    */
   static void stepDown(StepContext ctx, long term, Optional<String> leader, String reason) {
     if (ctx.role() instanceof Leader l) {

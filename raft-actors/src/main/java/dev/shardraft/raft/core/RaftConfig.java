@@ -9,12 +9,11 @@ import java.util.Objects;
  * @param shard the group's shard key, e.g. {@code orders-0}
  * @param self this replica's id; must be one of {@code members}
  * @param members every voting replica of the group, including {@code self}, in a fixed order
- * @param electionTimeoutMinMs lower bound of the randomized election timeout; also the
- *     check-quorum window of a leader and the leader-lease window in which a follower refuses
- *     (pre-)votes
+ * @param electionTimeoutMinMs lower bound of the randomized election timeout; also the check-quorum
+ *     window of a leader and the leader-lease window in which a follower refuses (pre-)votes
  * @param electionTimeoutMaxMs upper bound (inclusive) of the randomized election timeout
- * @param heartbeatIntervalMs how often a leader sends heartbeats; must be well below
- *     {@code electionTimeoutMinMs}
+ * @param heartbeatIntervalMs how often a leader sends heartbeats; must be well below {@code
+ *     electionTimeoutMinMs}
  * @param maxBatchSize at most this many commands go into one append
  * @param maxPendingCommands a leader holds at most this many commands that are not yet appended;
  *     beyond that new commands are refused with {@link CommandOutcome.Retry}
@@ -42,7 +41,9 @@ public record RaftConfig(
     if (heartbeatIntervalMs < 1 || electionTimeoutMinMs <= heartbeatIntervalMs) {
       throw new IllegalArgumentException(
           "need 1 <= heartbeatIntervalMs < electionTimeoutMinMs, was "
-              + heartbeatIntervalMs + " and " + electionTimeoutMinMs);
+              + heartbeatIntervalMs
+              + " and "
+              + electionTimeoutMinMs);
     }
     if (electionTimeoutMaxMs < electionTimeoutMinMs) {
       throw new IllegalArgumentException("electionTimeoutMaxMs < electionTimeoutMinMs");

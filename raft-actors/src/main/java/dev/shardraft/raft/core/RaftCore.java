@@ -25,8 +25,8 @@ import java.util.Optional;
 /**
  * The pure Raft core: {@link #step} maps a state and an input to the next state and the effects to
  * execute. No I/O, no clock, no threads, no shared mutable state: the same state and input always
- * give the same transition. See {@link Effect} for how a driver executes effects, and
- * {@link RoleTransitions} for the transition table.
+ * give the same transition. See {@link Effect} for how a driver executes effects, and {@link
+ * RoleTransitions} for the transition table.
  */
 public final class RaftCore {
   private RaftCore() {}
@@ -49,8 +49,16 @@ public final class RaftCore {
       long seed) {
     RaftState s =
         new RaftState(
-            config, durable.term(), durable.votedFor(), durable, Role.Follower.leaderless(),
-            appliedIndex, logTerm, nowMs, seed, List.of());
+            config,
+            durable.term(),
+            durable.votedFor(),
+            durable,
+            Role.Follower.leaderless(),
+            appliedIndex,
+            logTerm,
+            nowMs,
+            seed,
+            List.of());
     StepContext ctx = new StepContext(s, nowMs);
     ctx.resetElectionTimer();
     return ctx.finish();
@@ -128,13 +136,14 @@ public final class RaftCore {
     }
     ctx.resetElectionTimer();
     RaftState s = ctx.state();
-    ctx.send(h.from(), new HeartbeatResponse(s.term(), ctx.self(), true, s.appliedIndex(), h.round()));
+    ctx.send(
+        h.from(), new HeartbeatResponse(s.term(), ctx.self(), true, s.appliedIndex(), h.round()));
   }
 
   /**
-   * The applier processed a log position. Every role records it; a log term above the current
-   * term is adopted (a newer leader wrote it), which deposes a leader; a leader then matches it
-   * against the commands it holds.
+   * The applier processed a log position. Every role records it; a log term above the current term
+   * is adopted (a newer leader wrote it), which deposes a leader; a leader then matches it against
+   * the commands it holds.
    */
   private static void onApplied(StepContext ctx, Applied a) {
     RaftState s = ctx.state();
@@ -144,7 +153,8 @@ public final class RaftCore {
     ctx.setApplied(a.index(), Math.max(s.logTerm(), a.logTerm()));
     if (a.logTerm() > s.term()) {
       // No leader hint: an entry in the log is no proof that its writer is alive (no lease).
-      Leadership.stepDown(ctx, a.logTerm(), Optional.empty(), "log has entries of term " + a.logTerm());
+      Leadership.stepDown(
+          ctx, a.logTerm(), Optional.empty(), "log has entries of term " + a.logTerm());
       return;
     }
     LeaderStep.onApplied(ctx, a.what());

@@ -4,8 +4,8 @@ import dev.shardraft.raft.port.TermAndVote;
 import java.util.Arrays;
 
 /**
- * Everything that can happen to a replica, as data. Every input carries {@code nowMs}, the
- * driver's clock reading (monotonic milliseconds); the core never reads a clock.
+ * Everything that can happen to a replica, as data. Every input carries {@code nowMs}, the driver's
+ * clock reading (monotonic milliseconds); the core never reads a clock.
  */
 public sealed interface RaftInput {
 
@@ -31,24 +31,22 @@ public sealed interface RaftInput {
   record WriterOpenFailed(long nowMs, long term, String reason) implements RaftInput {}
 
   /** The append of the batch in flight for {@code term} committed at these indices. */
-  record AppendCompleted(long nowMs, long term, java.util.List<Long> indices)
-      implements RaftInput {
+  record AppendCompleted(long nowMs, long term, java.util.List<Long> indices) implements RaftInput {
     public AppendCompleted {
       indices = java.util.List.copyOf(indices);
     }
   }
 
   /**
-   * The append in flight for {@code term} failed. {@code fenced} means
-   * {@code LogFencedException} (nothing of it will ever be visible); otherwise its outcome is
-   * unknown. Either way the leader steps down.
+   * The append in flight for {@code term} failed. {@code fenced} means {@code LogFencedException}
+   * (nothing of it will ever be visible); otherwise its outcome is unknown. Either way the leader
+   * steps down.
    */
-  record AppendFailed(long nowMs, long term, boolean fenced, String reason)
-      implements RaftInput {}
+  record AppendFailed(long nowMs, long term, boolean fenced, String reason) implements RaftInput {}
 
   /**
-   * The replica's applier processed the log position {@code index}, read from its own tail.
-   * Drivers feed every tail position, skipped ones included, in index order.
+   * The replica's applier processed the log position {@code index}, read from its own tail. Drivers
+   * feed every tail position, skipped ones included, in index order.
    *
    * @param logTerm the highest term of any entry applied so far, this one included (the "last log
    *     term" of the up-to-date rule); a replica that sees a log term above its own adopts it
@@ -57,11 +55,10 @@ public sealed interface RaftInput {
   record Applied(long nowMs, long index, long logTerm, AppliedEntry what) implements RaftInput {}
 
   /**
-   * A client command. {@code requestId} is chosen by the driver, unique per request, and echoed
-   * in the {@link Effect.ReplyCommand} that answers it.
+   * A client command. {@code requestId} is chosen by the driver, unique per request, and echoed in
+   * the {@link Effect.ReplyCommand} that answers it.
    */
-  record ClientCommand(
-      long nowMs, long requestId, String clientId, long sequence, byte[] payload)
+  record ClientCommand(long nowMs, long requestId, String clientId, long sequence, byte[] payload)
       implements RaftInput {
     @Override
     public boolean equals(Object o) {

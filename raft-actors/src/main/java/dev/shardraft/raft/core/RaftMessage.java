@@ -18,8 +18,8 @@ public sealed interface RaftMessage {
   String from();
 
   /**
-   * Pre-vote (Raft thesis §9.6): "would you vote for me in {@code term}?" Sent by a
-   * {@link Role.PreCandidate} without changing its own term or persisting anything.
+   * Pre-vote (Raft thesis §9.6): "would you vote for me in {@code term}?" Sent by a {@link
+   * Role.PreCandidate} without changing its own term or persisting anything.
    *
    * @param term the candidate's current term + 1
    * @param lastLogTerm the highest term of any entry the candidate has applied
@@ -28,17 +28,18 @@ public sealed interface RaftMessage {
   record PreVoteRequest(long term, String from, long lastLogTerm, long lastLogIndex)
       implements RaftMessage {}
 
-  /** @param term the voter's current term */
+  /**
+   * @param term the voter's current term
+   */
   record PreVoteResponse(long term, String from, boolean granted) implements RaftMessage {}
 
   /**
    * RequestVote (§5.2). Sent only after the candidate's new term and self-vote are durable.
    *
-   * @param transfer true when the election was started by {@link TimeoutNow} (leadership
-   *     transfer): voters then disregard their leader lease
+   * @param transfer true when the election was started by {@link TimeoutNow} (leadership transfer):
+   *     voters then disregard their leader lease
    */
-  record VoteRequest(
-      long term, String from, long lastLogTerm, long lastLogIndex, boolean transfer)
+  record VoteRequest(long term, String from, long lastLogTerm, long lastLogIndex, boolean transfer)
       implements RaftMessage {}
 
   /** Sent with {@code granted} only after the voter's vote is durable. */
@@ -48,8 +49,8 @@ public sealed interface RaftMessage {
    * The leader's heartbeat.
    *
    * @param commitIndex the highest index of the leader's completed appends (-1 if none)
-   * @param round a per-leader counter; read-index confirmation waits for a majority of responses
-   *     to a round started after the read arrived
+   * @param round a per-leader counter; read-index confirmation waits for a majority of responses to
+   *     a round started after the read arrived
    */
   record Heartbeat(long term, String from, long commitIndex, long round) implements RaftMessage {}
 
@@ -58,8 +59,7 @@ public sealed interface RaftMessage {
    *     steps down through the term check)
    * @param appliedIndex the responder's last applied log position
    */
-  record HeartbeatResponse(
-      long term, String from, boolean success, long appliedIndex, long round)
+  record HeartbeatResponse(long term, String from, boolean success, long appliedIndex, long round)
       implements RaftMessage {}
 
   /**

@@ -22,13 +22,17 @@ final class Reads {
       return;
     }
     if (!(ctx.role() instanceof Leader l)) {
-      ctx.answer(new Effect.RejectRead(r.requestId(),
-          new CommandOutcome.Retry(s.leaderHint(), "not leader")));
+      ctx.answer(
+          new Effect.RejectRead(
+              r.requestId(), new CommandOutcome.Retry(s.leaderHint(), "not leader")));
       return;
     }
     if (!l.ready()) {
-      ctx.answer(new Effect.RejectRead(r.requestId(),
-          new CommandOutcome.Retry(Optional.of(ctx.self()), "leader not ready (barrier not applied)")));
+      ctx.answer(
+          new Effect.RejectRead(
+              r.requestId(),
+              new CommandOutcome.Retry(
+                  Optional.of(ctx.self()), "leader not ready (barrier not applied)")));
       return;
     }
     long readIndex = Math.max(l.commitIndex(), l.barrierIndex());

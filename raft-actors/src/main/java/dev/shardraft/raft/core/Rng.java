@@ -1,9 +1,9 @@
 package dev.shardraft.raft.core;
 
 /**
- * SplitMix64: the core's only source of randomness, carried as a {@code long} inside
- * {@link RaftState} so that {@link RaftCore#step} stays a pure function and a run is replayable
- * from its seed.
+ * SplitMix64: the core's only source of randomness, carried as a {@code long} inside {@link
+ * RaftState} so that {@link RaftCore#step} stays a pure function and a run is replayable from its
+ * seed.
  */
 final class Rng {
   private Rng() {}

@@ -119,58 +119,190 @@ public sealed interface Role {
     }
 
     Leader withWriterOpen() {
-      return new Leader(selfId, true, barrierIndex, ready, commitIndex, inFlight, queue, awaiting,
-          peers, round, reads, transfer, sinceMs);
+      return new Leader(
+          selfId,
+          true,
+          barrierIndex,
+          ready,
+          commitIndex,
+          inFlight,
+          queue,
+          awaiting,
+          peers,
+          round,
+          reads,
+          transfer,
+          sinceMs);
     }
 
     Leader withReady() {
-      return new Leader(selfId, writerOpen, barrierIndex, true, commitIndex, inFlight, queue,
-          awaiting, peers, round, reads, transfer, sinceMs);
+      return new Leader(
+          selfId,
+          writerOpen,
+          barrierIndex,
+          true,
+          commitIndex,
+          inFlight,
+          queue,
+          awaiting,
+          peers,
+          round,
+          reads,
+          transfer,
+          sinceMs);
     }
 
     Leader withBarrierIndex(long b) {
-      return new Leader(selfId, writerOpen, b, ready, commitIndex, inFlight, queue, awaiting, peers,
-          round, reads, transfer, sinceMs);
+      return new Leader(
+          selfId,
+          writerOpen,
+          b,
+          ready,
+          commitIndex,
+          inFlight,
+          queue,
+          awaiting,
+          peers,
+          round,
+          reads,
+          transfer,
+          sinceMs);
     }
 
     Leader withCommitIndex(long c) {
-      return new Leader(selfId, writerOpen, barrierIndex, ready, c, inFlight, queue, awaiting,
-          peers, round, reads, transfer, sinceMs);
+      return new Leader(
+          selfId,
+          writerOpen,
+          barrierIndex,
+          ready,
+          c,
+          inFlight,
+          queue,
+          awaiting,
+          peers,
+          round,
+          reads,
+          transfer,
+          sinceMs);
     }
 
     Leader withInFlight(Optional<Batch> b) {
-      return new Leader(selfId, writerOpen, barrierIndex, ready, commitIndex, b, queue, awaiting,
-          peers, round, reads, transfer, sinceMs);
+      return new Leader(
+          selfId,
+          writerOpen,
+          barrierIndex,
+          ready,
+          commitIndex,
+          b,
+          queue,
+          awaiting,
+          peers,
+          round,
+          reads,
+          transfer,
+          sinceMs);
     }
 
     Leader withQueue(List<PendingCommand> q) {
-      return new Leader(selfId, writerOpen, barrierIndex, ready, commitIndex, inFlight, q, awaiting,
-          peers, round, reads, transfer, sinceMs);
+      return new Leader(
+          selfId,
+          writerOpen,
+          barrierIndex,
+          ready,
+          commitIndex,
+          inFlight,
+          q,
+          awaiting,
+          peers,
+          round,
+          reads,
+          transfer,
+          sinceMs);
     }
 
     Leader withAwaiting(List<PendingCommand> a) {
-      return new Leader(selfId, writerOpen, barrierIndex, ready, commitIndex, inFlight, queue, a,
-          peers, round, reads, transfer, sinceMs);
+      return new Leader(
+          selfId,
+          writerOpen,
+          barrierIndex,
+          ready,
+          commitIndex,
+          inFlight,
+          queue,
+          a,
+          peers,
+          round,
+          reads,
+          transfer,
+          sinceMs);
     }
 
     Leader withPeers(Map<String, PeerProgress> p) {
-      return new Leader(selfId, writerOpen, barrierIndex, ready, commitIndex, inFlight, queue,
-          awaiting, p, round, reads, transfer, sinceMs);
+      return new Leader(
+          selfId,
+          writerOpen,
+          barrierIndex,
+          ready,
+          commitIndex,
+          inFlight,
+          queue,
+          awaiting,
+          p,
+          round,
+          reads,
+          transfer,
+          sinceMs);
     }
 
     Leader withRound(long r) {
-      return new Leader(selfId, writerOpen, barrierIndex, ready, commitIndex, inFlight, queue,
-          awaiting, peers, r, reads, transfer, sinceMs);
+      return new Leader(
+          selfId,
+          writerOpen,
+          barrierIndex,
+          ready,
+          commitIndex,
+          inFlight,
+          queue,
+          awaiting,
+          peers,
+          r,
+          reads,
+          transfer,
+          sinceMs);
     }
 
     Leader withReads(List<PendingRead> r) {
-      return new Leader(selfId, writerOpen, barrierIndex, ready, commitIndex, inFlight, queue,
-          awaiting, peers, round, r, transfer, sinceMs);
+      return new Leader(
+          selfId,
+          writerOpen,
+          barrierIndex,
+          ready,
+          commitIndex,
+          inFlight,
+          queue,
+          awaiting,
+          peers,
+          round,
+          r,
+          transfer,
+          sinceMs);
     }
 
     Leader withTransfer(Optional<Transfer> t) {
-      return new Leader(selfId, writerOpen, barrierIndex, ready, commitIndex, inFlight, queue,
-          awaiting, peers, round, reads, t, sinceMs);
+      return new Leader(
+          selfId,
+          writerOpen,
+          barrierIndex,
+          ready,
+          commitIndex,
+          inFlight,
+          queue,
+          awaiting,
+          peers,
+          round,
+          reads,
+          t,
+          sinceMs);
     }
 
     /** A client command held by the leader. {@code index} is -1 until its append completed. */
@@ -200,15 +332,23 @@ public sealed interface Role {
 
       @Override
       public String toString() {
-        return "PendingCommand[" + requestId + ", " + clientId + "#" + sequence + ", @" + index + "]";
+        return "PendingCommand["
+            + requestId
+            + ", "
+            + clientId
+            + "#"
+            + sequence
+            + ", @"
+            + index
+            + "]";
       }
     }
 
     /**
      * The batch in flight: this term's barrier, or commands (in entry order).
      *
-     * @param answered request ids of commands already answered while the append was in flight
-     *     (the tail can deliver an entry before the append's completion is reported)
+     * @param answered request ids of commands already answered while the append was in flight (the
+     *     tail can deliver an entry before the append's completion is reported)
      */
     public record Batch(boolean barrier, List<PendingCommand> commands, Set<Long> answered) {
       public Batch {

@@ -1,13 +1,15 @@
 package dev.shardraft.raft.core;
 
 /**
- * The only place that decides whether a replica may change role. Every role change made by the
- * core passes through {@link #validate}; an illegal move is a bug and throws
- * {@link IllegalStateException} (as Kafka's {@code QuorumState} does).
+ * The only place that decides whether a replica may change role. Every role change made by the core
+ * passes through {@link #validate}; an illegal move is a bug and throws {@link
+ * IllegalStateException} (as Kafka's {@code QuorumState} does).
  *
  * <h2>Transition table</h2>
+ *
  * Terms never decrease. "Same term" and "term + 1" are relative to the term the previous role was
  * entered in.
+ *
  * <pre>
  * from \ to    | Follower          | PreCandidate          | Candidate               | Leader
  * -------------+-------------------+-----------------------+-------------------------+----------------------
@@ -23,6 +25,7 @@ package dev.shardraft.raft.core;
  *              | fenced/failed     |                       |                         |
  *              | append or open    |                       |                         |
  * </pre>
+ *
  * Updates that keep role and term (a vote counted, a peer's progress, a batch sent) are not
  * transitions and are not validated here.
  */
@@ -52,9 +55,10 @@ public final class RoleTransitions {
     } else if (to instanceof Role.PreCandidate) {
       ok = !(from instanceof Role.Leader) && sameTerm;
     } else if (to instanceof Role.Candidate) {
-      ok = (from instanceof Role.Follower || from instanceof Role.PreCandidate)
-          && toTerm == fromTerm + 1
-          && votedSelf;
+      ok =
+          (from instanceof Role.Follower || from instanceof Role.PreCandidate)
+              && toTerm == fromTerm + 1
+              && votedSelf;
     } else if (to instanceof Role.Leader) {
       ok = from instanceof Role.Candidate && sameTerm && votedSelfDurably;
     } else {
@@ -68,7 +72,15 @@ public final class RoleTransitions {
   private static IllegalStateException illegal(
       Role from, long fromTerm, Role to, long toTerm, String why) {
     return new IllegalStateException(
-        "illegal role transition " + from.name() + "@" + fromTerm + " -> " + to.name() + "@"
-            + toTerm + ": " + why);
+        "illegal role transition "
+            + from.name()
+            + "@"
+            + fromTerm
+            + " -> "
+            + to.name()
+            + "@"
+            + toTerm
+            + ": "
+            + why);
   }
 }

@@ -77,7 +77,9 @@ final class StepContext {
           "already voted for " + state.votedFor().get() + " in term " + term);
     }
     if (term > state.term()) {
-      state = state.withOutbox(state.outbox().stream().filter(s -> s.message().term() >= term).toList());
+      state =
+          state.withOutbox(
+              state.outbox().stream().filter(s -> s.message().term() >= term).toList());
     }
     state = state.withTermVote(term, vote);
     persists.add(new Effect.PersistTermVote(new TermAndVote(term, vote)));

@@ -7,9 +7,9 @@ import java.util.Optional;
 
 /**
  * Leadership transfer (thesis §3.10): the leader stops taking commands, lets its last append
- * finish, and once the target reports applied >= the leader's commit index sends it
- * {@link RaftMessage.TimeoutNow}; the target campaigns at once with {@code transfer=true}. The
- * transfer is abandoned after one minimum election timeout.
+ * finish, and once the target reports applied >= the leader's commit index sends it {@link
+ * RaftMessage.TimeoutNow}; the target campaigns at once with {@code transfer=true}. The transfer is
+ * abandoned after one minimum election timeout.
  */
 final class Transfers {
   private Transfers() {}
@@ -36,7 +36,10 @@ final class Transfers {
     Transfer t = l.transfer().get();
     PeerProgress p = l.peers().get(t.target());
     boolean caughtUp = p.appliedIndex() >= l.commitIndex();
-    if (t.timeoutNowSent() || l.inFlight().isPresent() || !l.queue().isEmpty() || !caughtUp
+    if (t.timeoutNowSent()
+        || l.inFlight().isPresent()
+        || !l.queue().isEmpty()
+        || !caughtUp
         || !l.ready()) {
       return;
     }

@@ -14,10 +14,10 @@ import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * {@link RaftLog} in memory with Kafka's semantics (see {@link LogStore}): latest open wins,
- * atomic batches, commit visibility, index gaps for commit markers, prefix deletion. Thread-safe.
- * Stages complete on the calling thread (appends and opens are immediate); the tail is a Pekko
- * Streams {@link Source} that waits for new entries.
+ * {@link RaftLog} in memory with Kafka's semantics (see {@link LogStore}): latest open wins, atomic
+ * batches, commit visibility, index gaps for commit markers, prefix deletion. Thread-safe. Stages
+ * complete on the calling thread (appends and opens are immediate); the tail is a Pekko Streams
+ * {@link Source} that waits for new entries.
  */
 public final class InMemoryRaftLog implements RaftLog {
   private static final int READ_CHUNK = 256;
@@ -51,10 +51,10 @@ public final class InMemoryRaftLog implements RaftLog {
   }
 
   /**
-   * Reads the store in chunks of up to 256 events as the stream demands them. Fails with
-   * {@link dev.shardraft.raft.port.LogTruncatedException} when {@code fromIndex}, or the position
-   * the next chunk is read from, is below the log start; events of chunks read before a deletion
-   * are still delivered.
+   * Reads the store in chunks of up to 256 events as the stream demands them. Fails with {@link
+   * dev.shardraft.raft.port.LogTruncatedException} when {@code fromIndex}, or the position the next
+   * chunk is read from, is below the log start; events of chunks read before a deletion are still
+   * delivered.
    */
   @Override
   public Source<TailEvent, NotUsed> tail(long fromIndex) {
@@ -62,11 +62,14 @@ public final class InMemoryRaftLog implements RaftLog {
   }
 
   private CompletionStage<Optional<Pair<Long, List<TailEvent>>>> nextChunk(long from) {
-    return store.awaitFrom(from).thenApply(ignored -> {
-      List<TailEvent> chunk = store.read(from, READ_CHUNK); // throws LogTruncatedException
-      long next = chunk.isEmpty() ? from : chunk.get(chunk.size() - 1).index() + 1;
-      return Optional.of(Pair.create(next, chunk));
-    });
+    return store
+        .awaitFrom(from)
+        .thenApply(
+            ignored -> {
+              List<TailEvent> chunk = store.read(from, READ_CHUNK); // throws LogTruncatedException
+              long next = chunk.isEmpty() ? from : chunk.get(chunk.size() - 1).index() + 1;
+              return Optional.of(Pair.create(next, chunk));
+            });
   }
 
   @Override
@@ -98,8 +101,9 @@ public final class InMemoryRaftLog implements RaftLog {
       }
       for (LogEntry e : batch) {
         if (e.term() != term) {
-          return CompletableFuture.failedFuture(new IllegalArgumentException(
-              "entry term " + e.term() + " differs from writer term " + term));
+          return CompletableFuture.failedFuture(
+              new IllegalArgumentException(
+                  "entry term " + e.term() + " differs from writer term " + term));
         }
       }
       try {

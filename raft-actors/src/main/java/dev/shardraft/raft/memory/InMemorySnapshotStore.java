@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * {@link SnapshotStore} in memory: keeps, per shard, the snapshot with the highest
- * {@code nextIndex}; an older one never replaces it. Thread-safe.
+ * {@link SnapshotStore} in memory: keeps, per shard, the snapshot with the highest {@code
+ * nextIndex}; an older one never replaces it. Thread-safe.
  */
 public final class InMemorySnapshotStore implements SnapshotStore {
   private final ConcurrentMap<String, Snapshot> latest = new ConcurrentHashMap<>();

@@ -17,20 +17,21 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Semantics copied from a single-partition Kafka topic written by transactional producers that
  * share one {@code transactional.id}:
+ *
  * <ul>
  *   <li><b>Latest open wins.</b> {@link #open} fences every writer opened before it, whatever its
  *       term: a stale leader whose open comes last fences a newer leader. Only the writer of the
- *       latest open may commit.</li>
+ *       latest open may commit.
  *   <li><b>Atomic batches.</b> {@link #commit} makes all entries of a batch visible at once, or
- *       (fenced) none.</li>
+ *       (fenced) none.
  *   <li><b>Index gaps.</b> Each committed batch consumes one extra index after its entries, like a
- *       Kafka transaction's commit marker, so indices increase with gaps.</li>
- *   <li><b>Foreign records.</b> {@link #appendForeign} adds a record that no shardraft writer
- *       wrote (it is delivered as {@link TailEvent.Undecodable}); it is not fenced, like a
- *       non-transactional producer writing to the topic.</li>
+ *       Kafka transaction's commit marker, so indices increase with gaps.
+ *   <li><b>Foreign records.</b> {@link #appendForeign} adds a record that no shardraft writer wrote
+ *       (it is delivered as {@link TailEvent.Undecodable}); it is not fenced, like a
+ *       non-transactional producer writing to the topic.
  *   <li><b>Prefix deletion.</b> {@link #deleteBefore} drops entries below an index; a read from
  *       below the log start throws {@link LogTruncatedException} (Kafka: a fetch below the log
- *       start offset with {@code auto.offset.reset=none}) instead of skipping to the log start.</li>
+ *       start offset with {@code auto.offset.reset=none}) instead of skipping to the log start.
  * </ul>
  */
 public final class LogStore {
@@ -80,8 +81,16 @@ public final class LogStore {
     synchronized (this) {
       if (epoch != latestEpoch) {
         throw new LogFencedException(
-            shard, term, new IllegalStateException(
-                "epoch " + epoch + " fenced by epoch " + latestEpoch + " (term " + latestEpochTerm + ")"));
+            shard,
+            term,
+            new IllegalStateException(
+                "epoch "
+                    + epoch
+                    + " fenced by epoch "
+                    + latestEpoch
+                    + " (term "
+                    + latestEpochTerm
+                    + ")"));
       }
       for (LogEntry e : batch) {
         long i = nextIndex++;
@@ -129,8 +138,8 @@ public final class LogStore {
   }
 
   /**
-   * Completes once an event at or after {@code fromIndex} exists, or {@code fromIndex} is below
-   * the log start (at once if either holds already; {@link #read} then tells which).
+   * Completes once an event at or after {@code fromIndex} exists, or {@code fromIndex} is below the
+   * log start (at once if either holds already; {@link #read} then tells which).
    */
   public CompletableFuture<Void> awaitFrom(long fromIndex) {
     synchronized (this) {

@@ -28,8 +28,8 @@ public record LogEntry(long term, String leaderId, Body body) {
   /**
    * The first entry a new leader writes in its term. When the leader reads its own barrier back
    * from the log it knows it has applied every entry committed before it took over (leader
-   * completeness): Kafka offsets have gaps, so "applied up to the end offset" cannot be checked
-   * any other way.
+   * completeness): Kafka offsets have gaps, so "applied up to the end offset" cannot be checked any
+   * other way.
    */
   public record Barrier() implements Body {}
 

@@ -1,9 +1,9 @@
 package dev.shardraft.raft.port;
 
 /**
- * A write was refused because a writer of a newer term has fenced this one (Kafka:
- * {@code ProducerFencedException} or {@code InvalidProducerEpochException}). Nothing of the refused
- * write is, or will ever become, visible to readers. The leader that sees it must step down.
+ * A write was refused because a writer of a newer term has fenced this one (Kafka: {@code
+ * ProducerFencedException} or {@code InvalidProducerEpochException}). Nothing of the refused write
+ * is, or will ever become, visible to readers. The leader that sees it must step down.
  */
 public final class LogFencedException extends RuntimeException {
   private final String shard;

@@ -7,19 +7,20 @@ import java.util.concurrent.CompletionStage;
  * The single writer of a shard's log for one term, obtained from {@link RaftLog#openWriter}.
  *
  * <p>Contract:
+ *
  * <ul>
  *   <li>{@link #append} writes the batch atomically (one Kafka transaction): either every entry
- *       becomes visible to readers, in order, or none does.</li>
- *   <li>The returned stage completes with the indices assigned to the entries, in batch order,
- *       only after the batch is committed and durable (Kafka: {@code acks=all} and the transaction
- *       committed).</li>
+ *       becomes visible to readers, in order, or none does.
+ *   <li>The returned stage completes with the indices assigned to the entries, in batch order, only
+ *       after the batch is committed and durable (Kafka: {@code acks=all} and the transaction
+ *       committed).
  *   <li>It completes exceptionally with {@link LogFencedException} once a writer of a newer term
- *       has been opened; no entry of that batch is ever visible.</li>
+ *       has been opened; no entry of that batch is ever visible.
  *   <li>Other failures (broker unavailable after retries, timeouts) complete it exceptionally with
  *       another exception; whether the batch became visible is then unknown, so the caller must
- *       treat its commands as "outcome unknown" and rely on client sessions for retries.</li>
+ *       treat its commands as "outcome unknown" and rely on client sessions for retries.
  *   <li>Callers issue one append at a time: the next append starts after the previous completed.
- *       Commands that arrive meanwhile go into the next batch.</li>
+ *       Commands that arrive meanwhile go into the next batch.
  * </ul>
  */
 public interface LogWriter extends AutoCloseable {

@@ -3,12 +3,12 @@ package dev.shardraft.raft.port;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Durable term and vote per replica (Kafka: compacted topic {@code raft-meta}, key
- * {@code <shard>/<replica>}).
+ * Durable term and vote per replica (Kafka: compacted topic {@code raft-meta}, key {@code
+ * <shard>/<replica>}).
  *
  * <p>Contract: when {@link #save} completes, a later {@link #load} for the same replica, by any
- * process, returns that value or a newer one. A replica never grants or requests a vote before
- * the save of the term and vote it implies has completed.
+ * process, returns that value or a newer one. A replica never grants or requests a vote before the
+ * save of the term and vote it implies has completed.
  */
 public interface RaftMetaStore {
 

@@ -1,8 +1,8 @@
 package dev.shardraft.raft.port;
 
 /**
- * What a reader of the log sees, in index order. Only committed data is ever delivered.
- * Indices increase strictly but may have gaps.
+ * What a reader of the log sees, in index order. Only committed data is ever delivered. Indices
+ * increase strictly but may have gaps.
  */
 public sealed interface TailEvent permits TailEvent.Committed, TailEvent.Undecodable {
 

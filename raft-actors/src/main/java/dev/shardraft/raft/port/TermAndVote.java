@@ -3,8 +3,8 @@ package dev.shardraft.raft.port;
 import java.util.Optional;
 
 /**
- * The durable part of a replica's Raft state: its current term and whom it voted for in that
- * term (empty if nobody).
+ * The durable part of a replica's Raft state: its current term and whom it voted for in that term
+ * (empty if nobody).
  */
 public record TermAndVote(long term, Optional<String> votedFor) {
 

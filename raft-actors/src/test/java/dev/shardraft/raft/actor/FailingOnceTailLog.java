@@ -28,12 +28,15 @@ final class FailingOnceTailLog extends TailWrappingLog {
     tailsFrom.add(fromIndex);
     if (tailsFrom.size() == 1) {
       AtomicInteger delivered = new AtomicInteger();
-      return log.tail(fromIndex).map(e -> {
-        if (delivered.incrementAndGet() > 1) {
-          throw new IllegalStateException("test: tail connection lost before index " + e.index());
-        }
-        return e;
-      });
+      return log.tail(fromIndex)
+          .map(
+              e -> {
+                if (delivered.incrementAndGet() > 1) {
+                  throw new IllegalStateException(
+                      "test: tail connection lost before index " + e.index());
+                }
+                return e;
+              });
     }
     return log.tail(fromIndex);
   }

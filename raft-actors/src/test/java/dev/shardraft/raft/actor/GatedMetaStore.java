@@ -10,8 +10,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The in-memory meta store, except that each save completes only when the test releases it: a
- * slow disk, to observe what the replica does while its term and vote are not yet durable.
+ * The in-memory meta store, except that each save completes only when the test releases it: a slow
+ * disk, to observe what the replica does while its term and vote are not yet durable.
  */
 final class GatedMetaStore implements RaftMetaStore {
   /** A save the replica started; {@link #release} makes it durable and completes it. */

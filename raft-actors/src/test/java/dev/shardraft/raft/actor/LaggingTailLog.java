@@ -10,9 +10,9 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * A log whose tails can be made to lag: after {@link #lag()} a running tail stops reading before
- * its next element (it does not deliver it) and reads on from that position only after
- * {@link #catchUp()}, as a slow consumer would. Whatever the log did meanwhile (a deletion past
- * that position) the resumed tail meets through the wrapped log's own contract.
+ * its next element (it does not deliver it) and reads on from that position only after {@link
+ * #catchUp()}, as a slow consumer would. Whatever the log did meanwhile (a deletion past that
+ * position) the resumed tail meets through the wrapped log's own contract.
  */
 final class LaggingTailLog extends TailWrappingLog {
   private volatile CompletableFuture<Boolean> resume = CompletableFuture.completedFuture(true);
@@ -37,13 +37,17 @@ final class LaggingTailLog extends TailWrappingLog {
     // Optional.empty() marks the end of the first part: the lagging tail resumes there.
     return log.tail(fromIndex)
         .takeWhile(e -> resume.isDone())
-        .map(e -> {
-          next.set(e.index() + 1);
-          return Optional.of(e);
-        })
+        .map(
+            e -> {
+              next.set(e.index() + 1);
+              return Optional.of(e);
+            })
         .concat(Source.single(Optional.<TailEvent>empty()))
-        .flatMapConcat(e -> e.isPresent()
-            ? Source.single(e.get())
-            : Source.completionStage(resume).flatMapConcat(ignored -> log.tail(next.get())));
+        .flatMapConcat(
+            e ->
+                e.isPresent()
+                    ? Source.single(e.get())
+                    : Source.completionStage(resume)
+                        .flatMapConcat(ignored -> log.tail(next.get())));
   }
 }

@@ -1,15 +1,14 @@
 package dev.shardraft.raft.actor;
 
-import dev.shardraft.raft.port.StateMachine;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Test state machine: an append-only list of strings. A command appends its text; the reply is
- * the list's new size; a query returns the whole list, one item a line. The command
- * {@code "boom"} throws once if {@code failOnBoom} is set (to provoke a supervisor restart).
+ * Test state machine: an append-only list of strings. A command appends its text; the reply is the
+ * list's new size; a query returns the whole list, one item a line. The command {@code "boom"}
+ * throws once if {@code failOnBoom} is set (to provoke a supervisor restart).
  */
 final class ListMachine implements QueryableStateMachine<String, String> {
   private final List<String> items = new ArrayList<>();
@@ -54,17 +53,18 @@ final class ListMachine implements QueryableStateMachine<String, String> {
     items.addAll(items(snapshot));
   }
 
-  static final Codec<String> TEXT = new Codec<>() {
-    @Override
-    public byte[] encode(String value) {
-      return value.getBytes(StandardCharsets.UTF_8);
-    }
+  static final Codec<String> TEXT =
+      new Codec<>() {
+        @Override
+        public byte[] encode(String value) {
+          return value.getBytes(StandardCharsets.UTF_8);
+        }
 
-    @Override
-    public String decode(byte[] bytes) {
-      return new String(bytes, StandardCharsets.UTF_8);
-    }
-  };
+        @Override
+        public String decode(byte[] bytes) {
+          return new String(bytes, StandardCharsets.UTF_8);
+        }
+      };
 
   @Override
   public Codec<String> commandCodec() {

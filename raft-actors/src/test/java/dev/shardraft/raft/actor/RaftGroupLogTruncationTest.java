@@ -37,12 +37,18 @@ class RaftGroupLogTruncationTest {
 
   /** Waits until each of {@code ids} holds exactly {@link #expected}. */
   private void awaitItems(List<String> ids) {
-    group.kit.createTestProbe().awaitAssert(ReplicaGroup.WAIT, Duration.ofMillis(20), () -> {
-      for (String id : ids) {
-        assertEquals(expected, group.items(id), "items of " + id);
-      }
-      return null;
-    });
+    group
+        .kit
+        .createTestProbe()
+        .awaitAssert(
+            ReplicaGroup.WAIT,
+            Duration.ofMillis(20),
+            () -> {
+              for (String id : ids) {
+                assertEquals(expected, group.items(id), "items of " + id);
+              }
+              return null;
+            });
   }
 
   private Snapshot latestSnapshot() {
@@ -77,8 +83,9 @@ class RaftGroupLogTruncationTest {
     awaitItems(List.of(leader, other));
     assertEquals(followerApplied, group.status(follower).appliedIndex(), "the follower lags");
     Snapshot snapshot = latestSnapshot();
-    assertTrue(snapshot.nextIndex() > followerApplied + 1, "a snapshot past the follower: "
-        + snapshot + " vs " + followerApplied);
+    assertTrue(
+        snapshot.nextIndex() > followerApplied + 1,
+        "a snapshot past the follower: " + snapshot + " vs " + followerApplied);
     // The cut the leader's rule should have prevented: above the lagging follower's position.
     group.log.deleteBefore(snapshot.nextIndex()).toCompletableFuture().join();
     assertEquals(snapshot.nextIndex(), group.log.store().logStart());
@@ -92,9 +99,12 @@ class RaftGroupLogTruncationTest {
     assertEquals(1, group.starts(leader));
     submit(leader, 2);
     group.awaitItemsEverywhere(expected);
-    group.advanceUntil(1_000, "the follower caught up and follows the same leader",
-        s -> s.get(follower).appliedIndex() == s.get(leader).appliedIndex()
-            && ReplicaGroup.oneReadyLeaderFollowedByAll(s));
+    group.advanceUntil(
+        1_000,
+        "the follower caught up and follows the same leader",
+        s ->
+            s.get(follower).appliedIndex() == s.get(leader).appliedIndex()
+                && ReplicaGroup.oneReadyLeaderFollowedByAll(s));
   }
 
   @Test
@@ -124,20 +134,26 @@ class RaftGroupLogTruncationTest {
     group.start(follower);
     group.advanceInSteps(2_000);
 
-    assertTrue(group.starts(follower) >= startsBefore + 3,
+    assertTrue(
+        group.starts(follower) >= startsBefore + 3,
         "reloads retried with back-off: " + (group.starts(follower) - startsBefore) + " starts");
     group.awaitStarted(follower);
-    assertEquals(snapshot.nextIndex() - 1, group.status(follower).appliedIndex(),
+    assertEquals(
+        snapshot.nextIndex() - 1,
+        group.status(follower).appliedIndex(),
         "the follower holds its snapshot and applied nothing from the gap");
     List<String> held = group.items(follower);
-    assertTrue(held.size() < expected.size() && expected.subList(0, held.size()).equals(held),
+    assertTrue(
+        held.size() < expected.size() && expected.subList(0, held.size()).equals(held),
         "the follower holds only a prefix, from its snapshot: " + held);
 
     // Once a snapshot reaches the log start, the next reload catches the follower up.
     submit(leader, 4);
     awaitItems(List.of(leader, other));
     assertTrue(latestSnapshot().nextIndex() >= cut, "a snapshot now covers the cut");
-    group.advanceUntil(10_000, "the follower reloaded a snapshot past the cut",
+    group.advanceUntil(
+        10_000,
+        "the follower reloaded a snapshot past the cut",
         s -> s.get(follower).appliedIndex() == s.get(leader).appliedIndex());
     group.awaitItemsEverywhere(expected);
   }

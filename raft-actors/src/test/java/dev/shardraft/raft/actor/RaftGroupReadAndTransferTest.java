@@ -51,8 +51,7 @@ class RaftGroupReadAndTransferTest {
 
   @Test
   void aLinearizableReadOnAFollowerIsRedirectedToTheLeader() {
-    Retry r = assertInstanceOf(Retry.class,
-        group.read(followers.get(0), ReadMode.LINEARIZABLE));
+    Retry r = assertInstanceOf(Retry.class, group.read(followers.get(0), ReadMode.LINEARIZABLE));
 
     assertEquals(Optional.of(leader), r.leaderHint());
   }
@@ -79,9 +78,12 @@ class RaftGroupReadAndTransferTest {
     group.ref(leader).tell(new TransferLeadership(target, probe.ref()));
 
     assertEquals(new TransferStarted(target), probe.receiveMessage(ReplicaGroup.WAIT));
-    group.advanceUntil(2_000, target + " leads",
-        s -> ReplicaGroup.oneReadyLeaderFollowedByAll(s)
-            && ReplicaGroup.leaderOf(s).equals(Optional.of(target)));
+    group.advanceUntil(
+        2_000,
+        target + " leads",
+        s ->
+            ReplicaGroup.oneReadyLeaderFollowedByAll(s)
+                && ReplicaGroup.leaderOf(s).equals(Optional.of(target)));
     assertTrue(group.status(target).term() > term);
     assertInstanceOf(Applied.class, group.submit(target, "alice", 2, "after"));
     group.awaitItemsEverywhere(List.of("before", "after"));
@@ -92,11 +94,11 @@ class RaftGroupReadAndTransferTest {
     TestProbe<TransferReply> probe = group.kit.createTestProbe(TransferReply.class);
 
     group.ref(followers.get(0)).tell(new TransferLeadership(followers.get(1), probe.ref()));
-    TransferRefused notLeader = assertInstanceOf(TransferRefused.class,
-        probe.receiveMessage(ReplicaGroup.WAIT));
+    TransferRefused notLeader =
+        assertInstanceOf(TransferRefused.class, probe.receiveMessage(ReplicaGroup.WAIT));
     group.ref(leader).tell(new TransferLeadership("nobody", probe.ref()));
-    TransferRefused unknown = assertInstanceOf(TransferRefused.class,
-        probe.receiveMessage(ReplicaGroup.WAIT));
+    TransferRefused unknown =
+        assertInstanceOf(TransferRefused.class, probe.receiveMessage(ReplicaGroup.WAIT));
 
     assertEquals("not leader", notLeader.reason());
     assertEquals("nobody", unknown.target());

@@ -34,8 +34,9 @@ class RaftGroupRecoveryTest {
 
   @Test
   void aRestartedReplicaKeepsItsTermAndVoteAndRebuildsItsStateFromSnapshotAndLog() {
-    group = new ReplicaGroup(List.of("a", "b", "c"),
-        s -> s.withSnapshotEvery(4).withDeleteLogAfterSnapshot(true));
+    group =
+        new ReplicaGroup(
+            List.of("a", "b", "c"), s -> s.withSnapshotEvery(4).withDeleteLogAfterSnapshot(true));
     group.startAll();
     String leader = group.awaitLeader();
     String follower = group.members.stream().filter(m -> !m.equals(leader)).findFirst().get();
@@ -47,7 +48,8 @@ class RaftGroupRecoveryTest {
     expected.addAll(submitAll(leader, "alice", 11, 18)); // more snapshots, now cut the log
     group.awaitItemsEverywhere(expected);
     Status before = group.status(follower);
-    TermAndVote durable = group.meta.load(ReplicaGroup.SHARD, follower).toCompletableFuture().join();
+    TermAndVote durable =
+        group.meta.load(ReplicaGroup.SHARD, follower).toCompletableFuture().join();
     assertEquals(new TermAndVote(before.term(), before.votedFor()), durable);
 
     group.stop(follower);
@@ -57,9 +59,10 @@ class RaftGroupRecoveryTest {
     assertEquals(before.term(), after.term(), "term survives the restart");
     assertEquals(before.votedFor(), after.votedFor(), "vote survives the restart");
     group.reconnect(follower);
-    Snapshot snapshot = group.snapshots.latest(ReplicaGroup.SHARD).toCompletableFuture().join()
-        .orElseThrow();
-    assertTrue(group.log.store().logStart() > first.index() && snapshot.nextIndex() > first.index(),
+    Snapshot snapshot =
+        group.snapshots.latest(ReplicaGroup.SHARD).toCompletableFuture().join().orElseThrow();
+    assertTrue(
+        group.log.store().logStart() > first.index() && snapshot.nextIndex() > first.index(),
         "the first command is no longer in the log, so it can only come from the snapshot");
     group.awaitItemsEverywhere(expected);
     assertEquals(2, group.starts(follower));
@@ -83,9 +86,12 @@ class RaftGroupRecoveryTest {
     expected.add("boom");
     // Let the restart back-off (100-120 ms) pass before asking the restarting replica anything.
     group.advanceInSteps(500);
-    group.advanceUntil(2_000, follower + " restarted and caught up",
-        s -> group.starts(follower) == 2 && s.get(follower).appliedIndex()
-            == s.get(leader).appliedIndex());
+    group.advanceUntil(
+        2_000,
+        follower + " restarted and caught up",
+        s ->
+            group.starts(follower) == 2
+                && s.get(follower).appliedIndex() == s.get(leader).appliedIndex());
 
     Status after = group.status(follower);
     assertEquals(before.term(), after.term());

@@ -37,8 +37,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * How one replica actor carries out the core's effects, observed from the outside: its peers
- * are test probes, its meta store can hold saves back, time is manual.
+ * How one replica actor carries out the core's effects, observed from the outside: its peers are
+ * test probes, its meta store can hold saves back, time is manual.
  */
 class RaftReplicaEffectsTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
@@ -51,8 +51,7 @@ class RaftReplicaEffectsTest {
   private final PeerRegistry peers = new PeerRegistry();
   private final TestProbe<Command> b = kit.createTestProbe(Command.class);
   private final TestProbe<Command> c = kit.createTestProbe(Command.class);
-  private final CompletableFuture<Void> loadGate =
-      new CompletableFuture<>();
+  private final CompletableFuture<Void> loadGate = new CompletableFuture<>();
 
   @AfterEach
   void stop() {
@@ -77,10 +76,13 @@ class RaftReplicaEffectsTest {
 
   /** Time must not move before the replica has loaded and armed its first timer. */
   private void awaitStarted(ActorRef<Command> replica) {
-    kit.createTestProbe().awaitAssert(WAIT, () -> {
-      assertTrue(!status(replica).role().equals("Starting"));
-      return null;
-    });
+    kit.createTestProbe()
+        .awaitAssert(
+            WAIT,
+            () -> {
+              assertTrue(!status(replica).role().equals("Starting"));
+              return null;
+            });
   }
 
   private void advance(long ms) {
@@ -167,10 +169,12 @@ class RaftReplicaEffectsTest {
 
     assertInstanceOf(RaftMessage.Heartbeat.class, peerMessage(b));
     TestProbe<Object> waiter = kit.createTestProbe();
-    waiter.awaitAssert(WAIT, () -> {
-      assertTrue(status(a).leaderReady(), "barrier applied from the tail");
-      return null;
-    });
+    waiter.awaitAssert(
+        WAIT,
+        () -> {
+          assertTrue(status(a).leaderReady(), "barrier applied from the tail");
+          return null;
+        });
     TailEvent first = log.store().read(0, 1).get(0);
     assertEquals(new TailEvent.Committed(0, new LogEntry(1, "a", new LogEntry.Barrier())), first);
   }
@@ -180,10 +184,12 @@ class RaftReplicaEffectsTest {
     ActorRef<Command> a = spawn(List.of("a"), new InMemoryRaftMetaStore());
     advance(350);
     TestProbe<Object> waiter = kit.createTestProbe();
-    waiter.awaitAssert(WAIT, () -> {
-      assertTrue(status(a).leaderReady());
-      return null;
-    });
+    waiter.awaitAssert(
+        WAIT,
+        () -> {
+          assertTrue(status(a).leaderReady());
+          return null;
+        });
     log.openWriter(99, "zombie-fencer").toCompletableFuture().join(); // a newer writer
 
     TestProbe<SubmitReply> client = kit.createTestProbe(SubmitReply.class);
@@ -204,10 +210,12 @@ class RaftReplicaEffectsTest {
     GatedMetaStore.release(meta.nextSave());
     a.tell(new PeerMessage(new RaftMessage.VoteResponse(1, "b", true)));
     TestProbe<Object> waiter = kit.createTestProbe();
-    waiter.awaitAssert(WAIT, () -> {
-      assertTrue(status(a).leaderReady());
-      return null;
-    });
+    waiter.awaitAssert(
+        WAIT,
+        () -> {
+          assertTrue(status(a).leaderReady());
+          return null;
+        });
     // A linearizable read waits for a majority to acknowledge a heartbeat round: the probes never
     // answer, so it stays pending.
     TestProbe<ReadReply> reader = kit.createTestProbe(ReadReply.class);
@@ -223,22 +231,26 @@ class RaftReplicaEffectsTest {
   @Test
   void messagesThatArriveWhileTheReplicaLoadsAreHandledAfterwards() {
     InMemoryRaftMetaStore stored = new InMemoryRaftMetaStore();
-    RaftMetaStore slowLoad = new RaftMetaStore() {
-      @Override
-      public CompletionStage<TermAndVote> load(String shard, String id) {
-        return stored.load(shard, id).thenCompose(tv -> loadGate.thenApply(ignored -> tv));
-      }
+    RaftMetaStore slowLoad =
+        new RaftMetaStore() {
+          @Override
+          public CompletionStage<TermAndVote> load(String shard, String id) {
+            return stored.load(shard, id).thenCompose(tv -> loadGate.thenApply(ignored -> tv));
+          }
 
-      @Override
-      public CompletionStage<Void> save(String shard, String id, TermAndVote tv) {
-        return stored.save(shard, id, tv);
-      }
-    };
-    ReplicaPorts ports = new ReplicaPorts(log, slowLoad, new InMemorySnapshotStore(), peers,
-        clock::get);
-    ActorRef<Command> a = kit.spawn(RaftReplica.<String, String>create(
-        ReplicaSettings.of(ReplicaGroup.SHARD, "a", List.of("a", "b", "c")), ports,
-        ListMachine::new));
+          @Override
+          public CompletionStage<Void> save(String shard, String id, TermAndVote tv) {
+            return stored.save(shard, id, tv);
+          }
+        };
+    ReplicaPorts ports =
+        new ReplicaPorts(log, slowLoad, new InMemorySnapshotStore(), peers, clock::get);
+    ActorRef<Command> a =
+        kit.spawn(
+            RaftReplica.<String, String>create(
+                ReplicaSettings.of(ReplicaGroup.SHARD, "a", List.of("a", "b", "c")),
+                ports,
+                ListMachine::new));
     TestProbe<SubmitReply> client = kit.createTestProbe(SubmitReply.class);
     assertEquals("Starting", status(a).role());
 
@@ -255,10 +267,13 @@ class RaftReplicaEffectsTest {
     FailingOnceTailLog flaky = new FailingOnceTailLog(log);
     ActorRef<Command> a = spawn(List.of("a"), new InMemoryRaftMetaStore(), flaky);
     advance(350); // a single replica elects itself and writes its barrier at index 0
-    kit.createTestProbe().awaitAssert(WAIT, () -> {
-      assertTrue(status(a).leaderReady(), "barrier applied");
-      return null;
-    });
+    kit.createTestProbe()
+        .awaitAssert(
+            WAIT,
+            () -> {
+              assertTrue(status(a).leaderReady(), "barrier applied");
+              return null;
+            });
     TestProbe<SubmitReply> client = kit.createTestProbe(SubmitReply.class);
 
     a.tell(new Submit("alice", 1, ReplicaGroup.bytes("x"), client.ref()));

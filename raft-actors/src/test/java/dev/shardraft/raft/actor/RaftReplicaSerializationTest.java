@@ -30,9 +30,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every public message of the replica protocol round-trips through the serializer the
- * configuration binds it to, and that serializer is Jackson CBOR (never Java serialization).
- * The group tests run with {@code serialize-messages = on} as well.
+ * Every public message of the replica protocol round-trips through the serializer the configuration
+ * binds it to, and that serializer is Jackson CBOR (never Java serialization). The group tests run
+ * with {@code serialize-messages = on} as well.
  */
 class RaftReplicaSerializationTest {
   private static ActorTestKit kit;
@@ -76,8 +76,8 @@ class RaftReplicaSerializationTest {
   @ParameterizedTest
   @MethodSource("messages")
   void roundTripsThroughJacksonCbor(Object message) {
-    var serializer = SerializationExtension.get(Adapter.toClassic(kit.system()))
-        .findSerializerFor(message);
+    var serializer =
+        SerializationExtension.get(Adapter.toClassic(kit.system())).findSerializerFor(message);
 
     assertEquals("JacksonCborSerializer", serializer.getClass().getSimpleName());
     new SerializationTestKit(kit.system()).verifySerialization(message, true);

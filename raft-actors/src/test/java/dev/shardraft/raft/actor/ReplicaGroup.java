@@ -37,9 +37,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * A Raft group of replica actors under one {@link ActorTestKit} with {@link ManualTime}, on the
- * in-memory ports (one shared log, meta store and snapshot store, like one Kafka cluster).
- * Virtual time moves only through {@link #advance}, which moves the replicas' clock and the
- * scheduler together. Every message is serialized ({@code serialize-messages = on}).
+ * in-memory ports (one shared log, meta store and snapshot store, like one Kafka cluster). Virtual
+ * time moves only through {@link #advance}, which moves the replicas' clock and the scheduler
+ * together. Every message is serialized ({@code serialize-messages = on}).
  */
 final class ReplicaGroup implements AutoCloseable {
   static final String SHARD = "orders-0";
@@ -59,8 +59,12 @@ final class ReplicaGroup implements AutoCloseable {
   final InMemoryRaftMetaStore meta = new InMemoryRaftMetaStore();
   final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
   final PeerRegistry peers = new PeerRegistry();
-  /** Per replica: what it sees instead of {@link #log} (set before it starts), e.g. a lagging tail. */
+
+  /**
+   * Per replica: what it sees instead of {@link #log} (set before it starts), e.g. a lagging tail.
+   */
   final Map<String, RaftLog> logOf = new HashMap<>();
+
   final List<String> members;
   private final UnaryOperator<ReplicaSettings> tune;
   private final Map<String, ActorRef<Command>> refs = new LinkedHashMap<>();
@@ -107,12 +111,16 @@ final class ReplicaGroup implements AutoCloseable {
     AtomicBoolean failOnce = boom.computeIfAbsent(id, k -> new AtomicBoolean());
     ReplicaPorts ports =
         new ReplicaPorts(logOf.getOrDefault(id, log), meta, snapshots, peers, clock::get);
-    ActorRef<Command> ref = kit.spawn(
-        RaftReplica.<String, String>create(settings(id), ports, () -> {
-          count.incrementAndGet();
-          return new ListMachine(failOnce);
-        }),
-        id + "-" + (++spawned));
+    ActorRef<Command> ref =
+        kit.spawn(
+            RaftReplica.<String, String>create(
+                settings(id),
+                ports,
+                () -> {
+                  count.incrementAndGet();
+                  return new ListMachine(failOnce);
+                }),
+            id + "-" + (++spawned));
     refs.put(id, ref);
     if (reachable) {
       peers.register(id, ref);
@@ -123,10 +131,14 @@ final class ReplicaGroup implements AutoCloseable {
 
   /** Waits until replica {@code id} has loaded its durable state (before time may move). */
   void awaitStarted(String id) {
-    kit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(10), () -> {
-      assertTrue(!status(id).role().equals("Starting"), id + " still starting");
-      return null;
-    });
+    kit.createTestProbe()
+        .awaitAssert(
+            WAIT,
+            Duration.ofMillis(10),
+            () -> {
+              assertTrue(!status(id).role().equals("Starting"), id + " still starting");
+              return null;
+            });
   }
 
   /** Stops replica {@code id} and waits until it has stopped. */
@@ -187,8 +199,8 @@ final class ReplicaGroup implements AutoCloseable {
   }
 
   /**
-   * Advances virtual time in steps, checking the statuses of the running replicas after each
-   * step, until {@code done} holds; fails after {@code maxMs} of virtual time.
+   * Advances virtual time in steps, checking the statuses of the running replicas after each step,
+   * until {@code done} holds; fails after {@code maxMs} of virtual time.
    */
   Map<String, Status> advanceUntil(long maxMs, String what, Predicate<Map<String, Status>> done) {
     Map<String, Status> last = statuses();
@@ -196,15 +208,17 @@ final class ReplicaGroup implements AutoCloseable {
       advance(STEP_MS);
       last = statuses();
     }
-    assertTrue(done.test(last), "not reached within " + maxMs + " ms virtual time: " + what
-        + "; statuses " + last);
+    assertTrue(
+        done.test(last),
+        "not reached within " + maxMs + " ms virtual time: " + what + "; statuses " + last);
     return last;
   }
 
   /** Waits (virtual time) for exactly one ready leader that every running replica follows. */
   String awaitLeader() {
-    Map<String, Status> s = advanceUntil(5_000, "one ready leader followed by all",
-        ReplicaGroup::oneReadyLeaderFollowedByAll);
+    Map<String, Status> s =
+        advanceUntil(
+            5_000, "one ready leader followed by all", ReplicaGroup::oneReadyLeaderFollowedByAll);
     return leaderOf(s).orElseThrow();
   }
 
@@ -214,8 +228,8 @@ final class ReplicaGroup implements AutoCloseable {
       return false;
     }
     Status l = leaders.get(0);
-    return s.values().stream().allMatch(x ->
-        x.term() == l.term() && x.leader().equals(Optional.of(l.replica())));
+    return s.values().stream()
+        .allMatch(x -> x.term() == l.term() && x.leader().equals(Optional.of(l.replica())));
   }
 
   static boolean isLeader(Status s) {
@@ -250,12 +264,15 @@ final class ReplicaGroup implements AutoCloseable {
   /** Waits until every running replica holds exactly {@code expected}. */
   void awaitItemsEverywhere(List<String> expected) {
     TestProbe<Object> probe = kit.createTestProbe();
-    probe.awaitAssert(WAIT, Duration.ofMillis(20), () -> {
-      for (String id : refs.keySet()) {
-        assertEquals(expected, items(id), "items of " + id);
-      }
-      return null;
-    });
+    probe.awaitAssert(
+        WAIT,
+        Duration.ofMillis(20),
+        () -> {
+          for (String id : refs.keySet()) {
+            assertEquals(expected, items(id), "items of " + id);
+          }
+          return null;
+        });
   }
 
   static byte[] bytes(String s) {

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 class MalformedCommandTest {
 
   private static RaftTestContext readyLeader() {
-    return RaftTestContext.builder("n1", "n1", "n2", "n3").withTerm(1).build()
+    return RaftTestContext.builder("n1", "n1", "n2", "n3")
+        .withTerm(1)
+        .build()
         .electAndBecomeReady(0);
   }
 

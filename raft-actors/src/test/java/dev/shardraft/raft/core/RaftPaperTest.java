@@ -41,9 +41,24 @@ class RaftPaperTest {
 
     @Test
     void electionTimeoutsAreRandomizedPerSeed() {
-      long a = RaftTestContext.builder("n1", "n1", "n2").withSeed(1).build().state().electionDeadlineMs();
-      long b = RaftTestContext.builder("n1", "n1", "n2").withSeed(2).build().state().electionDeadlineMs();
-      long c = RaftTestContext.builder("n1", "n1", "n2").withSeed(3).build().state().electionDeadlineMs();
+      long a =
+          RaftTestContext.builder("n1", "n1", "n2")
+              .withSeed(1)
+              .build()
+              .state()
+              .electionDeadlineMs();
+      long b =
+          RaftTestContext.builder("n1", "n1", "n2")
+              .withSeed(2)
+              .build()
+              .state()
+              .electionDeadlineMs();
+      long c =
+          RaftTestContext.builder("n1", "n1", "n2")
+              .withSeed(3)
+              .build()
+              .state()
+              .electionDeadlineMs();
       assertTrue(a != b || b != c, "three seeds gave one timeout " + a);
     }
 
@@ -69,7 +84,8 @@ class RaftPaperTest {
       assertEquals(2, c.sent(Heartbeat.class).size());
       assertTrue(c.appends().isEmpty(), "no append before the writer is open");
       c.step(new RaftInput.WriterOpened(c.now(), 2));
-      assertEquals(List.of(RaftTestContext.barrier(2, "n1")), c.lastOf(Effect.Append.class).entries());
+      assertEquals(
+          List.of(RaftTestContext.barrier(2, "n1")), c.lastOf(Effect.Append.class).entries());
     }
 
     @Test
@@ -105,14 +121,16 @@ class RaftPaperTest {
   }
 
   @Nested
-  @DisplayName("§5.2 persistence before votes (Figure 2: persistent state updated before responding)")
+  @DisplayName(
+      "§5.2 persistence before votes (Figure 2: persistent state updated before responding)")
   class PersistenceBeforeVotes {
 
     @Test
     void voteIsSentOnlyAfterItIsDurable() {
       RaftTestContext c = three();
       c.deliver(new VoteRequest(2, "n2", 0, -1, false));
-      assertEquals(new TermAndVote(2, Optional.of("n2")),
+      assertEquals(
+          new TermAndVote(2, Optional.of("n2")),
           c.lastOf(Effect.PersistTermVote.class).termAndVote());
       c.assertNoSends();
       c.persisted();
@@ -123,7 +141,8 @@ class RaftPaperTest {
     void requestVoteIsSentOnlyAfterSelfVoteIsDurable() {
       RaftTestContext c = three().electionTimeout();
       c.deliver(new PreVoteResponse(1, "n2", true));
-      assertEquals(new TermAndVote(2, Optional.of("n1")),
+      assertEquals(
+          new TermAndVote(2, Optional.of("n1")),
           c.lastOf(Effect.PersistTermVote.class).termAndVote());
       assertTrue(c.sent(VoteRequest.class).isEmpty());
       c.persisted();
@@ -153,7 +172,8 @@ class RaftPaperTest {
   @DisplayName("§5.4.1 election restriction: the log up-to-date rule")
   class UpToDateRule {
 
-    @ParameterizedTest(name = "candidate (term {0}, index {1}) vs voter (term {2}, index {3}) -> {4}")
+    @ParameterizedTest(
+        name = "candidate (term {0}, index {1}) vs voter (term {2}, index {3}) -> {4}")
     @CsvSource({
       "3, 10, 3, 10, true",
       "3, 11, 3, 10, true",
@@ -165,8 +185,11 @@ class RaftPaperTest {
     })
     void rule(long cTerm, long cIndex, long vTerm, long vIndex, boolean expected) {
       assertEquals(expected, UpToDate.candidateIsUpToDate(cTerm, cIndex, vTerm, vIndex));
-      RaftTestContext c = RaftTestContext.builder("n1", "n1", "n2", "n3")
-          .withTerm(5).withApplied(vIndex, vTerm).build();
+      RaftTestContext c =
+          RaftTestContext.builder("n1", "n1", "n2", "n3")
+              .withTerm(5)
+              .withApplied(vIndex, vTerm)
+              .build();
       c.deliver(new VoteRequest(6, "n2", cTerm, cIndex, false));
       c.assertNoSends(); // term 6 (and the vote, if granted) is not durable yet
       c.persisted();
@@ -191,9 +214,12 @@ class RaftPaperTest {
       assertEquals(9, c.term());
       assertInstanceOf(CommandOutcome.Retry.class, c.replyTo(inFlight).orElseThrow());
       assertInstanceOf(CommandOutcome.Retry.class, c.replyTo(queued).orElseThrow());
-      assertEquals(1, c.all(Effect.RejectRead.class).stream().filter(r -> r.requestId() == read).count());
+      assertEquals(
+          1, c.all(Effect.RejectRead.class).stream().filter(r -> r.requestId() == read).count());
       assertEquals(new Effect.CloseWriter(2), c.lastOf(Effect.CloseWriter.class));
-      assertEquals(new TermAndVote(9, Optional.empty()), c.lastOf(Effect.PersistTermVote.class).termAndVote());
+      assertEquals(
+          new TermAndVote(9, Optional.empty()),
+          c.lastOf(Effect.PersistTermVote.class).termAndVote());
     }
 
     @Test
@@ -305,12 +331,14 @@ class RaftPaperTest {
       c.step(new RaftInput.TransferLeadership(c.now(), "n3"));
       assertTrue(c.sent(RaftMessage.TimeoutNow.class).isEmpty());
       long refused = c.command("a", 1);
-      assertEquals(new CommandOutcome.Retry(Optional.of("n3"), "leadership transfer in progress"),
+      assertEquals(
+          new CommandOutcome.Retry(Optional.of("n3"), "leadership transfer in progress"),
           c.replyTo(refused).orElseThrow());
       c.deliver(new HeartbeatResponse(2, "n3", true, 3, 2));
       assertTrue(c.sent(RaftMessage.TimeoutNow.class).isEmpty(), "n3 has not applied 4 yet");
       c.deliver(new HeartbeatResponse(2, "n3", true, 4, 2));
-      assertEquals(new RaftMessage.TimeoutNow(2, "n1"), c.sentTo("n3", RaftMessage.TimeoutNow.class));
+      assertEquals(
+          new RaftMessage.TimeoutNow(2, "n1"), c.sentTo("n3", RaftMessage.TimeoutNow.class));
     }
 
     @Test
@@ -365,17 +393,21 @@ class RaftPaperTest {
       assertTrue(c.all(Effect.ServeRead.class).isEmpty(), "an older round does not confirm");
       c.deliver(new HeartbeatResponse(2, "n2", true, 0, round));
       assertTrue(c.all(Effect.ServeRead.class).isEmpty(), "confirmed, but index 2 not applied");
-      c.applied(2, 2, new AppliedEntry.CommandDecided("a", 1,
-          new CommandOutcome.Success(2, new byte[0], false)));
-      assertEquals(List.of(new Effect.ServeRead(read, 2, ReadMode.LINEARIZABLE)),
+      c.applied(
+          2,
+          2,
+          new AppliedEntry.CommandDecided(
+              "a", 1, new CommandOutcome.Success(2, new byte[0], false)));
+      assertEquals(
+          List.of(new Effect.ServeRead(read, 2, ReadMode.LINEARIZABLE)),
           c.all(Effect.ServeRead.class));
       assertInstanceOf(CommandOutcome.Success.class, c.replyTo(cmd).orElseThrow());
     }
 
     @Test
     void followerRedirectsLinearizableReadsAndServesStaleOnes() {
-      RaftTestContext c = RaftTestContext.builder("n1", "n1", "n2", "n3")
-          .withTerm(1).withApplied(9, 1).build();
+      RaftTestContext c =
+          RaftTestContext.builder("n1", "n1", "n2", "n3").withTerm(1).withApplied(9, 1).build();
       c.deliver(new Heartbeat(1, "n2", 9, 1));
       long r1 = c.read(ReadMode.LINEARIZABLE);
       assertEquals(Optional.of("n2"), c.lastOf(Effect.RejectRead.class).retry().leaderHint());
@@ -392,7 +424,9 @@ class RaftPaperTest {
     @Test
     void commandsWaitForTheBarrierToBeApplied() {
       RaftTestContext c = three().electionTimeout();
-      c.deliver(new PreVoteResponse(1, "n2", true)).persisted().deliver(new VoteResponse(2, "n2", true));
+      c.deliver(new PreVoteResponse(1, "n2", true))
+          .persisted()
+          .deliver(new VoteResponse(2, "n2", true));
       c.step(new RaftInput.WriterOpened(c.now(), 2));
       c.step(new RaftInput.AppendCompleted(c.now(), 2, List.of(5L)));
       long req = c.command("a", 1);
@@ -418,9 +452,13 @@ class RaftPaperTest {
       long req = c.command("a", 1);
       c.step(new RaftInput.AppendCompleted(c.now(), 2, List.of(2L)));
       assertTrue(c.replyTo(req).isEmpty());
-      c.applied(2, 2, new AppliedEntry.CommandDecided("a", 1,
-          new CommandOutcome.Success(2, new byte[] {7}, false)));
-      assertEquals(new CommandOutcome.Success(2, new byte[] {7}, false), c.replyTo(req).orElseThrow());
+      c.applied(
+          2,
+          2,
+          new AppliedEntry.CommandDecided(
+              "a", 1, new CommandOutcome.Success(2, new byte[] {7}, false)));
+      assertEquals(
+          new CommandOutcome.Success(2, new byte[] {7}, false), c.replyTo(req).orElseThrow());
     }
 
     @Test

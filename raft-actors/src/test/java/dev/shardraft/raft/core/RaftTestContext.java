@@ -13,8 +13,8 @@ import java.util.Optional;
 
 /**
  * Scripted scenarios against one replica's core (after Kafka's {@code RaftClientTestContext}):
- * build a replica in a given situation, deliver inputs, and assert on the effects of the last
- * step. The clock only moves when the script says so.
+ * build a replica in a given situation, deliver inputs, and assert on the effects of the last step.
+ * The clock only moves when the script says so.
  */
 final class RaftTestContext {
   final RaftConfig config;

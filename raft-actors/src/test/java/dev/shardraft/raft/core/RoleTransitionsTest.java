@@ -18,8 +18,21 @@ class RoleTransitionsTest {
       case "F" -> Role.Follower.leaderless();
       case "P" -> new Role.PreCandidate(Set.of("n1"));
       case "C" -> new Role.Candidate(Set.of(), false);
-      case "L" -> new Role.Leader("n1", false, -1, false, -1, Optional.empty(), List.of(),
-          List.of(), Map.of(), 0, List.of(), Optional.empty(), 0);
+      case "L" ->
+          new Role.Leader(
+              "n1",
+              false,
+              -1,
+              false,
+              -1,
+              Optional.empty(),
+              List.of(),
+              List.of(),
+              Map.of(),
+              0,
+              List.of(),
+              Optional.empty(),
+              0);
       default -> throw new IllegalArgumentException(name);
     };
   }
@@ -56,10 +69,12 @@ class RoleTransitionsTest {
     // terms never decrease
     "F, F, -1, false, false, false"
   })
-  void table(String from, String to, long termDelta, boolean votedSelf, boolean durable,
-      boolean allowed) {
-    Runnable check = () -> RoleTransitions.validate(
-        role(from), 5, role(to), 5 + termDelta, votedSelf, votedSelf && durable);
+  void table(
+      String from, String to, long termDelta, boolean votedSelf, boolean durable, boolean allowed) {
+    Runnable check =
+        () ->
+            RoleTransitions.validate(
+                role(from), 5, role(to), 5 + termDelta, votedSelf, votedSelf && durable);
     if (allowed) {
       assertDoesNotThrow(check::run);
     } else {

@@ -51,8 +51,11 @@ class InMemoryRaftLogTest {
   }
 
   private List<TailEvent> tail(long from, int n) throws Exception {
-    return log.tail(from).take(n).runWith(Sink.seq(), system)
-        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    return log.tail(from)
+        .take(n)
+        .runWith(Sink.seq(), system)
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
   }
 
   @Test
@@ -67,8 +70,8 @@ class InMemoryRaftLogTest {
   void latestOpenWinsEvenWithALowerTerm() {
     LogWriter newer = open(5);
     LogWriter staleButLater = open(3);
-    CompletionException e = assertThrows(CompletionException.class,
-        () -> append(newer, cmd(5, "a", 1)));
+    CompletionException e =
+        assertThrows(CompletionException.class, () -> append(newer, cmd(5, "a", 1)));
     assertInstanceOf(LogFencedException.class, e.getCause());
     assertEquals(List.of(0L), append(staleButLater, cmd(3, "a", 1)));
     assertEquals(1, log.store().read(0, 10).size(), "the fenced batch is never visible");
@@ -120,8 +123,8 @@ class InMemoryRaftLogTest {
 
     // A fully truncated log: a fresh reader tails from the end and sees the next entry.
     log.deleteBefore(log.store().endIndex()).toCompletableFuture().join();
-    CompletableFuture<List<TailEvent>> next = log.tail(log.store().endIndex()).take(1)
-        .runWith(Sink.seq(), system).toCompletableFuture();
+    CompletableFuture<List<TailEvent>> next =
+        log.tail(log.store().endIndex()).take(1).runWith(Sink.seq(), system).toCompletableFuture();
     List<Long> appended = append(w, cmd(1, "a", 4));
     assertEquals(appended, next.get(5, TimeUnit.SECONDS).stream().map(TailEvent::index).toList());
   }
@@ -147,12 +150,15 @@ class InMemoryRaftLogTest {
     // Two elements: the first chunk holds only index 0, so the next read is from position 1.
     CompletableFuture<List<TailEvent>> seen = new CompletableFuture<>();
     List<TailEvent> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
-    CompletableFuture<org.apache.pekko.Done> done = log.tail(0)
-        .runForeach(e -> {
-          delivered.add(e);
-          seen.complete(List.copyOf(delivered));
-        }, system)
-        .toCompletableFuture();
+    CompletableFuture<org.apache.pekko.Done> done =
+        log.tail(0)
+            .runForeach(
+                e -> {
+                  delivered.add(e);
+                  seen.complete(List.copyOf(delivered));
+                },
+                system)
+            .toCompletableFuture();
     assertEquals(first, seen.get(5, TimeUnit.SECONDS).stream().map(TailEvent::index).toList());
     assertFalse(done.isDone(), "the tail waits at the end of the log");
 
@@ -161,20 +167,23 @@ class InMemoryRaftLogTest {
     log.deleteBefore(cut).toCompletableFuture().join(); // no snapshot is involved here
     append(w, cmd(1, "a", 3)); // after the cut: must never be delivered to this tail
 
-    ExecutionException failed = assertThrows(ExecutionException.class,
-        () -> done.get(5, TimeUnit.SECONDS));
+    ExecutionException failed =
+        assertThrows(ExecutionException.class, () -> done.get(5, TimeUnit.SECONDS));
     LogTruncatedException e = assertInstanceOf(LogTruncatedException.class, failed.getCause());
     assertEquals(cut, e.logStart());
     assertTrue(e.requestedIndex() < cut, "failed at " + e.requestedIndex());
     List<Long> indices = delivered.stream().map(TailEvent::index).toList();
-    assertTrue(indices.equals(first) || indices.equals(List.of(0L, 2L)),
+    assertTrue(
+        indices.equals(first) || indices.equals(List.of(0L, 2L)),
         "only entries read before the cut, in order: " + indices);
   }
 
   private static LogTruncatedException tailFailure(
       org.apache.pekko.stream.javadsl.Source<TailEvent, ?> tail) {
-    ExecutionException failed = assertThrows(ExecutionException.class,
-        () -> tail.runWith(Sink.seq(), system).toCompletableFuture().get(5, TimeUnit.SECONDS));
+    ExecutionException failed =
+        assertThrows(
+            ExecutionException.class,
+            () -> tail.runWith(Sink.seq(), system).toCompletableFuture().get(5, TimeUnit.SECONDS));
     return assertInstanceOf(LogTruncatedException.class, failed.getCause());
   }
 }

@@ -14,7 +14,8 @@ class InMemoryStoresTest {
     InMemoryRaftMetaStore store = new InMemoryRaftMetaStore();
     assertEquals(TermAndVote.INITIAL, store.load("s", "n1").toCompletableFuture().join());
     store.save("s", "n1", new TermAndVote(3, Optional.of("n2"))).toCompletableFuture().join();
-    assertEquals(new TermAndVote(3, Optional.of("n2")), store.load("s", "n1").toCompletableFuture().join());
+    assertEquals(
+        new TermAndVote(3, Optional.of("n2")), store.load("s", "n1").toCompletableFuture().join());
     assertEquals(TermAndVote.INITIAL, store.load("s", "n2").toCompletableFuture().join());
     assertEquals(TermAndVote.INITIAL, store.load("t", "n1").toCompletableFuture().join());
   }

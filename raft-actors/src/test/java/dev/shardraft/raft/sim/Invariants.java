@@ -13,18 +13,19 @@ import java.util.Map;
 /**
  * The safety properties checked after every simulated step, from the outside (they read the
  * replicas and the log, never trust the code under test's own bookkeeping):
+ *
  * <ul>
- *   <li>at most one leader per term;</li>
+ *   <li>at most one leader per term;
  *   <li>a replica's term never decreases while it lives, and its durable term never decreases
- *       across crashes; a durable vote never changes within a term;</li>
- *   <li>every replica applies the same sequence: the same decision and the same state machine
- *       state at every log position (the first replica to apply a position defines it);</li>
- *   <li>no command is applied twice;</li>
+ *       across crashes; a durable vote never changes within a term;
+ *   <li>every replica applies the same sequence: the same decision and the same state machine state
+ *       at every log position (the first replica to apply a position defines it);
+ *   <li>no command is applied twice;
  *   <li>no entry of a stale term is applied after an entry of a higher term (a fenced leader's
- *       writes are never visible in applied state);</li>
- *   <li>an acknowledged command was applied exactly at the acknowledged index with the
- *       acknowledged reply, so it can never be lost (every replica applies the same sequence);</li>
- *   <li>a linearizable read reflects every command acknowledged before it was issued.</li>
+ *       writes are never visible in applied state);
+ *   <li>an acknowledged command was applied exactly at the acknowledged index with the acknowledged
+ *       reply, so it can never be lost (every replica applies the same sequence);
+ *   <li>a linearizable read reflects every command acknowledged before it was issued.
  * </ul>
  */
 final class Invariants {
@@ -80,8 +81,14 @@ final class Invariants {
       fail(r.id + " durable term decreased from " + d.term() + " to " + tv.term());
     }
     if (tv.term() == d.term() && d.votedFor().isPresent() && !d.votedFor().equals(tv.votedFor())) {
-      fail(r.id + " changed its durable vote in term " + tv.term() + " from " + d.votedFor()
-          + " to " + tv.votedFor());
+      fail(
+          r.id
+              + " changed its durable vote in term "
+              + tv.term()
+              + " from "
+              + d.votedFor()
+              + " to "
+              + tv.votedFor());
     }
     durable[r.idx] = tv;
   }
@@ -92,21 +99,38 @@ final class Invariants {
     }
     Canon c = canonical.get(lastIndex);
     if (c == null || c.total != m.total() || c.count != m.count()) {
-      fail(r.id + " restored a snapshot at " + lastIndex + " that differs from the applied history");
+      fail(
+          r.id + " restored a snapshot at " + lastIndex + " that differs from the applied history");
     }
   }
 
   void onApplied(SimReplica r, TailEvent e, ApplyResult result, SimStateMachine m) {
     AppliedEntry what = result.what();
     String decision = describe(what);
-    byte[] reply = what instanceof AppliedEntry.CommandDecided d
-        && d.outcome() instanceof CommandOutcome.Success s ? s.reply() : null;
+    byte[] reply =
+        what instanceof AppliedEntry.CommandDecided d
+                && d.outcome() instanceof CommandOutcome.Success s
+            ? s.reply()
+            : null;
     Canon c = canonical.get(e.index());
     if (c != null) {
       if (!c.decision.equals(decision) || c.total != m.total() || c.count != m.count()) {
-        fail(r.id + " diverged at " + e.index() + ": " + decision + " total " + m.total()
-            + " count " + m.count() + ", expected " + c.decision + " total " + c.total
-            + " count " + c.count);
+        fail(
+            r.id
+                + " diverged at "
+                + e.index()
+                + ": "
+                + decision
+                + " total "
+                + m.total()
+                + " count "
+                + m.count()
+                + ", expected "
+                + c.decision
+                + " total "
+                + c.total
+                + " count "
+                + c.count);
       }
       return;
     }
@@ -132,23 +156,33 @@ final class Invariants {
     }
     long entryTerm = ((TailEvent.Committed) e).entry().term();
     if (entryTerm < canonicalMaxTerm) {
-      fail("entry of stale term " + entryTerm + " applied at " + e.index() + " after term "
-          + canonicalMaxTerm + " (" + decision + ")");
+      fail(
+          "entry of stale term "
+              + entryTerm
+              + " applied at "
+              + e.index()
+              + " after term "
+              + canonicalMaxTerm
+              + " ("
+              + decision
+              + ")");
     }
     canonicalMaxTerm = entryTerm;
     if (what instanceof AppliedEntry.CommandDecided d
-        && d.outcome() instanceof CommandOutcome.Success s && !s.duplicate()) {
+        && d.outcome() instanceof CommandOutcome.Success s
+        && !s.duplicate()) {
       Long before = appliedAt.putIfAbsent(key(d.clientId(), d.sequence()), e.index());
       if (before != null) {
-        fail(key(d.clientId(), d.sequence()) + " applied twice: at " + before + " and " + e.index());
+        fail(
+            key(d.clientId(), d.sequence()) + " applied twice: at " + before + " and " + e.index());
       }
     }
   }
 
   /**
    * A client was told its command succeeded. If the acknowledged position is already applied
-   * somewhere, it is checked now; otherwise when it is first applied, and at the end of the run
-   * (an acknowledged position that is never applied is a lost command).
+   * somewhere, it is checked now; otherwise when it is first applied, and at the end of the run (an
+   * acknowledged position that is never applied is a lost command).
    */
   void onAck(SimClient client, long seq, CommandOutcome.Success s) {
     String k = key(client.clientId, seq);
@@ -170,8 +204,13 @@ final class Invariants {
   private void checkAck(String k, long index, byte[] reply) {
     Long at = appliedAt.get(k);
     if (at == null) {
-      fail(k + " acknowledged at index " + index + " but not applied there ("
-          + canonical.get(index).decision + "): lost");
+      fail(
+          k
+              + " acknowledged at index "
+              + index
+              + " but not applied there ("
+              + canonical.get(index).decision
+              + "): lost");
     }
     if (at != index) {
       fail(k + " acknowledged at index " + index + " but applied at " + at);
@@ -184,8 +223,13 @@ final class Invariants {
   void onReadServed(SimReplica r, SimReplica.Request req, long readIndex, long count) {
     readsChecked++;
     if (count < req.issuedAckCount()) {
-      fail(r.id + " served a linearizable read with " + count + " commands applied, but "
-          + req.issuedAckCount() + " were acknowledged before the read was issued");
+      fail(
+          r.id
+              + " served a linearizable read with "
+              + count
+              + " commands applied, but "
+              + req.issuedAckCount()
+              + " were acknowledged before the read was issued");
     }
   }
 
@@ -197,17 +241,27 @@ final class Invariants {
         fail(r.id + " is not alive at the end");
       }
       if (r.tailNext() <= lastLogIndex) {
-        fail(r.id + " has applied up to " + (r.tailNext() - 1) + " of " + lastLogIndex
-            + " after the calm phase");
+        fail(
+            r.id
+                + " has applied up to "
+                + (r.tailNext() - 1)
+                + " of "
+                + lastLogIndex
+                + " after the calm phase");
       }
-      if (first != null && (first.machine.count() != r.machine.count()
-          || first.machine.total() != r.machine.total())) {
+      if (first != null
+          && (first.machine.count() != r.machine.count()
+              || first.machine.total() != r.machine.total())) {
         fail(r.id + " state differs from " + first.id);
       }
       first = r;
     }
     for (Map.Entry<Long, PendingAck> p : pendingAcks.entrySet()) {
-      fail(p.getValue().key() + " acknowledged at index " + p.getKey() + " which was never applied: lost");
+      fail(
+          p.getValue().key()
+              + " acknowledged at index "
+              + p.getKey()
+              + " which was never applied: lost");
     }
     for (Map.Entry<String, Long> a : acked.entrySet()) {
       if (!a.getValue().equals(appliedAt.get(a.getKey()))) {
@@ -225,9 +279,10 @@ final class Invariants {
       return "barrier " + b.term() + " " + b.leaderId();
     }
     if (what instanceof AppliedEntry.CommandDecided d) {
-      String o = d.outcome() instanceof CommandOutcome.Success s
-          ? "ok@" + s.index() + (s.duplicate() ? " dup" : "")
-          : d.outcome().getClass().getSimpleName();
+      String o =
+          d.outcome() instanceof CommandOutcome.Success s
+              ? "ok@" + s.index() + (s.duplicate() ? " dup" : "")
+              : d.outcome().getClass().getSimpleName();
       return "cmd " + d.clientId() + "#" + d.sequence() + " " + o;
     }
     return "skipped";

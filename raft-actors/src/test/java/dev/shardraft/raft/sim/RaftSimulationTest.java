@@ -9,13 +9,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Seeded deterministic simulation of a Raft group of 3 or 5 replicas (odd seeds: 5) under faults;
- * see {@link Simulation} for the world and {@link Invariants} for what is checked after every
- * step.
+ * see {@link Simulation} for the world and {@link Invariants} for what is checked after every step.
  *
  * <p>Seeds: {@code -Dsim.seeds=N} runs seeds 1..N (default 500; the {@code sim-soak} profile runs
- * 20,000); {@code -Dsim.seed=S} replays one seed, e.g.
- * {@code mvn -B -o -pl raft-actors test -Dtest=RaftSimulationTest -Dsim.seed=123}. A failing seed
- * prints that line.
+ * 20,000); {@code -Dsim.seed=S} replays one seed, e.g. {@code mvn -B -o -pl raft-actors test
+ * -Dtest=RaftSimulationTest -Dsim.seed=123}. A failing seed prints that line.
  */
 class RaftSimulationTest {
   private static final AtomicLong RUNS = new AtomicLong();
@@ -63,8 +61,16 @@ class RaftSimulationTest {
         "simulation: %d seeds passed in %.1f s wall; %d events, %d commands acknowledged, "
             + "%d faults, %d elections, %d late (zombie) opens, %d stale-term entries skipped, "
             + "%d linearizable reads checked, %d log truncations, %d snapshot reloads after one%n",
-        RUNS.get(), secs, EVENTS.get(), ACKED.get(), FAULTS.get(), ELECTIONS.get(),
-        LATE_OPENS.get(), STALE.get(),
-        READS.get(), TRUNCATIONS.get(), RELOADS.get());
+        RUNS.get(),
+        secs,
+        EVENTS.get(),
+        ACKED.get(),
+        FAULTS.get(),
+        ELECTIONS.get(),
+        LATE_OPENS.get(),
+        STALE.get(),
+        READS.get(),
+        TRUNCATIONS.get(),
+        RELOADS.get());
   }
 }

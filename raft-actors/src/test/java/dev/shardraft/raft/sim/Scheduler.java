@@ -6,9 +6,9 @@ import java.util.SplittableRandom;
 /**
  * Single-threaded discrete-event scheduler with simulated time. Events owned by a paused replica
  * are postponed to the end of its pause (like a SIGSTOPped process: the world goes on, it does
- * not). On wake-up a real process handles its timers, network input and I/O completions in no
- * fixed order, so postponed events get a small random jitter, except {@code ordered} ones
- * (persistence completions, which the driver runs one at a time).
+ * not). On wake-up a real process handles its timers, network input and I/O completions in no fixed
+ * order, so postponed events get a small random jitter, except {@code ordered} ones (persistence
+ * completions, which the driver runs one at a time).
  */
 final class Scheduler {
   /** Who owns an event; {@link #WORLD} for events of no replica (faults, clients). */

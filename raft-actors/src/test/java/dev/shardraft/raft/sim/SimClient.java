@@ -4,8 +4,8 @@ import dev.shardraft.raft.core.CommandOutcome;
 import java.util.Optional;
 
 /**
- * A client with one request outstanding at a time: commands with strictly increasing sequences
- * (a retry keeps its sequence and payload), and now and then a linearizable read. It retries on a
+ * A client with one request outstanding at a time: commands with strictly increasing sequences (a
+ * retry keeps its sequence and payload), and now and then a linearizable read. It retries on a
  * redirect, on a retry answer and on its own timeout, at the hinted leader or a random replica.
  */
 final class SimClient {
@@ -66,21 +66,27 @@ final class SimClient {
       long seq = sequence;
       sim.toReplica(to, r -> r.clientCommand(this, seq));
     }
-    sim.scheduler.after(TIMEOUT_MS, Scheduler.WORLD, () -> {
-      if (token == attempt) {
-        retry(Optional.empty(), 0);
-      }
-    });
+    sim.scheduler.after(
+        TIMEOUT_MS,
+        Scheduler.WORLD,
+        () -> {
+          if (token == attempt) {
+            retry(Optional.empty(), 0);
+          }
+        });
   }
 
   private void retry(Optional<String> hint, long backoff) {
     target = hint.map(sim::indexOf).orElseGet(() -> sim.random.nextInt(sim.replicas.length));
     long token = ++attempt;
-    sim.scheduler.after(backoff, Scheduler.WORLD, () -> {
-      if (token == attempt) {
-        send();
-      }
-    });
+    sim.scheduler.after(
+        backoff,
+        Scheduler.WORLD,
+        () -> {
+          if (token == attempt) {
+            send();
+          }
+        });
   }
 
   /** The answer to a command (outcome) or a read (outcome null, value = applied count). */

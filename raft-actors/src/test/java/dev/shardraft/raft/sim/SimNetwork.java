@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * The simulated network between replicas: random delay (so messages reorder), loss, duplication
- * and partitions (replicas in different groups cannot talk).
+ * The simulated network between replicas: random delay (so messages reorder), loss, duplication and
+ * partitions (replicas in different groups cannot talk).
  */
 final class SimNetwork {
   private final SplittableRandom random;

@@ -114,8 +114,13 @@ final class SimReplica {
     }
     long rid = sim.nextRequestId++;
     requests.put(rid, new Request(client, sequence, false, 0));
-    step(new RaftInput.ClientCommand(sim.now(), rid, client.clientId, sequence,
-        SimStateMachine.COMMANDS.encode(client.valueOf(sequence))));
+    step(
+        new RaftInput.ClientCommand(
+            sim.now(),
+            rid,
+            client.clientId,
+            sequence,
+            SimStateMachine.COMMANDS.encode(client.valueOf(sequence))));
   }
 
   void clientRead(SimClient client, long readNo, long ackedBefore) {
@@ -170,11 +175,14 @@ final class SimReplica {
       } else if (e instanceof Effect.StartTimer t) {
         long gen = ++timerGen[t.key().ordinal()];
         int inc = incarnation;
-        sim.scheduler.at(t.atMs(), idx, () -> {
-          if (inc == incarnation && gen == timerGen[t.key().ordinal()]) {
-            step(new RaftInput.Timeout(sim.now(), t.key()));
-          }
-        });
+        sim.scheduler.at(
+            t.atMs(),
+            idx,
+            () -> {
+              if (inc == incarnation && gen == timerGen[t.key().ordinal()]) {
+                step(new RaftInput.Timeout(sim.now(), t.key()));
+              }
+            });
       } else if (e instanceof Effect.CancelTimer t) {
         ++timerGen[t.key().ordinal()];
       } else {
@@ -191,14 +199,17 @@ final class SimReplica {
     int inc = incarnation;
     long at = Math.max(sim.now(), persistBusyUntil) + sim.persistDelay();
     persistBusyUntil = at;
-    sim.scheduler.atOrdered(at, idx, () -> {
-      if (inc != incarnation) {
-        return;
-      }
-      sim.invariants.onDurable(this, tv);
-      sim.durable[idx] = tv;
-      step(new RaftInput.TermVotePersisted(sim.now(), tv));
-    });
+    sim.scheduler.atOrdered(
+        at,
+        idx,
+        () -> {
+          if (inc != incarnation) {
+            return;
+          }
+          sim.invariants.onDurable(this, tv);
+          sim.durable[idx] = tv;
+          step(new RaftInput.TermVotePersisted(sim.now(), tv));
+        });
   }
 
   /**
@@ -210,31 +221,39 @@ final class SimReplica {
     return sim.random.nextBoolean() ? Scheduler.WORLD : idx;
   }
 
-  /** The open takes effect (fences) after a delay that is sometimes long: a slow initTransactions. */
+  /**
+   * The open takes effect (fences) after a delay that is sometimes long: a slow initTransactions.
+   */
   private void openWriter(long term) {
     int inc = incarnation;
     int owner = requestOwner();
-    sim.scheduler.after(sim.openDelay(), owner, () -> {
-      if (owner == idx && inc != incarnation) {
-        return;
-      }
-      long epoch = sim.log.open(term);
-      if (term < sim.maxOpenedTerm) {
-        sim.lateOpens++;
-        sim.trace(id + " late open of term " + term + " after term " + sim.maxOpenedTerm);
-      }
-      sim.maxOpenedTerm = Math.max(sim.maxOpenedTerm, term);
-      sim.trace(id + " openWriter(" + term + ") took effect, epoch " + epoch);
-      sim.scheduler.after(sim.resultDelay(), idx, () -> {
-        if (inc != incarnation) {
-          return;
-        }
-        if (!closedTerms.contains(term)) {
-          writers.put(term, epoch);
-        }
-        step(new RaftInput.WriterOpened(sim.now(), term));
-      });
-    });
+    sim.scheduler.after(
+        sim.openDelay(),
+        owner,
+        () -> {
+          if (owner == idx && inc != incarnation) {
+            return;
+          }
+          long epoch = sim.log.open(term);
+          if (term < sim.maxOpenedTerm) {
+            sim.lateOpens++;
+            sim.trace(id + " late open of term " + term + " after term " + sim.maxOpenedTerm);
+          }
+          sim.maxOpenedTerm = Math.max(sim.maxOpenedTerm, term);
+          sim.trace(id + " openWriter(" + term + ") took effect, epoch " + epoch);
+          sim.scheduler.after(
+              sim.resultDelay(),
+              idx,
+              () -> {
+                if (inc != incarnation) {
+                  return;
+                }
+                if (!closedTerms.contains(term)) {
+                  writers.put(term, epoch);
+                }
+                step(new RaftInput.WriterOpened(sim.now(), term));
+              });
+        });
   }
 
   /**
@@ -250,42 +269,52 @@ final class SimReplica {
       return;
     }
     int owner = requestOwner();
-    sim.scheduler.after(sim.appendDelay(), owner, () -> {
-      if (owner == idx && inc != incarnation) {
-        return;
-      }
-      RaftInput result;
-      if (sim.random.nextDouble() < sim.appendErrorRate) {
-        boolean tryCommit = sim.random.nextBoolean();
-        String outcome = "not attempted";
-        if (tryCommit) {
-          try {
-            commit(epoch, a);
-            outcome = "committed";
-          } catch (LogFencedException fenced) {
-            outcome = "fenced";
+    sim.scheduler.after(
+        sim.appendDelay(),
+        owner,
+        () -> {
+          if (owner == idx && inc != incarnation) {
+            return;
           }
-        }
-        result = new RaftInput.AppendFailed(sim.now(), a.term(), false,
-            "simulated broker error, outcome unknown to the leader (" + outcome + ")");
-      } else {
-        try {
-          result = new RaftInput.AppendCompleted(sim.now(), a.term(), commit(epoch, a));
-        } catch (LogFencedException fenced) {
-          sim.fencedAppends++;
-          result = new RaftInput.AppendFailed(sim.now(), a.term(), true, fenced.getMessage());
-        }
-      }
-      reportLater(inc, result);
-    });
+          RaftInput result;
+          if (sim.random.nextDouble() < sim.appendErrorRate) {
+            boolean tryCommit = sim.random.nextBoolean();
+            String outcome = "not attempted";
+            if (tryCommit) {
+              try {
+                commit(epoch, a);
+                outcome = "committed";
+              } catch (LogFencedException fenced) {
+                outcome = "fenced";
+              }
+            }
+            result =
+                new RaftInput.AppendFailed(
+                    sim.now(),
+                    a.term(),
+                    false,
+                    "simulated broker error, outcome unknown to the leader (" + outcome + ")");
+          } else {
+            try {
+              result = new RaftInput.AppendCompleted(sim.now(), a.term(), commit(epoch, a));
+            } catch (LogFencedException fenced) {
+              sim.fencedAppends++;
+              result = new RaftInput.AppendFailed(sim.now(), a.term(), true, fenced.getMessage());
+            }
+          }
+          reportLater(inc, result);
+        });
   }
 
   private void reportLater(int inc, RaftInput result) {
-    sim.scheduler.after(sim.resultDelay(), idx, () -> {
-      if (inc == incarnation) {
-        step(result);
-      }
-    });
+    sim.scheduler.after(
+        sim.resultDelay(),
+        idx,
+        () -> {
+          if (inc == incarnation) {
+            step(result);
+          }
+        });
   }
 
   private List<Long> commit(long epoch, Effect.Append a) {
@@ -303,28 +332,31 @@ final class SimReplica {
     tailWakeScheduled = true;
     int inc = incarnation;
     long wait = Math.max(delay, sim.tailStalledUntil[idx] - sim.now());
-    sim.scheduler.after(wait, idx, () -> {
-      if (inc != incarnation) {
-        return;
-      }
-      tailWakeScheduled = false;
-      List<TailEvent> events;
-      try {
-        events = sim.log.read(tailNext, 32);
-      } catch (LogTruncatedException e) { // the port's failure, as the actor shell sees it
-        reloadAfterTruncation();
-        return;
-      }
-      for (TailEvent e : events) {
-        if (!alive || inc != incarnation) {
-          return;
-        }
-        applyOne(e);
-      }
-      if (!events.isEmpty()) {
-        wakeTail(1);
-      }
-    });
+    sim.scheduler.after(
+        wait,
+        idx,
+        () -> {
+          if (inc != incarnation) {
+            return;
+          }
+          tailWakeScheduled = false;
+          List<TailEvent> events;
+          try {
+            events = sim.log.read(tailNext, 32);
+          } catch (LogTruncatedException e) { // the port's failure, as the actor shell sees it
+            reloadAfterTruncation();
+            return;
+          }
+          for (TailEvent e : events) {
+            if (!alive || inc != incarnation) {
+              return;
+            }
+            applyOne(e);
+          }
+          if (!events.isEmpty()) {
+            wakeTail(1);
+          }
+        });
   }
 
   private void applyOne(TailEvent e) {
@@ -344,29 +376,38 @@ final class SimReplica {
 
   /**
    * The log was deleted below this replica's tail position (the leader's view of its progress was
-   * stale, e.g. it restarted from an older snapshot): reading failed with
-   * {@link LogTruncatedException}. Tailing from the log start would lose entries, so, like the
-   * actor shell, it reloads the newest snapshot, which covers every cut (modelled as a restart:
-   * durable term and vote stay, volatile state goes). If even that snapshot is below the log
-   * start, entries are lost: the run fails.
+   * stale, e.g. it restarted from an older snapshot): reading failed with {@link
+   * LogTruncatedException}. Tailing from the log start would lose entries, so, like the actor
+   * shell, it reloads the newest snapshot, which covers every cut (modelled as a restart: durable
+   * term and vote stay, volatile state goes). If even that snapshot is below the log start, entries
+   * are lost: the run fails.
    */
   private void reloadAfterTruncation() {
-    sim.trace(id + " tail at " + tailNext + " is below the log start " + sim.log.logStart()
-        + ": reloading the newest snapshot");
+    sim.trace(
+        id
+            + " tail at "
+            + tailNext
+            + " is below the log start "
+            + sim.log.logStart()
+            + ": reloading the newest snapshot");
     sim.snapshotReloads++;
     crash();
     start();
     if (tailNext < sim.log.logStart()) {
-      sim.invariants.fail(id + " cannot resume: the newest snapshot ends at " + tailNext
-          + " but the log was deleted below " + sim.log.logStart());
+      sim.invariants.fail(
+          id
+              + " cannot resume: the newest snapshot ends at "
+              + tailNext
+              + " but the log was deleted below "
+              + sim.log.logStart());
     }
   }
 
   /**
    * The truncation rule the actor shell uses: only the leader deletes, below both its snapshot and
-   * every peer's highest reported applied position. That report can be stale (a peer that
-   * restarted from an older snapshot), so a tail can still find itself below the log start; see
-   * {@link #reloadAfterTruncation}.
+   * every peer's highest reported applied position. That report can be stale (a peer that restarted
+   * from an older snapshot), so a tail can still find itself below the log start; see {@link
+   * #reloadAfterTruncation}.
    */
   private void truncateIfLeader(Snapshot snap) {
     if (state.role() instanceof Role.Leader l) {

@@ -42,36 +42,38 @@ final class SimStateMachine implements StateMachine<Long, long[]> {
     count = b.getLong();
   }
 
-  static final Codec<Long> COMMANDS = new Codec<>() {
-    @Override
-    public byte[] encode(Long value) {
-      return ByteBuffer.allocate(8).putLong(value).array();
-    }
+  static final Codec<Long> COMMANDS =
+      new Codec<>() {
+        @Override
+        public byte[] encode(Long value) {
+          return ByteBuffer.allocate(8).putLong(value).array();
+        }
 
-    @Override
-    public Long decode(byte[] bytes) {
-      if (bytes.length != 8) {
-        throw new IllegalArgumentException("command must be 8 bytes, was " + bytes.length);
-      }
-      return ByteBuffer.wrap(bytes).getLong();
-    }
-  };
+        @Override
+        public Long decode(byte[] bytes) {
+          if (bytes.length != 8) {
+            throw new IllegalArgumentException("command must be 8 bytes, was " + bytes.length);
+          }
+          return ByteBuffer.wrap(bytes).getLong();
+        }
+      };
 
-  static final Codec<long[]> REPLIES = new Codec<>() {
-    @Override
-    public byte[] encode(long[] value) {
-      return ByteBuffer.allocate(16).putLong(value[0]).putLong(value[1]).array();
-    }
+  static final Codec<long[]> REPLIES =
+      new Codec<>() {
+        @Override
+        public byte[] encode(long[] value) {
+          return ByteBuffer.allocate(16).putLong(value[0]).putLong(value[1]).array();
+        }
 
-    @Override
-    public long[] decode(byte[] bytes) {
-      if (bytes.length != 16) {
-        throw new IllegalArgumentException("reply must be 16 bytes, was " + bytes.length);
-      }
-      ByteBuffer b = ByteBuffer.wrap(bytes);
-      return new long[] {b.getLong(), b.getLong()};
-    }
-  };
+        @Override
+        public long[] decode(byte[] bytes) {
+          if (bytes.length != 16) {
+            throw new IllegalArgumentException("reply must be 16 bytes, was " + bytes.length);
+          }
+          ByteBuffer b = ByteBuffer.wrap(bytes);
+          return new long[] {b.getLong(), b.getLong()};
+        }
+      };
 
   @Override
   public Codec<Long> commandCodec() {

@@ -29,6 +29,7 @@ final class Simulation {
   static final long SESSION_EXPIRY = 1_000_000;
   static final long CHAOS_MS = 6_000;
   static final long CALM_MS = 4_000;
+
   /** After the calm phase clients stop, and the tails get this long to reach the log end. */
   static final long DRAIN_MS = 500;
 
@@ -46,8 +47,10 @@ final class Simulation {
   double appendErrorRate;
   long nextRequestId = 1;
   private boolean calm;
+
   /** Clients issue nothing new once set. */
   boolean stopped;
+
   private final Deque<String> trace = new ArrayDeque<>();
   private final boolean[] down;
   long faults;
@@ -131,10 +134,20 @@ final class Simulation {
       invariants.checkConverged(log.last().map(TailEvent::index).orElse(-1L));
       return summary();
     } catch (RuntimeException | AssertionError e) {
-      throw new AssertionError("simulation seed " + seed + " (" + replicas.length
-          + " replicas) failed at " + now() + " ms: " + e.getMessage()
-          + "\n  replay: mvn -B -o -pl raft-actors test -Dtest=RaftSimulationTest -Dsim.seed=" + seed
-          + "\n  last events:\n    " + String.join("\n    ", trace), e);
+      throw new AssertionError(
+          "simulation seed "
+              + seed
+              + " ("
+              + replicas.length
+              + " replicas) failed at "
+              + now()
+              + " ms: "
+              + e.getMessage()
+              + "\n  replay: mvn -B -o -pl raft-actors test -Dtest=RaftSimulationTest -Dsim.seed="
+              + seed
+              + "\n  last events:\n    "
+              + String.join("\n    ", trace),
+          e);
     }
   }
 
@@ -180,7 +193,9 @@ final class Simulation {
     if (random.nextDouble() < network.lossRate) {
       return;
     }
-    scheduler.after(network.delay(), Scheduler.WORLD,
+    scheduler.after(
+        network.delay(),
+        Scheduler.WORLD,
         () -> req.client().onReply(req.read(), req.sequence(), outcome, readValue));
   }
 
@@ -204,6 +219,7 @@ final class Simulation {
   }
 
   private int laggingTail = -1;
+
   /** A replica's tail delivers nothing before this time (its consumer cannot fetch). */
   final long[] tailStalledUntil;
 
@@ -220,10 +236,13 @@ final class Simulation {
     if (at >= CHAOS_MS - 1_500) {
       return;
     }
-    scheduler.at(at, Scheduler.WORLD, () -> {
-      injectFault();
-      scheduleFault();
-    });
+    scheduler.at(
+        at,
+        Scheduler.WORLD,
+        () -> {
+          injectFault();
+          scheduleFault();
+        });
   }
 
   private void injectFault() {
@@ -279,12 +298,15 @@ final class Simulation {
     network.partition(groups);
     trace("partition " + network.describe());
     long heal = 200 + random.nextInt(1_800);
-    scheduler.after(heal, Scheduler.WORLD, () -> {
-      if (!calm) {
-        network.heal();
-        trace("healed");
-      }
-    });
+    scheduler.after(
+        heal,
+        Scheduler.WORLD,
+        () -> {
+          if (!calm) {
+            network.heal();
+            trace("healed");
+          }
+        });
   }
 
   private void crash(int i) {
@@ -303,8 +325,8 @@ final class Simulation {
   }
 
   /**
-   * Called when a replica starts saving a vote: sometimes it crashes a moment later (before or
-   * just after the save completes) and comes back quickly, while the election is still running.
+   * Called when a replica starts saving a vote: sometimes it crashes a moment later (before or just
+   * after the save completes) and comes back quickly, while the election is still running.
    */
   void onVoteSaveStarted(int i) {
     if (!calm && random.nextInt(5) == 0) {
@@ -328,10 +350,10 @@ final class Simulation {
   }
 
   /**
-   * A freshly elected leader is sometimes paused at once (its open then takes effect late, after
-   * a newer leader's, and fences that one), or cut off from its peers while it still reaches the
-   * log (a newer leader is elected; if the old one's open is slow, its barrier lands after the
-   * newer barrier and must be skipped by everyone).
+   * A freshly elected leader is sometimes paused at once (its open then takes effect late, after a
+   * newer leader's, and fences that one), or cut off from its peers while it still reaches the log
+   * (a newer leader is elected; if the old one's open is slow, its barrier lands after the newer
+   * barrier and must be skipped by everyone).
    */
   private void maybePauseNewLeader(String line) {
     if (calm) {
@@ -347,12 +369,15 @@ final class Simulation {
       groups[i] = 1;
       network.partition(groups);
       trace("new leader " + replicas[i].id + " isolated " + network.describe());
-      scheduler.after(300 + random.nextInt(1_200), Scheduler.WORLD, () -> {
-        if (!calm) {
-          network.heal();
-          trace("healed");
-        }
-      });
+      scheduler.after(
+          300 + random.nextInt(1_200),
+          Scheduler.WORLD,
+          () -> {
+            if (!calm) {
+              network.heal();
+              trace("healed");
+            }
+          });
     }
   }
 
@@ -390,27 +415,58 @@ final class Simulation {
       }
     }
     if (leader == null) {
-      throw new Invariants.SimulationFailure("liveness: no ready leader after "
-          + CALM_MS + " ms of calm");
+      throw new Invariants.SimulationFailure(
+          "liveness: no ready leader after " + CALM_MS + " ms of calm");
     }
     for (int i = 0; i < clients.size(); i++) {
       SimClient c = clients.get(i);
       if (c.acks <= acksAtCalm[i]) {
-        throw new Invariants.SimulationFailure("liveness: client " + c.clientId
-            + " completed no command in " + CALM_MS + " ms of calm (stuck at sequence "
-            + c.sequence + ")");
+        throw new Invariants.SimulationFailure(
+            "liveness: client "
+                + c.clientId
+                + " completed no command in "
+                + CALM_MS
+                + " ms of calm (stuck at sequence "
+                + c.sequence
+                + ")");
       }
     }
   }
 
-  record Summary(long seed, int replicas, long events, long acked, long faults, long crashes,
-      long pauses, long partitions, long elections, long staleSkips, long undecodableSkips,
-      long reads, long lateOpens, long truncations, long snapshotReloads) {}
+  record Summary(
+      long seed,
+      int replicas,
+      long events,
+      long acked,
+      long faults,
+      long crashes,
+      long pauses,
+      long partitions,
+      long elections,
+      long staleSkips,
+      long undecodableSkips,
+      long reads,
+      long lateOpens,
+      long truncations,
+      long snapshotReloads) {}
 
   private Summary summary() {
     long acked = clients.stream().mapToLong(c -> c.acks).sum();
-    return new Summary(seed, replicas.length, scheduler.executed(), acked, faults, crashes, pauses,
-        partitions, elections, invariants.staleSkips, invariants.undecodableSkips,
-        invariants.readsChecked, lateOpens, truncations, snapshotReloads);
+    return new Summary(
+        seed,
+        replicas.length,
+        scheduler.executed(),
+        acked,
+        faults,
+        crashes,
+        pauses,
+        partitions,
+        elections,
+        invariants.staleSkips,
+        invariants.undecodableSkips,
+        invariants.readsChecked,
+        lateOpens,
+        truncations,
+        snapshotReloads);
   }
 }

@@ -24,8 +24,12 @@ final class Asks {
   }
 
   /** Asks {@code to} and waits at most {@code timeout} for the answer. */
-  static <Q, A> A ask(ActorSystem<?> system, RecipientRef<Q> to,
-      Function<ActorRef<A>, Q> message, Duration timeout, String what) {
+  static <Q, A> A ask(
+      ActorSystem<?> system,
+      RecipientRef<Q> to,
+      Function<ActorRef<A>, Q> message,
+      Duration timeout,
+      String what) {
     CompletionStage<A> answer = AskPattern.ask(to, message::apply, timeout, system.scheduler());
     return await(answer, timeout.plusMillis(500), what);
   }

@@ -16,8 +16,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 /**
  * A client of one Raft group that sends one command at a time and retries it until it is
  * acknowledged: on {@code Retry} it goes to the leader hint (or the next running replica, after a
- * short pause), on a timeout to the next running replica, always with the <b>same</b>
- * {@code (clientId, sequence)}, so the group's client sessions apply it at most once. Used from one
+ * short pause), on a timeout to the next running replica, always with the <b>same</b> {@code
+ * (clientId, sequence)}, so the group's client sessions apply it at most once. Used from one
  * thread; a program with several client threads makes one instance each.
  *
  * <p>A session keeps only the client's last sequence, so a client must not have two commands in
@@ -35,7 +35,12 @@ public final class GroupClient {
    * @param attempts how many sends it took
    * @param acknowledgedAtNanos {@code System.nanoTime()} when the acknowledgement arrived
    */
-  public record Ack(long index, byte[] reply, boolean duplicate, String replica, int attempts,
+  public record Ack(
+      long index,
+      byte[] reply,
+      boolean duplicate,
+      String replica,
+      int attempts,
       long acknowledgedAtNanos) {}
 
   /** The group refused the command for good ({@code Rejected}): retrying cannot help. */
@@ -59,7 +64,10 @@ public final class GroupClient {
    * @param attemptTimeout how long one send waits for an answer before trying elsewhere
    * @param deadline how long one command may take in all before {@link #submit} gives up
    */
-  public GroupClient(ActorSystem<?> system, KafkaRaftGroup<?, ?> group, Duration attemptTimeout,
+  public GroupClient(
+      ActorSystem<?> system,
+      KafkaRaftGroup<?, ?> group,
+      Duration attemptTimeout,
       Duration deadline) {
     this.system = system;
     this.group = group;
@@ -93,9 +101,13 @@ public final class GroupClient {
       attempts++;
       SubmitReply reply;
       try {
-        reply = Asks.ask(system, ref.get(),
-            (ActorRef<SubmitReply> replyTo) -> new Submit(clientId, sequence, payload, replyTo),
-            attemptTimeout, clientId + "#" + sequence + " at " + to);
+        reply =
+            Asks.ask(
+                system,
+                ref.get(),
+                (ActorRef<SubmitReply> replyTo) -> new Submit(clientId, sequence, payload, replyTo),
+                attemptTimeout,
+                clientId + "#" + sequence + " at " + to);
       } catch (Asks.NoAnswer e) {
         lastAnswer = "no answer from " + to;
         retries++;
@@ -121,8 +133,16 @@ public final class GroupClient {
         LockSupport.parkNanos(PAUSE_NANOS); // an election is likely running
       }
     }
-    throw new IllegalStateException(clientId + "#" + sequence + " not acknowledged within "
-        + deadline.toMillis() + " ms after " + attempts + " attempts; last answer: " + lastAnswer);
+    throw new IllegalStateException(
+        clientId
+            + "#"
+            + sequence
+            + " not acknowledged within "
+            + deadline.toMillis()
+            + " ms after "
+            + attempts
+            + " attempts; last answer: "
+            + lastAnswer);
   }
 
   /** How many sends were answered with retry or not at all, over this client's life. */

@@ -33,21 +33,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Raft group of replica actors in one actor system, on Kafka: the replicas of shard
- * {@code s} write and tail {@code raft-log-s}, keep term and vote in {@code raft-meta} and
- * snapshots in {@code raft-snapshot-s}. {@link #start} creates (or checks) those topics with
- * {@link TopicAdmin} and spawns every member; the replicas reach each other through a
- * {@link PeerRegistry}. Each replica gets its own Kafka clients ({@link ReplicaStores}), made fresh
- * at every start, as if it ran on its own node.
+ * One Raft group of replica actors in one actor system, on Kafka: the replicas of shard {@code s}
+ * write and tail {@code raft-log-s}, keep term and vote in {@code raft-meta} and snapshots in
+ * {@code raft-snapshot-s}. {@link #start} creates (or checks) those topics with {@link TopicAdmin}
+ * and spawns every member; the replicas reach each other through a {@link PeerRegistry}. Each
+ * replica gets its own Kafka clients ({@link ReplicaStores}), made fresh at every start, as if it
+ * ran on its own node.
  *
  * <p>Replicas can be stopped and started again ({@link #stopReplica}, {@link #startReplica}); a
  * started replica rebuilds its state from the newest snapshot and the log. {@link #stopAsZombie}
  * stops a replica but keeps its last log writer (its Kafka producer) open, as a paused leader
  * process would, to show that it is fenced.
  *
- * <p>Thread-safe: starts and stops are serialized; {@link #ref}, {@link #running},
- * {@link #status} and {@link #read} never wait for them (clients keep going during a stop). Cluster Sharding of replicas across JVMs is
- * {@code shard-runtime}'s job; this class is the single-JVM assembly.
+ * <p>Thread-safe: starts and stops are serialized; {@link #ref}, {@link #running}, {@link #status}
+ * and {@link #read} never wait for them (clients keep going during a stop). Cluster Sharding of
+ * replicas across JVMs is {@code shard-runtime}'s job; this class is the single-JVM assembly.
  *
  * @param <C> command type of the state machine
  * @param <R> reply type of the state machine
@@ -59,6 +59,7 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
 
   /** How long a replica may take to load its term, vote and snapshot from Kafka. */
   public static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
   /** How long one ask to a replica (status, read, stop) may take. */
   public static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
 
@@ -76,8 +77,12 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
 
   private record Running(ActorRef<RaftReplica.Command> ref, ReplicaStores stores) {}
 
-  private KafkaRaftGroup(ActorSystem<?> system, KafkaSettings kafka, String shard,
-      List<String> members, UnaryOperator<ReplicaSettings> tune,
+  private KafkaRaftGroup(
+      ActorSystem<?> system,
+      KafkaSettings kafka,
+      String shard,
+      List<String> members,
+      UnaryOperator<ReplicaSettings> tune,
       Supplier<? extends QueryableStateMachine<C, R>> machines) {
     this.system = system;
     this.kafka = kafka;
@@ -85,8 +90,11 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
     this.members = List.copyOf(members);
     this.tune = tune;
     this.machines = machines;
-    this.host = system.systemActorOf(ReplicaHost.create(),
-        "raft-group-" + shard + "-" + GROUPS.incrementAndGet(), Props.empty());
+    this.host =
+        system.systemActorOf(
+            ReplicaHost.create(),
+            "raft-group-" + shard + "-" + GROUPS.incrementAndGet(),
+            Props.empty());
   }
 
   /**
@@ -96,8 +104,12 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
    *     snapshots); {@code s -> s} keeps them
    * @param machines makes a fresh state machine for each replica start
    */
-  public static <C, R> KafkaRaftGroup<C, R> start(ActorSystem<?> system, KafkaSettings kafka,
-      String shard, List<String> members, UnaryOperator<ReplicaSettings> tune,
+  public static <C, R> KafkaRaftGroup<C, R> start(
+      ActorSystem<?> system,
+      KafkaSettings kafka,
+      String shard,
+      List<String> members,
+      UnaryOperator<ReplicaSettings> tune,
       Supplier<? extends QueryableStateMachine<C, R>> machines) {
     try (TopicAdmin admin = new TopicAdmin(kafka)) {
       admin.ensureShardTopics(shard);
@@ -150,21 +162,31 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
       throw new IllegalStateException(id + " is already running");
     }
     ReplicaStores stores = new ReplicaStores(shard, kafka, system);
-    ReplicaPorts ports = new ReplicaPorts(stores.log, stores.meta, stores.snapshots, peers,
-        ReplicaPorts.monotonicClock());
+    ReplicaPorts ports =
+        new ReplicaPorts(
+            stores.log, stores.meta, stores.snapshots, peers, ReplicaPorts.monotonicClock());
     ActorRef<RaftReplica.Command> ref;
     try {
-      ref = Asks.ask(system, host, (ActorRef<ActorRef<RaftReplica.Command>> replyTo) ->
-              new ReplicaHost.Spawn(id + "-" + incarnations.incrementAndGet(),
-                  RaftReplica.create(settings(id), ports, machines), replyTo),
-          ASK_TIMEOUT, "spawning replica " + id);
+      ref =
+          Asks.ask(
+              system,
+              host,
+              (ActorRef<ActorRef<RaftReplica.Command>> replyTo) ->
+                  new ReplicaHost.Spawn(
+                      id + "-" + incarnations.incrementAndGet(),
+                      RaftReplica.create(settings(id), ports, machines),
+                      replyTo),
+              ASK_TIMEOUT,
+              "spawning replica " + id);
     } catch (RuntimeException e) {
       stores.close();
       throw e;
     }
     running.put(id, new Running(ref, stores));
     peers.register(id, ref);
-    Poll.until(START_TIMEOUT, id + " loaded its state",
+    Poll.until(
+        START_TIMEOUT,
+        id + " loaded its state",
         () -> Optional.of(status(id)).filter(s -> !s.role().equals("Starting")),
         () -> String.valueOf(status(id)));
     return ref;
@@ -200,9 +222,12 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
       r.stores().log.retainOnClose();
     }
     try {
-      Asks.ask(system, host,
+      Asks.ask(
+          system,
+          host,
           (ActorRef<Done> replyTo) -> new ReplicaHost.Stop(r.ref(), replyTo),
-          ASK_TIMEOUT, "stopping replica " + id);
+          ASK_TIMEOUT,
+          "stopping replica " + id);
     } finally {
       r.stores().close();
     }
@@ -233,8 +258,8 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
 
   /** Asks replica {@code id} for its status. */
   public Status status(String id) {
-    ActorRef<RaftReplica.Command> ref = ref(id).orElseThrow(
-        () -> new IllegalStateException(id + " is not running"));
+    ActorRef<RaftReplica.Command> ref =
+        ref(id).orElseThrow(() -> new IllegalStateException(id + " is not running"));
     return Asks.ask(system, ref, GetStatus::new, ASK_TIMEOUT, "status of " + id);
   }
 
@@ -249,10 +274,14 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
 
   /** Reads {@code query} at replica {@code id}. */
   public ReadReply read(String id, ReadMode mode, byte[] query) {
-    ActorRef<RaftReplica.Command> ref = ref(id).orElseThrow(
-        () -> new IllegalStateException(id + " is not running"));
-    return Asks.ask(system, ref, (ActorRef<ReadReply> replyTo) -> new Read(mode, query, replyTo),
-        ASK_TIMEOUT, mode + " read at " + id);
+    ActorRef<RaftReplica.Command> ref =
+        ref(id).orElseThrow(() -> new IllegalStateException(id + " is not running"));
+    return Asks.ask(
+        system,
+        ref,
+        (ActorRef<ReadReply> replyTo) -> new Read(mode, query, replyTo),
+        ASK_TIMEOUT,
+        mode + " read at " + id);
   }
 
   /**
@@ -261,7 +290,9 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
    */
   public Status awaitLeader(Duration timeout) {
     AtomicReference<Map<String, Status>> last = new AtomicReference<>();
-    return Poll.until(timeout, "one ready leader followed by every running replica of " + shard,
+    return Poll.until(
+        timeout,
+        "one ready leader followed by every running replica of " + shard,
         () -> {
           last.set(statuses());
           return agreedLeader(last.get());
@@ -271,25 +302,31 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
 
   /** The ready leader that every replica in {@code statuses} follows at its term, if any. */
   public static Optional<Status> agreedLeader(Map<String, Status> statuses) {
-    List<Status> leaders = statuses.values().stream()
-        .filter(s -> s.role().equals("Leader") && s.leaderReady()).toList();
+    List<Status> leaders =
+        statuses.values().stream()
+            .filter(s -> s.role().equals("Leader") && s.leaderReady())
+            .toList();
     if (leaders.size() != 1) {
       return Optional.empty();
     }
     Status l = leaders.get(0);
-    boolean followed = statuses.values().stream().allMatch(
-        s -> s.term() == l.term() && s.leader().equals(Optional.of(l.replica())));
+    boolean followed =
+        statuses.values().stream()
+            .allMatch(s -> s.term() == l.term() && s.leader().equals(Optional.of(l.replica())));
     return followed ? Optional.of(l) : Optional.empty();
   }
 
   /** Waits until every running replica has applied the log at least up to {@code index}. */
   public Map<String, Status> awaitApplied(long index, Duration timeout) {
     AtomicReference<Map<String, Status>> last = new AtomicReference<>();
-    return Poll.until(timeout, "every running replica applied up to " + index,
+    return Poll.until(
+        timeout,
+        "every running replica applied up to " + index,
         () -> {
           last.set(statuses());
           return last.get().values().stream().allMatch(s -> s.appliedIndex() >= index)
-              ? Optional.of(last.get()) : Optional.empty();
+              ? Optional.of(last.get())
+              : Optional.empty();
         },
         () -> String.valueOf(last.get()));
   }

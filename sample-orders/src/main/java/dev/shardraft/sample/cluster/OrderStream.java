@@ -15,13 +15,17 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * A stream of order commands into a group from several client threads. Each client runs its own
- * {@link OrderScript} one command at a time through a {@link GroupClient} (same
- * {@code (clientId, sequence)} on every retry) and records what was acknowledged.
+ * {@link OrderScript} one command at a time through a {@link GroupClient} (same {@code (clientId,
+ * sequence)} on every retry) and records what was acknowledged.
  */
 public final class OrderStream {
 
   /** One acknowledged command. */
-  public record Acked(String clientId, long sequence, OrderCommand command, OrderReply reply,
+  public record Acked(
+      String clientId,
+      long sequence,
+      OrderCommand command,
+      OrderReply reply,
       GroupClient.Ack ack) {}
 
   private final ActorSystem<?> system;
@@ -39,8 +43,13 @@ public final class OrderStream {
    * @param runId prefixes client and order ids, so that runs on a shared cluster do not collide
    * @param attemptTimeout how long one send waits before the client tries another replica
    */
-  public OrderStream(ActorSystem<?> system, KafkaRaftGroup<OrderCommand, OrderReply> group,
-      String runId, int clients, int ordersPerClient, Duration attemptTimeout) {
+  public OrderStream(
+      ActorSystem<?> system,
+      KafkaRaftGroup<OrderCommand, OrderReply> group,
+      String runId,
+      int clients,
+      int ordersPerClient,
+      Duration attemptTimeout) {
     this.system = system;
     this.group = group;
     this.runId = runId;
@@ -88,7 +97,8 @@ public final class OrderStream {
 
   /** The acknowledged commands with their indices, for {@link OrderAudit}. */
   public List<OrderAudit.Acknowledged> forAudit() {
-    return acked.stream().map(a -> new OrderAudit.Acknowledged(a.command(), a.ack().index()))
+    return acked.stream()
+        .map(a -> new OrderAudit.Acknowledged(a.command(), a.ack().index()))
         .toList();
   }
 
@@ -99,10 +109,14 @@ public final class OrderStream {
 
   /** Waits until at least {@code n} commands are acknowledged (fails early if a client failed). */
   public void awaitAcknowledged(int n, Duration timeout) {
-    Poll.until(timeout, n + " commands acknowledged", () -> {
-      throwIfFailed();
-      return acked.size() >= n ? Optional.of(true) : Optional.empty();
-    }, () -> acked.size() + " acknowledged");
+    Poll.until(
+        timeout,
+        n + " commands acknowledged",
+        () -> {
+          throwIfFailed();
+          return acked.size() >= n ? Optional.of(true) : Optional.empty();
+        },
+        () -> acked.size() + " acknowledged");
   }
 
   /** Waits for every client to finish; throws the first client failure. */
@@ -124,8 +138,9 @@ public final class OrderStream {
 
   private void throwIfFailed() {
     if (!failures.isEmpty()) {
-      IllegalStateException e = new IllegalStateException(
-          failures.size() + " client(s) failed; first: " + failures.get(0), failures.get(0));
+      IllegalStateException e =
+          new IllegalStateException(
+              failures.size() + " client(s) failed; first: " + failures.get(0), failures.get(0));
       failures.stream().skip(1).forEach(e::addSuppressed);
       throw e;
     }

@@ -18,8 +18,8 @@ public final class Poll {
    * @param lastSeen describes the last state seen, for the failure message
    * @throws IllegalStateException on timeout, naming {@code what} and the last state seen
    */
-  public static <T> T until(Duration timeout, String what, Supplier<Optional<T>> probe,
-      Supplier<String> lastSeen) {
+  public static <T> T until(
+      Duration timeout, String what, Supplier<Optional<T>> probe, Supplier<String> lastSeen) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Optional<T> value = probe.get();
@@ -27,8 +27,13 @@ public final class Poll {
         return value.get();
       }
       if (System.nanoTime() - deadline > 0) {
-        throw new IllegalStateException("not reached within " + timeout.toMillis() + " ms: "
-            + what + "; last seen: " + lastSeen.get());
+        throw new IllegalStateException(
+            "not reached within "
+                + timeout.toMillis()
+                + " ms: "
+                + what
+                + "; last seen: "
+                + lastSeen.get());
       }
       LockSupport.parkNanos(INTERVAL_NANOS);
     }

@@ -14,9 +14,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * The parent of one group's replica actors in one actor system. In Pekko typed only a parent can
- * stop its child, so spawning and stopping go through this actor; {@link Stop} is answered once
- * the child has terminated (its {@code PostStop} ran: waiting clients answered, tail cancelled,
- * writers closed). Local only: its messages carry behaviors and are never serialized.
+ * stop its child, so spawning and stopping go through this actor; {@link Stop} is answered once the
+ * child has terminated (its {@code PostStop} ran: waiting clients answered, tail cancelled, writers
+ * closed). Local only: its messages carry behaviors and are never serialized.
  */
 public final class ReplicaHost {
 
@@ -24,15 +24,20 @@ public final class ReplicaHost {
   public sealed interface Command extends NoSerializationVerificationNeeded {}
 
   /** Spawns {@code behavior} as a child named {@code name}; answers its ref. */
-  public record Spawn(String name, Behavior<RaftReplica.Command> behavior,
-      ActorRef<ActorRef<RaftReplica.Command>> replyTo) implements Command {}
+  public record Spawn(
+      String name,
+      Behavior<RaftReplica.Command> behavior,
+      ActorRef<ActorRef<RaftReplica.Command>> replyTo)
+      implements Command {}
 
   /** Stops the child {@code ref}; answers {@link Done} when it has terminated. */
   public record Stop(ActorRef<RaftReplica.Command> ref, ActorRef<Done> replyTo)
       implements Command {}
 
   /** Stops the host (its children with it). */
-  public enum Shutdown implements Command { INSTANCE }
+  public enum Shutdown implements Command {
+    INSTANCE
+  }
 
   private record ChildTerminated(ActorRef<RaftReplica.Command> ref) implements Command {}
 
@@ -44,34 +49,43 @@ public final class ReplicaHost {
   }
 
   private static Behavior<Command> running(
-      ActorContext<Command> context, Map<ActorRef<RaftReplica.Command>, List<ActorRef<Done>>> stopping) {
+      ActorContext<Command> context,
+      Map<ActorRef<RaftReplica.Command>, List<ActorRef<Done>>> stopping) {
     return Behaviors.receive(Command.class)
-        .onMessage(Spawn.class, m -> {
-          ActorRef<RaftReplica.Command> child = context.spawn(m.behavior(), m.name());
-          context.watchWith(child, new ChildTerminated(child));
-          m.replyTo().tell(child);
-          return Behaviors.same();
-        })
-        .onMessage(Stop.class, m -> {
-          if (context.getChild(m.ref().path().name()).isEmpty()) {
-            m.replyTo().tell(Done.getInstance()); // already gone
-            return Behaviors.same();
-          }
-          stopping.computeIfAbsent(m.ref(), r -> new ArrayList<>()).add(m.replyTo());
-          context.stop(m.ref());
-          return Behaviors.same();
-        })
+        .onMessage(
+            Spawn.class,
+            m -> {
+              ActorRef<RaftReplica.Command> child = context.spawn(m.behavior(), m.name());
+              context.watchWith(child, new ChildTerminated(child));
+              m.replyTo().tell(child);
+              return Behaviors.same();
+            })
+        .onMessage(
+            Stop.class,
+            m -> {
+              if (context.getChild(m.ref().path().name()).isEmpty()) {
+                m.replyTo().tell(Done.getInstance()); // already gone
+                return Behaviors.same();
+              }
+              stopping.computeIfAbsent(m.ref(), r -> new ArrayList<>()).add(m.replyTo());
+              context.stop(m.ref());
+              return Behaviors.same();
+            })
         .onMessageEquals(Shutdown.INSTANCE, Behaviors::stopped)
-        .onMessage(ChildTerminated.class, m -> {
-          List<ActorRef<Done>> waiting = stopping.remove(m.ref());
-          if (waiting != null) {
-            waiting.forEach(w -> w.tell(Done.getInstance()));
-          } else {
-            context.getLog().warn("replica {} terminated without being asked to stop",
-                m.ref().path().name());
-          }
-          return Behaviors.same();
-        })
+        .onMessage(
+            ChildTerminated.class,
+            m -> {
+              List<ActorRef<Done>> waiting = stopping.remove(m.ref());
+              if (waiting != null) {
+                waiting.forEach(w -> w.tell(Done.getInstance()));
+              } else {
+                context
+                    .getLog()
+                    .warn(
+                        "replica {} terminated without being asked to stop", m.ref().path().name());
+              }
+              return Behaviors.same();
+            })
         .build();
   }
 }

@@ -7,10 +7,10 @@ import dev.shardraft.kafka.snapshot.KafkaSnapshotStore;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 
 /**
- * The Kafka ports of one replica incarnation, as a node of its own would have them: its own
- * {@link KafkaRaftLog} (tail metrics per replica), {@link KafkaMetaStore} and
- * {@link KafkaSnapshotStore}. Made fresh at every start of the replica and closed after it stopped,
- * so a restarted replica shares no memory with its previous incarnation.
+ * The Kafka ports of one replica incarnation, as a node of its own would have them: its own {@link
+ * KafkaRaftLog} (tail metrics per replica), {@link KafkaMetaStore} and {@link KafkaSnapshotStore}.
+ * Made fresh at every start of the replica and closed after it stopped, so a restarted replica
+ * shares no memory with its previous incarnation.
  */
 final class ReplicaStores implements AutoCloseable {
 

@@ -13,12 +13,12 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * A {@link RaftLog} that passes everything through and remembers the last writer it opened, so
- * that a stopped leader can be turned into a <b>zombie</b>: once {@link #retainOnClose()} was
- * called, the replica's {@code close()} of that writer is not passed on, and its Kafka producer
- * stays alive exactly as the producer of a paused (SIGSTOPped) or partitioned leader process would.
- * {@link #retained()} then hands it out, to show that its appends are fenced once a newer leader
- * has opened its writer. Whoever takes it must close it.
+ * A {@link RaftLog} that passes everything through and remembers the last writer it opened, so that
+ * a stopped leader can be turned into a <b>zombie</b>: once {@link #retainOnClose()} was called,
+ * the replica's {@code close()} of that writer is not passed on, and its Kafka producer stays alive
+ * exactly as the producer of a paused (SIGSTOPped) or partitioned leader process would. {@link
+ * #retained()} then hands it out, to show that its appends are fenced once a newer leader has
+ * opened its writer. Whoever takes it must close it.
  */
 public final class RetainingRaftLog implements RaftLog {
 
@@ -47,11 +47,13 @@ public final class RetainingRaftLog implements RaftLog {
 
   @Override
   public CompletionStage<LogWriter> openWriter(long term, String leaderId) {
-    return log.openWriter(term, leaderId).thenApply(w -> {
-      Retaining r = new Retaining(w);
-      last.set(w);
-      return r;
-    });
+    return log.openWriter(term, leaderId)
+        .thenApply(
+            w -> {
+              Retaining r = new Retaining(w);
+              last.set(w);
+              return r;
+            });
   }
 
   @Override

@@ -16,26 +16,41 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 
 /**
- * Projects a shard's log into an events topic with kafka-connector's exactly-once
- * {@link EventProjection} and counts, with a read_committed consumer, the events whose key (the
- * order id) starts with a run's prefix.
+ * Projects a shard's log into an events topic with kafka-connector's exactly-once {@link
+ * EventProjection} and counts, with a read_committed consumer, the events whose key (the order id)
+ * starts with a run's prefix.
  */
 final class ProjectedEvents {
 
   private ProjectedEvents() {}
 
   /**
-   * Runs the projection until {@code expected} events of the run are readable (or
-   * {@code timeout} passed), stops it, and returns how many events of the run the topic holds.
+   * Runs the projection until {@code expected} events of the run are readable (or {@code timeout}
+   * passed), stops it, and returns how many events of the run the topic holds.
    */
-  static long project(ClassicActorSystemProvider system, KafkaSettings kafka, String shard,
-      String topic, Optional<SnapshotStore> snapshots, long sessionExpiryPositions,
-      String keyPrefix, long expected, Duration timeout) throws Exception {
+  static long project(
+      ClassicActorSystemProvider system,
+      KafkaSettings kafka,
+      String shard,
+      String topic,
+      Optional<SnapshotStore> snapshots,
+      long sessionExpiryPositions,
+      String keyPrefix,
+      long expected,
+      Duration timeout)
+      throws Exception {
     try (TopicAdmin admin = new TopicAdmin(kafka)) {
       admin.ensureEventsTopic(topic);
     }
-    EventProjection<?, ?> projection = new EventProjection<>(shard, topic,
-        OrdersStateMachine::new, sessionExpiryPositions, snapshots, kafka, system);
+    EventProjection<?, ?> projection =
+        new EventProjection<>(
+            shard,
+            topic,
+            OrdersStateMachine::new,
+            sessionExpiryPositions,
+            snapshots,
+            kafka,
+            system);
     EventProjection.Running running =
         projection.start().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     try {
@@ -46,14 +61,16 @@ final class ProjectedEvents {
   }
 
   /** Reads {@code topic} from the start until {@code expected} matching events or the timeout. */
-  private static long count(KafkaSettings kafka, String topic, String keyPrefix, long expected,
-      Duration timeout) {
+  private static long count(
+      KafkaSettings kafka, String topic, String keyPrefix, long expected, Duration timeout) {
     long end = System.nanoTime() + timeout.toNanos();
     long matching = 0;
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(kafka.consumerProperties(null))) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       while (matching < expected && System.nanoTime() - end < 0) {

@@ -17,8 +17,14 @@ import java.util.stream.Collectors;
  * @param eventsExpected accepted commands, each of which yields one event
  * @param figures the timings
  */
-public record RaftGroupReport(int acknowledged, Map<String, Integer> appliedOnce,
-    int appliedTwice, int lost, boolean sameState, long eventsProjected, long eventsExpected,
+public record RaftGroupReport(
+    int acknowledged,
+    Map<String, Integer> appliedOnce,
+    int appliedTwice,
+    int lost,
+    boolean sameState,
+    long eventsProjected,
+    long eventsExpected,
     Figures figures) {
 
   /**
@@ -35,12 +41,21 @@ public record RaftGroupReport(int acknowledged, Map<String, Integer> appliedOnce
    * @param streamMillis from the first command sent to the last acknowledged
    * @param retries sends answered "retry" or not at all
    */
-  public record Figures(long startMillis, long electionMillis, long failoverMillis, int clients,
-      int beforeStop, long beforeStopMillis, long streamMillis, long retries) {}
+  public record Figures(
+      long startMillis,
+      long electionMillis,
+      long failoverMillis,
+      int clients,
+      int beforeStop,
+      long beforeStopMillis,
+      long streamMillis,
+      long retries) {}
 
   /** The run found nothing wrong. */
   public boolean clean() {
-    return appliedTwice == 0 && lost == 0 && sameState
+    return appliedTwice == 0
+        && lost == 0
+        && sameState
         && appliedOnce.values().stream().allMatch(n -> n == acknowledged)
         && eventsProjected == eventsExpected;
   }
@@ -49,20 +64,42 @@ public record RaftGroupReport(int acknowledged, Map<String, Integer> appliedOnce
   public List<String> lines() {
     Figures f = figures;
     String replicas = String.join("/", appliedOnce.keySet());
-    String counts = appliedOnce.values().stream().map(String::valueOf)
-        .collect(Collectors.joining("/"));
+    String counts =
+        appliedOnce.values().stream().map(String::valueOf).collect(Collectors.joining("/"));
     return List.of(
-        String.format("Figures: group started in %d ms, leader ready after %d ms; failover "
-            + "(leader stop -> first ack of the new leader) %d ms; %d clients: %d commands in %d "
-            + "ms = %.0f/s before the stop, %d in %d ms = %.0f/s overall; %d retries",
-            f.startMillis(), f.electionMillis(), f.failoverMillis(), f.clients(), f.beforeStop(),
-            f.beforeStopMillis(), perSecond(f.beforeStop(), f.beforeStopMillis()), acknowledged,
-            f.streamMillis(), perSecond(acknowledged, f.streamMillis()), f.retries()),
-        "Events projected exactly once into " + RaftGroupRun.EVENTS_TOPIC + ": " + eventsProjected
-            + " (expected " + eventsExpected + ")",
+        String.format(
+            "Figures: group started in %d ms, leader ready after %d ms; failover "
+                + "(leader stop -> first ack of the new leader) %d ms; %d clients: %d commands in %d "
+                + "ms = %.0f/s before the stop, %d in %d ms = %.0f/s overall; %d retries",
+            f.startMillis(),
+            f.electionMillis(),
+            f.failoverMillis(),
+            f.clients(),
+            f.beforeStop(),
+            f.beforeStopMillis(),
+            perSecond(f.beforeStop(), f.beforeStopMillis()),
+            acknowledged,
+            f.streamMillis(),
+            perSecond(acknowledged, f.streamMillis()),
+            f.retries()),
+        "Events projected exactly once into "
+            + RaftGroupRun.EVENTS_TOPIC
+            + ": "
+            + eventsProjected
+            + " (expected "
+            + eventsExpected
+            + ")",
         "Replica states identical: " + (sameState ? "yes" : "NO"),
-        "commands acknowledged: " + acknowledged + ", applied on " + replicas + ": " + counts
-            + ", applied twice: " + appliedTwice + ", lost: " + lost);
+        "commands acknowledged: "
+            + acknowledged
+            + ", applied on "
+            + replicas
+            + ": "
+            + counts
+            + ", applied twice: "
+            + appliedTwice
+            + ", lost: "
+            + lost);
   }
 
   private static double perSecond(long n, long millis) {

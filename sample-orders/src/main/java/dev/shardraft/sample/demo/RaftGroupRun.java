@@ -31,13 +31,13 @@ import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * The Raft group demo against any Kafka: one group of three replica actors on
- * {@code raft-log-orders-0}, a stream of order commands from retrying clients, the leader stopped
- * midway (its producer kept open, as a paused process would keep it), a new leader elected and
- * the old writer shown fenced, the stream continuing, the old leader restarted to catch up, then
- * every replica's state checked against what was acknowledged, and the group's events projected
- * into {@code orders-events}. Client and order ids carry a run id, so runs on a shared cluster
- * (same topics) do not mix.
+ * The Raft group demo against any Kafka: one group of three replica actors on {@code
+ * raft-log-orders-0}, a stream of order commands from retrying clients, the leader stopped midway
+ * (its producer kept open, as a paused process would keep it), a new leader elected and the old
+ * writer shown fenced, the stream continuing, the old leader restarted to catch up, then every
+ * replica's state checked against what was acknowledged, and the group's events projected into
+ * {@code orders-events}. Client and order ids carry a run id, so runs on a shared cluster (same
+ * topics) do not mix.
  */
 public final class RaftGroupRun {
 
@@ -57,8 +57,12 @@ public final class RaftGroupRun {
    * @param ordersPerClient each order makes three commands
    * @param out where progress lines go
    */
-  public RaftGroupRun(ActorSystem<?> system, KafkaSettings kafka, int clients,
-      int ordersPerClient, Consumer<String> out) {
+  public RaftGroupRun(
+      ActorSystem<?> system,
+      KafkaSettings kafka,
+      int clients,
+      int ordersPerClient,
+      Consumer<String> out) {
     this.system = system;
     this.kafka = kafka;
     this.clients = clients;
@@ -78,101 +82,184 @@ public final class RaftGroupRun {
   /**
    * Runs the scenario; every wait is bounded (30 s per step, 60 s for the stream).
    *
-   * @throws IllegalStateException if a step does not happen in time or the old writer is not
-   *     fenced
+   * @throws IllegalStateException if a step does not happen in time or the old writer is not fenced
    */
   public RaftGroupReport run() throws Exception {
     long started = System.nanoTime();
-    try (KafkaRaftGroup<OrderCommand, OrderReply> group = KafkaRaftGroup.start(system, kafka,
-        SHARD, MEMBERS, RaftGroupRun::timing, OrdersStateMachine::new)) {
+    try (KafkaRaftGroup<OrderCommand, OrderReply> group =
+        KafkaRaftGroup.start(
+            system, kafka, SHARD, MEMBERS, RaftGroupRun::timing, OrdersStateMachine::new)) {
       long startMillis = millisSince(started);
       Status first = group.awaitLeader(WAIT);
       long electionMillis = millisSince(started);
-      out.accept("Group " + SHARD + ": replicas " + String.join(", ", MEMBERS)
-          + " on raft-log-" + SHARD + " started in " + startMillis + " ms; leader "
-          + first.replica() + " at term " + first.term() + " ready after " + electionMillis
-          + " ms");
+      out.accept(
+          "Group "
+              + SHARD
+              + ": replicas "
+              + String.join(", ", MEMBERS)
+              + " on raft-log-"
+              + SHARD
+              + " started in "
+              + startMillis
+              + " ms; leader "
+              + first.replica()
+              + " at term "
+              + first.term()
+              + " ready after "
+              + electionMillis
+              + " ms");
 
-      OrderStream stream = new OrderStream(system, group, runId, clients, ordersPerClient,
-          Duration.ofSeconds(2));
+      OrderStream stream =
+          new OrderStream(system, group, runId, clients, ordersPerClient, Duration.ofSeconds(2));
       long streamStarted = System.nanoTime();
       stream.start();
       stream.awaitAcknowledged(stream.total() / 2, WAIT);
       long stopped = System.nanoTime();
       int beforeStop = stream.acked().size();
       Optional<LogWriter> zombie = group.stopAsZombie(first.replica());
-      out.accept("Stopped leader " + first.replica() + " (term " + first.term() + ") after "
-          + beforeStop + " of " + stream.total()
-          + " commands were acknowledged; its Kafka producer stays open, like a paused process");
+      out.accept(
+          "Stopped leader "
+              + first.replica()
+              + " (term "
+              + first.term()
+              + ") after "
+              + beforeStop
+              + " of "
+              + stream.total()
+              + " commands were acknowledged; its Kafka producer stays open, like a paused process");
 
       Status next = group.awaitLeader(WAIT);
-      out.accept("New leader " + next.replica() + " at term " + next.term()
-          + ", ready " + millisSince(stopped) + " ms after the stop (its openWriter fenced every "
-          + "older writer)");
-      showFenced(zombie.orElseThrow(() -> new IllegalStateException(
-          first.replica() + " had opened no writer")), first);
+      out.accept(
+          "New leader "
+              + next.replica()
+              + " at term "
+              + next.term()
+              + ", ready "
+              + millisSince(stopped)
+              + " ms after the stop (its openWriter fenced every "
+              + "older writer)");
+      showFenced(
+          zombie.orElseThrow(
+              () -> new IllegalStateException(first.replica() + " had opened no writer")),
+          first);
 
       stream.join(Duration.ofSeconds(60));
       long streamMillis = millisSince(streamStarted);
       group.startReplica(first.replica());
       long last = stream.acked().stream().mapToLong(a -> a.ack().index()).max().orElse(-1);
       Status back = group.awaitApplied(last, WAIT).get(first.replica());
-      out.accept("Restarted " + first.replica() + ": it loaded term, vote and the newest snapshot "
-          + "from Kafka, tailed the log from there and is a " + back.role() + " at term "
-          + back.term() + " (leader " + back.leader().orElse("?") + "), applied up to "
-          + back.appliedIndex());
+      out.accept(
+          "Restarted "
+              + first.replica()
+              + ": it loaded term, vote and the newest snapshot "
+              + "from Kafka, tailed the log from there and is a "
+              + back.role()
+              + " at term "
+              + back.term()
+              + " (leader "
+              + back.leader().orElse("?")
+              + "), applied up to "
+              + back.appliedIndex());
 
       showLinearizableRead(group, next.replica(), runId + "-c0-0");
 
-      long failoverMillis = stream.acked().stream()
-          .filter(a -> a.ack().acknowledgedAtNanos() > stopped
-              && !a.ack().replica().equals(first.replica()))
-          .mapToLong(a -> (a.ack().acknowledgedAtNanos() - stopped) / 1_000_000)
-          .min().orElse(-1);
-      long eventsExpected = stream.acked().stream()
-          .filter(a -> a.reply() instanceof OrderReply.Accepted).count();
+      long failoverMillis =
+          stream.acked().stream()
+              .filter(
+                  a ->
+                      a.ack().acknowledgedAtNanos() > stopped
+                          && !a.ack().replica().equals(first.replica()))
+              .mapToLong(a -> (a.ack().acknowledgedAtNanos() - stopped) / 1_000_000)
+              .min()
+              .orElse(-1);
+      long eventsExpected =
+          stream.acked().stream().filter(a -> a.reply() instanceof OrderReply.Accepted).count();
       ReplicaVerdict audit = ReplicaVerdict.of(group, stream.forAudit(), runId + "-zombie", out);
       long projected;
       try (KafkaSnapshotStore snapshots = new KafkaSnapshotStore(kafka)) {
-        projected = ProjectedEvents.project(system, kafka, SHARD, EVENTS_TOPIC,
-            Optional.of(snapshots), group.settings(first.replica()).sessionExpiryPositions(),
-            runId + "-", eventsExpected, WAIT);
+        projected =
+            ProjectedEvents.project(
+                system,
+                kafka,
+                SHARD,
+                EVENTS_TOPIC,
+                Optional.of(snapshots),
+                group.settings(first.replica()).sessionExpiryPositions(),
+                runId + "-",
+                eventsExpected,
+                WAIT);
       }
-      RaftGroupReport.Figures figures = new RaftGroupReport.Figures(startMillis, electionMillis,
-          failoverMillis, clients, beforeStop, (stopped - streamStarted) / 1_000_000,
-          streamMillis, stream.retries());
-      return new RaftGroupReport(audit.acknowledged(), audit.appliedOnce(), audit.appliedTwice(),
-          audit.lost(), audit.sameState(), projected, eventsExpected, figures);
+      RaftGroupReport.Figures figures =
+          new RaftGroupReport.Figures(
+              startMillis,
+              electionMillis,
+              failoverMillis,
+              clients,
+              beforeStop,
+              (stopped - streamStarted) / 1_000_000,
+              streamMillis,
+              stream.retries());
+      return new RaftGroupReport(
+          audit.acknowledged(),
+          audit.appliedOnce(),
+          audit.appliedTwice(),
+          audit.lost(),
+          audit.sameState(),
+          projected,
+          eventsExpected,
+          figures);
     }
   }
 
   /** Reads one order at the leader, linearizably (read index confirmed by a heartbeat round). */
-  private void showLinearizableRead(KafkaRaftGroup<OrderCommand, OrderReply> group, String leader,
-      String orderId) {
-    ReadReply reply = group.read(leader, ReadMode.LINEARIZABLE,
-        OrderCodecs.QUERIES.encode(new OrderQuery.GetOrder(orderId)));
+  private void showLinearizableRead(
+      KafkaRaftGroup<OrderCommand, OrderReply> group, String leader, String orderId) {
+    ReadReply reply =
+        group.read(
+            leader,
+            ReadMode.LINEARIZABLE,
+            OrderCodecs.QUERIES.encode(new OrderQuery.GetOrder(orderId)));
     if (!(reply instanceof ReadResult r)) {
       throw new IllegalStateException("linearizable read at " + leader + " answered " + reply);
     }
     OrderQueryResult result = OrderCodecs.QUERY_RESULTS.decode(r.result());
-    String what = result instanceof OrderQueryResult.OrderFound f
-        ? "is " + f.order().status() + ", commands applied: " + f.order().audit().stream()
-            .map(a -> a.command() + "@" + a.index()).collect(Collectors.joining(" "))
-        : "is not found";
-    out.accept("Linearizable read at leader " + leader + " (read index " + r.index() + "): order "
-        + orderId + " " + what);
+    String what =
+        result instanceof OrderQueryResult.OrderFound f
+            ? "is "
+                + f.order().status()
+                + ", commands applied: "
+                + f.order().audit().stream()
+                    .map(a -> a.command() + "@" + a.index())
+                    .collect(Collectors.joining(" "))
+            : "is not found";
+    out.accept(
+        "Linearizable read at leader "
+            + leader
+            + " (read index "
+            + r.index()
+            + "): order "
+            + orderId
+            + " "
+            + what);
   }
 
   /** The old leader's writer, alive, tries to commit an order: Kafka must refuse it. */
   private void showFenced(LogWriter zombie, Status old) throws InterruptedException {
-    OrderCommand ghost = new OrderCommand.PlaceOrder(runId + "-zombie", "zombie",
-        List.of(new OrderLine("ghost", 1, 1)));
-    List<LogEntry> batch = List.of(new LogEntry(old.term(), old.replica(),
-        new LogEntry.Command(runId + "-zombie", 1, OrderCodecs.COMMANDS.encode(ghost))));
+    OrderCommand ghost =
+        new OrderCommand.PlaceOrder(
+            runId + "-zombie", "zombie", List.of(new OrderLine("ghost", 1, 1)));
+    List<LogEntry> batch =
+        List.of(
+            new LogEntry(
+                old.term(),
+                old.replica(),
+                new LogEntry.Command(runId + "-zombie", 1, OrderCodecs.COMMANDS.encode(ghost))));
     try {
       zombie.append(batch).toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      throw new IllegalStateException("the old leader's writer (term " + old.term()
-          + ") committed an entry after a newer leader took over: fencing is broken");
+      throw new IllegalStateException(
+          "the old leader's writer (term "
+              + old.term()
+              + ") committed an entry after a newer leader took over: fencing is broken");
     } catch (ExecutionException e) {
       Throwable fenced = e.getCause();
       while (fenced != null && !(fenced instanceof LogFencedException)) {
@@ -181,8 +268,13 @@ public final class RaftGroupRun {
       if (fenced == null) {
         throw new IllegalStateException("the old writer's append failed, but not fenced", e);
       }
-      out.accept("Old leader " + old.replica() + "'s writer (term " + old.term()
-          + ") tries to commit an order: refused, " + fenced.getMessage());
+      out.accept(
+          "Old leader "
+              + old.replica()
+              + "'s writer (term "
+              + old.term()
+              + ") tries to commit an order: refused, "
+              + fenced.getMessage());
     } catch (TimeoutException e) {
       throw new IllegalStateException("the old writer's append neither failed nor committed", e);
     } finally {

@@ -19,8 +19,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * What the replicas' own states say about the acknowledged commands: each member's whole order
- * book is read ({@code Read(STALE, AllOrders)}) and checked with {@link OrderAudit}.
+ * What the replicas' own states say about the acknowledged commands: each member's whole order book
+ * is read ({@code Read(STALE, AllOrders)}) and checked with {@link OrderAudit}.
  *
  * @param acknowledged commands acknowledged to the clients
  * @param appliedOnce per member, acknowledged commands held exactly once at their index
@@ -28,17 +28,24 @@ import java.util.function.Consumer;
  * @param lost distinct acknowledged commands missing (or at another index) on some member
  * @param sameState whether all members' books are equal
  */
-record ReplicaVerdict(int acknowledged, Map<String, Integer> appliedOnce, int appliedTwice,
-    int lost, boolean sameState) {
+record ReplicaVerdict(
+    int acknowledged,
+    Map<String, Integer> appliedOnce,
+    int appliedTwice,
+    int lost,
+    boolean sameState) {
 
   /**
-   * Reads every member of {@code group} (all must run and have applied the acknowledged
-   * commands) and checks them.
+   * Reads every member of {@code group} (all must run and have applied the acknowledged commands)
+   * and checks them.
    *
    * @throws IllegalStateException if some member holds the order {@code forbiddenOrderId}
    */
-  static ReplicaVerdict of(KafkaRaftGroup<OrderCommand, OrderReply> group,
-      List<OrderAudit.Acknowledged> acknowledged, String forbiddenOrderId, Consumer<String> out) {
+  static ReplicaVerdict of(
+      KafkaRaftGroup<OrderCommand, OrderReply> group,
+      List<OrderAudit.Acknowledged> acknowledged,
+      String forbiddenOrderId,
+      Consumer<String> out) {
     Map<String, Integer> once = new LinkedHashMap<>();
     Set<OrderAudit.Acknowledged> twice = new HashSet<>();
     Set<OrderAudit.Acknowledged> lost = new HashSet<>();
@@ -58,13 +65,13 @@ record ReplicaVerdict(int acknowledged, Map<String, Integer> appliedOnce, int ap
       }
       states.add(book);
     }
-    return new ReplicaVerdict(acknowledged.size(), once, twice.size(), lost.size(),
-        states.size() == 1);
+    return new ReplicaVerdict(
+        acknowledged.size(), once, twice.size(), lost.size(), states.size() == 1);
   }
 
   private static OrderBookState book(KafkaRaftGroup<OrderCommand, OrderReply> group, String id) {
-    ReadReply reply = group.read(id, ReadMode.STALE,
-        OrderCodecs.QUERIES.encode(new OrderQuery.AllOrders()));
+    ReadReply reply =
+        group.read(id, ReadMode.STALE, OrderCodecs.QUERIES.encode(new OrderQuery.AllOrders()));
     if (!(reply instanceof ReadResult r)) {
       throw new IllegalStateException("reading the state of " + id + " answered " + reply);
     }

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Checks acknowledged commands against one replica's state: each acknowledged command must appear
- * in its order's audit exactly once, at the index it was acknowledged with. Commands must be
- * unique per {@code (orderId, command type)} (as {@link OrderScript} makes them).
+ * in its order's audit exactly once, at the index it was acknowledged with. Commands must be unique
+ * per {@code (orderId, command type)} (as {@link OrderScript} makes them).
  */
 public final class OrderAudit {
 
@@ -23,7 +23,10 @@ public final class OrderAudit {
    * @param lost acknowledged commands not found at all
    * @param misplaced acknowledged commands found once but at another index
    */
-  public record Verdict(int appliedOnce, List<Acknowledged> appliedTwice, List<Acknowledged> lost,
+  public record Verdict(
+      int appliedOnce,
+      List<Acknowledged> appliedTwice,
+      List<Acknowledged> lost,
       List<Acknowledged> misplaced) {
     public Verdict {
       appliedTwice = List.copyOf(appliedTwice);
@@ -38,8 +41,15 @@ public final class OrderAudit {
 
     @Override
     public String toString() {
-      return "Verdict[once=" + appliedOnce + ", twice=" + first(appliedTwice) + ", lost="
-          + first(lost) + ", misplaced=" + first(misplaced) + "]";
+      return "Verdict[once="
+          + appliedOnce
+          + ", twice="
+          + first(appliedTwice)
+          + ", lost="
+          + first(lost)
+          + ", misplaced="
+          + first(misplaced)
+          + "]";
     }
 
     private static String first(List<Acknowledged> l) {
@@ -60,8 +70,8 @@ public final class OrderAudit {
     for (Acknowledged a : acknowledged) {
       String name = OrderScript.auditName(a.command());
       Order o = orders.get(a.command().orderId());
-      List<AuditEntry> found = o == null ? List.of()
-          : o.audit().stream().filter(e -> e.command().equals(name)).toList();
+      List<AuditEntry> found =
+          o == null ? List.of() : o.audit().stream().filter(e -> e.command().equals(name)).toList();
       if (found.isEmpty()) {
         lost.add(a);
       } else if (found.size() > 1) {

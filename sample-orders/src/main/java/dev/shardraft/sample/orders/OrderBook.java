@@ -14,17 +14,18 @@ import java.util.TreeMap;
 
 /**
  * The orders and their business rules. Deterministic: the decision depends only on the current
- * state and the command (no clock, no randomness); orders are kept sorted by id so that the
- * state's encoding is the same on every replica.
+ * state and the command (no clock, no randomness); orders are kept sorted by id so that the state's
+ * encoding is the same on every replica.
  *
  * <ul>
- *   <li>{@code place}: refused if the order id exists (the existing order's audit records it).</li>
- *   <li>{@code pay}: only a {@code PLACED} order, with exactly its total.</li>
- *   <li>{@code ship}: only a {@code PAID} order ("cannot ship an unpaid order").</li>
+ *   <li>{@code place}: refused if the order id exists (the existing order's audit records it).
+ *   <li>{@code pay}: only a {@code PLACED} order, with exactly its total.
+ *   <li>{@code ship}: only a {@code PAID} order ("cannot ship an unpaid order").
  *   <li>{@code cancel}: a {@code PLACED} or {@code PAID} order (a paid one is refunded); not a
- *       shipped or already cancelled one.</li>
- *   <li>Any command but {@code place} on an unknown order is refused and counted.</li>
+ *       shipped or already cancelled one.
+ *   <li>Any command but {@code place} on an unknown order is refused and counted.
  * </ul>
+ *
  * Every accepted command yields exactly one {@link OrderEvent}; a refused one yields none.
  */
 public final class OrderBook {
@@ -63,57 +64,76 @@ public final class OrderBook {
       return refused(p.orderId(), "order " + p.orderId() + " already exists");
     }
     long total = p.totalCents();
-    orders.put(p.orderId(), new Order(p.orderId(), p.customer(), p.lines(), total, 0,
-        OrderStatus.PLACED, List.of(new AuditEntry(index, "place", true))));
-    return accepted(p.orderId(), OrderStatus.PLACED,
+    orders.put(
+        p.orderId(),
+        new Order(
+            p.orderId(),
+            p.customer(),
+            p.lines(),
+            total,
+            0,
+            OrderStatus.PLACED,
+            List.of(new AuditEntry(index, "place", true))));
+    return accepted(
+        p.orderId(),
+        OrderStatus.PLACED,
         new OrderPlaced(p.orderId(), p.customer(), p.lines(), total));
   }
 
   private Decision pay(long index, Order order, PayOrder p) {
-    String refusal = switch (order.status()) {
-      case CANCELLED -> "cannot pay a cancelled order";
-      case PAID, SHIPPED -> "order is already paid";
-      case PLACED -> p.amountCents() != order.totalCents()
-          ? "amount " + p.amountCents() + " does not match the total " + order.totalCents()
-          : null;
-    };
+    String refusal =
+        switch (order.status()) {
+          case CANCELLED -> "cannot pay a cancelled order";
+          case PAID, SHIPPED -> "order is already paid";
+          case PLACED ->
+              p.amountCents() != order.totalCents()
+                  ? "amount " + p.amountCents() + " does not match the total " + order.totalCents()
+                  : null;
+        };
     if (refusal != null) {
       return refuse(index, order, "pay", refusal);
     }
-    orders.put(order.orderId(), order.with(OrderStatus.PAID, p.amountCents(),
-        new AuditEntry(index, "pay", true)));
-    return accepted(order.orderId(), OrderStatus.PAID,
-        new OrderPaid(order.orderId(), p.amountCents()));
+    orders.put(
+        order.orderId(),
+        order.with(OrderStatus.PAID, p.amountCents(), new AuditEntry(index, "pay", true)));
+    return accepted(
+        order.orderId(), OrderStatus.PAID, new OrderPaid(order.orderId(), p.amountCents()));
   }
 
   private Decision ship(long index, Order order, ShipOrder s) {
-    String refusal = switch (order.status()) {
-      case PLACED -> "cannot ship an unpaid order";
-      case CANCELLED -> "cannot ship a cancelled order";
-      case SHIPPED -> "order is already shipped";
-      case PAID -> null;
-    };
+    String refusal =
+        switch (order.status()) {
+          case PLACED -> "cannot ship an unpaid order";
+          case CANCELLED -> "cannot ship a cancelled order";
+          case SHIPPED -> "order is already shipped";
+          case PAID -> null;
+        };
     if (refusal != null) {
       return refuse(index, order, "ship", refusal);
     }
-    orders.put(order.orderId(), order.with(OrderStatus.SHIPPED, order.paidCents(),
-        new AuditEntry(index, "ship", true)));
+    orders.put(
+        order.orderId(),
+        order.with(OrderStatus.SHIPPED, order.paidCents(), new AuditEntry(index, "ship", true)));
     return accepted(order.orderId(), OrderStatus.SHIPPED, new OrderShipped(order.orderId()));
   }
 
   private Decision cancel(long index, Order order, CancelOrder c) {
-    String refusal = switch (order.status()) {
-      case SHIPPED -> "cannot cancel a shipped order";
-      case CANCELLED -> "order is already cancelled";
-      case PLACED, PAID -> null;
-    };
+    String refusal =
+        switch (order.status()) {
+          case SHIPPED -> "cannot cancel a shipped order";
+          case CANCELLED -> "order is already cancelled";
+          case PLACED, PAID -> null;
+        };
     if (refusal != null) {
       return refuse(index, order, "cancel", refusal);
     }
     long refund = order.paidCents();
-    orders.put(order.orderId(), order.with(OrderStatus.CANCELLED, 0,
-        new AuditEntry(index, "cancel", true)));
-    return accepted(order.orderId(), OrderStatus.CANCELLED,
+    orders.put(
+        order.orderId(),
+        order.with(OrderStatus.CANCELLED, 0, new AuditEntry(index, "cancel", true)));
+    return accepted(
+        order.orderId(),
+        OrderStatus.CANCELLED,
         new OrderCancelled(order.orderId(), c.reason(), refund));
   }
 

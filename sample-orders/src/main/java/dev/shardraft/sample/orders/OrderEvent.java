@@ -5,8 +5,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
 
 /**
- * What happened to an order, for downstream services (the {@code orders-events} topic). Exactly
- * one event per accepted command, none for a refused one.
+ * What happened to an order, for downstream services (the {@code orders-events} topic). Exactly one
+ * event per accepted command, none for a refused one.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({

@@ -15,8 +15,12 @@ public record OrderLine(String sku, int quantity, long unitPriceCents) {
     Objects.requireNonNull(sku, "sku");
     if (sku.isBlank() || quantity < 1 || unitPriceCents < 0) {
       throw new IllegalArgumentException(
-          "need a sku, quantity >= 1 and unitPriceCents >= 0, got " + sku + " x" + quantity
-              + " at " + unitPriceCents);
+          "need a sku, quantity >= 1 and unitPriceCents >= 0, got "
+              + sku
+              + " x"
+              + quantity
+              + " at "
+              + unitPriceCents);
     }
   }
 

@@ -11,7 +11,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 })
 public sealed interface OrderQuery {
 
-  /** One order: answered {@link OrderQueryResult.OrderFound} or {@link OrderQueryResult.OrderNotFound}. */
+  /**
+   * One order: answered {@link OrderQueryResult.OrderFound} or {@link
+   * OrderQueryResult.OrderNotFound}.
+   */
   record GetOrder(String orderId) implements OrderQuery {}
 
   /** The whole book: answered {@link OrderQueryResult.Book}. */

@@ -18,8 +18,11 @@ public final class OrderScript {
     List<OrderCommand> all = new ArrayList<>();
     for (int n = 0; n < orders; n++) {
       String id = prefix + "-" + n;
-      OrderCommand.PlaceOrder place = new OrderCommand.PlaceOrder(id, "customer-" + (n % 7),
-          List.of(new OrderLine("sku-" + (n % 11), 1 + n % 3, 100 + n)));
+      OrderCommand.PlaceOrder place =
+          new OrderCommand.PlaceOrder(
+              id,
+              "customer-" + (n % 7),
+              List.of(new OrderLine("sku-" + (n % 11), 1 + n % 3, 100 + n)));
       all.add(place);
       if (n % 4 == 3) {
         all.add(new OrderCommand.CancelOrder(id, "changed mind"));

@@ -11,20 +11,23 @@ import java.util.List;
  * are Jackson CBOR ({@link OrderCodecs}); the rules are {@link OrderBook}'s. Each accepted command
  * yields one {@code DomainEvent} keyed by the order id, with the event's type name.
  *
- * <p>Queries ({@link OrderQuery}) are answered from the applied state; a query that does not
- * decode is an {@link IllegalArgumentException}, which the replica answers as a failed read.
+ * <p>Queries ({@link OrderQuery}) are answered from the applied state; a query that does not decode
+ * is an {@link IllegalArgumentException}, which the replica answers as a failed read.
  */
-public final class OrdersStateMachine
-    implements QueryableStateMachine<OrderCommand, OrderReply> {
+public final class OrdersStateMachine implements QueryableStateMachine<OrderCommand, OrderReply> {
 
   private final OrderBook book = new OrderBook();
 
   @Override
   public Applied<OrderReply> apply(long index, OrderCommand command) {
     OrderBook.Decision d = book.apply(index, command);
-    List<DomainEvent> events = d.event()
-        .map(e -> List.of(new DomainEvent(e.orderId(), e.typeName(), OrderCodecs.EVENTS.encode(e))))
-        .orElse(List.of());
+    List<DomainEvent> events =
+        d.event()
+            .map(
+                e ->
+                    List.of(
+                        new DomainEvent(e.orderId(), e.typeName(), OrderCodecs.EVENTS.encode(e))))
+            .orElse(List.of());
     return new Applied<>(d.reply(), events);
   }
 
@@ -53,8 +56,10 @@ public final class OrdersStateMachine
     OrderQuery q = OrderCodecs.QUERIES.decode(query);
     OrderQueryResult result;
     if (q instanceof OrderQuery.GetOrder g) {
-      result = book.order(g.orderId()).<OrderQueryResult>map(OrderFound::new)
-          .orElse(new OrderNotFound(g.orderId()));
+      result =
+          book.order(g.orderId())
+              .<OrderQueryResult>map(OrderFound::new)
+              .orElse(new OrderNotFound(g.orderId()));
     } else {
       result = new Book(book.state());
     }

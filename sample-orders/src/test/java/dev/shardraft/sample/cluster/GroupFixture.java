@@ -32,45 +32,54 @@ final class GroupFixture implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(30);
 
   /**
-   * Raft timing for tests on a shared, loaded machine: a 150 ms check-quorum window (the
-   * default) made leaders step down every second or so under a load average of 20.
+   * Raft timing for tests on a shared, loaded machine: a 150 ms check-quorum window (the default)
+   * made leaders step down every second or so under a load average of 20.
    */
   static ReplicaSettings tolerant(ReplicaSettings s) {
     return s.withTiming(Duration.ofMillis(400), Duration.ofMillis(800), Duration.ofMillis(100));
   }
 
-  final ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "group-test",
-      ConfigFactory.parseString("pekko.actor.serialize-messages = on")
-          .withFallback(ConfigFactory.load()));
+  final ActorSystem<Void> system =
+      ActorSystem.create(
+          Behaviors.empty(),
+          "group-test",
+          ConfigFactory.parseString("pekko.actor.serialize-messages = on")
+              .withFallback(ConfigFactory.load()));
   final KafkaSettings kafka;
 
   GroupFixture(String bootstrapServers) {
     this.kafka = KafkaSettings.forBootstrapServers(bootstrapServers);
   }
 
-  KafkaRaftGroup<OrderCommand, OrderReply> start(String shard,
-      UnaryOperator<ReplicaSettings> tune) {
-    return KafkaRaftGroup.start(system, kafka, shard, MEMBERS, s -> tune.apply(tolerant(s)),
-        OrdersStateMachine::new);
+  KafkaRaftGroup<OrderCommand, OrderReply> start(
+      String shard, UnaryOperator<ReplicaSettings> tune) {
+    return KafkaRaftGroup.start(
+        system, kafka, shard, MEMBERS, s -> tune.apply(tolerant(s)), OrdersStateMachine::new);
   }
 
-  OrderStream stream(KafkaRaftGroup<OrderCommand, OrderReply> group, String runId, int clients,
-      int orders) {
+  OrderStream stream(
+      KafkaRaftGroup<OrderCommand, OrderReply> group, String runId, int clients, int orders) {
     return new OrderStream(system, group, runId, clients, orders, Duration.ofSeconds(2));
   }
 
   /** The whole order book of replica {@code id}, by a stale read of its applied state. */
   static OrderBookState book(KafkaRaftGroup<OrderCommand, OrderReply> group, String id) {
-    ReadResult r = assertInstanceOf(ReadResult.class, group.read(id, ReadMode.STALE,
-        OrderCodecs.QUERIES.encode(new OrderQuery.AllOrders())));
-    return assertInstanceOf(OrderQueryResult.Book.class,
-        OrderCodecs.QUERY_RESULTS.decode(r.result())).state();
+    ReadResult r =
+        assertInstanceOf(
+            ReadResult.class,
+            group.read(id, ReadMode.STALE, OrderCodecs.QUERIES.encode(new OrderQuery.AllOrders())));
+    return assertInstanceOf(
+            OrderQueryResult.Book.class, OrderCodecs.QUERY_RESULTS.decode(r.result()))
+        .state();
   }
 
   /** Waits for a ready leader, followed by all, at a term above {@code term}. */
   static Status awaitLeaderAbove(KafkaRaftGroup<OrderCommand, OrderReply> group, long term) {
-    return Poll.until(WAIT, "a leader above term " + term, () -> KafkaRaftGroup
-        .agreedLeader(group.statuses()).filter(s -> s.term() > term), () -> "" + group.statuses());
+    return Poll.until(
+        WAIT,
+        "a leader above term " + term,
+        () -> KafkaRaftGroup.agreedLeader(group.statuses()).filter(s -> s.term() > term),
+        () -> "" + group.statuses());
   }
 
   /** The highest acknowledged index. */
@@ -84,20 +93,32 @@ final class GroupFixture implements AutoCloseable {
     OrderBookState first = book(group, ids.get(0));
     for (String id : ids.subList(1, ids.size())) {
       OrderBookState other = book(group, id);
-      assertTrue(first.equals(other), () -> "book of " + id + " differs from " + ids.get(0)
-          + ": " + difference(first, other));
-      assertTrue(Arrays.equals(OrderCodecs.SNAPSHOTS.encode(first),
-          OrderCodecs.SNAPSHOTS.encode(other)), "encoded book of " + id);
+      assertTrue(
+          first.equals(other),
+          () -> "book of " + id + " differs from " + ids.get(0) + ": " + difference(first, other));
+      assertTrue(
+          Arrays.equals(OrderCodecs.SNAPSHOTS.encode(first), OrderCodecs.SNAPSHOTS.encode(other)),
+          "encoded book of " + id);
     }
   }
 
   /** A short description of how two books differ. */
   static String difference(OrderBookState a, OrderBookState b) {
-    String counts = "orders " + a.orders().size() + " vs " + b.orders().size()
-        + ", commandsApplied " + a.commandsApplied() + " vs " + b.commandsApplied();
+    String counts =
+        "orders "
+            + a.orders().size()
+            + " vs "
+            + b.orders().size()
+            + ", commandsApplied "
+            + a.commandsApplied()
+            + " vs "
+            + b.commandsApplied();
     for (int i = 0; i < Math.min(a.orders().size(), b.orders().size()); i++) {
       if (!a.orders().get(i).equals(b.orders().get(i))) {
-        return counts + "; first different order: " + a.orders().get(i) + " vs "
+        return counts
+            + "; first different order: "
+            + a.orders().get(i)
+            + " vs "
             + b.orders().get(i);
       }
     }
@@ -107,14 +128,15 @@ final class GroupFixture implements AutoCloseable {
   /** No replica's book holds order {@code orderId}. */
   static void assertNowhere(KafkaRaftGroup<OrderCommand, OrderReply> group, String orderId) {
     for (String id : group.running()) {
-      assertTrue(book(group, id).orders().stream().noneMatch(o -> o.orderId().equals(orderId)),
+      assertTrue(
+          book(group, id).orders().stream().noneMatch(o -> o.orderId().equals(orderId)),
           orderId + " found at " + id);
     }
   }
 
   /** Every acknowledged command of {@code stream} is applied exactly once on every replica. */
-  static void assertExactlyOnceEverywhere(KafkaRaftGroup<OrderCommand, OrderReply> group,
-      List<OrderAudit.Acknowledged> acknowledged) {
+  static void assertExactlyOnceEverywhere(
+      KafkaRaftGroup<OrderCommand, OrderReply> group, List<OrderAudit.Acknowledged> acknowledged) {
     for (String id : group.running()) {
       OrderAudit.Verdict v = OrderAudit.check(acknowledged, book(group, id));
       assertTrue(v.clean(), id + ": " + v);

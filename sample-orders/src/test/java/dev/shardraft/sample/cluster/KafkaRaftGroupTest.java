@@ -23,8 +23,8 @@ import dev.shardraft.sample.orders.OrderCommand;
 import dev.shardraft.sample.orders.OrderLine;
 import dev.shardraft.sample.orders.OrderQuery;
 import dev.shardraft.sample.orders.OrderQueryResult;
-import dev.shardraft.sample.orders.OrderStatus;
 import dev.shardraft.sample.orders.OrderReply;
+import dev.shardraft.sample.orders.OrderStatus;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -45,8 +45,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class KafkaRaftGroupTest {
 
-  @RegisterExtension
-  static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
+  @RegisterExtension static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
 
   static GroupFixture fixture;
 
@@ -71,8 +70,12 @@ class KafkaRaftGroupTest {
       stream.join(WAIT);
       assertEquals(stream.total(), stream.acked().size(), "every command acknowledged");
       Set<String> ids = new HashSet<>();
-      stream.acked().forEach(a -> assertTrue(ids.add(a.clientId() + "#" + a.sequence()),
-          "acknowledged once: " + a));
+      stream
+          .acked()
+          .forEach(
+              a ->
+                  assertTrue(
+                      ids.add(a.clientId() + "#" + a.sequence()), "acknowledged once: " + a));
 
       group.awaitApplied(GroupFixture.lastIndex(stream), WAIT);
       GroupFixture.assertSameBooks(group);
@@ -91,29 +94,39 @@ class KafkaRaftGroupTest {
   static void assertLinearizableReadsOnlyAtTheLeader(
       KafkaRaftGroup<OrderCommand, OrderReply> group, Status leader, String orderId) {
     byte[] query = OrderCodecs.QUERIES.encode(new OrderQuery.GetOrder(orderId));
-    ReadResult r = assertInstanceOf(ReadResult.class,
-        group.read(leader.replica(), ReadMode.LINEARIZABLE, query));
-    OrderQueryResult.OrderFound found = assertInstanceOf(OrderQueryResult.OrderFound.class,
-        OrderCodecs.QUERY_RESULTS.decode(r.result()));
+    ReadResult r =
+        assertInstanceOf(
+            ReadResult.class, group.read(leader.replica(), ReadMode.LINEARIZABLE, query));
+    OrderQueryResult.OrderFound found =
+        assertInstanceOf(
+            OrderQueryResult.OrderFound.class, OrderCodecs.QUERY_RESULTS.decode(r.result()));
     assertEquals(OrderStatus.SHIPPED, found.order().status());
-    String follower = group.running().stream().filter(id -> !id.equals(leader.replica()))
-        .findFirst().orElseThrow();
+    String follower =
+        group.running().stream()
+            .filter(id -> !id.equals(leader.replica()))
+            .findFirst()
+            .orElseThrow();
     Retry retry = assertInstanceOf(Retry.class, group.read(follower, ReadMode.LINEARIZABLE, query));
     assertEquals(Optional.of(leader.replica()), retry.leaderHint());
   }
 
   /** A command entry as the zombie {@code leader} of {@code term} would write it. */
   static List<LogEntry> zombieBatch(long term, String leader, String orderId) {
-    OrderCommand place = new OrderCommand.PlaceOrder(orderId, "zombie",
-        List.of(new OrderLine("ghost", 1, 1)));
-    return List.of(new LogEntry(term, leader,
-        new LogEntry.Command("zombie-" + orderId, 1, OrderCodecs.COMMANDS.encode(place))));
+    OrderCommand place =
+        new OrderCommand.PlaceOrder(orderId, "zombie", List.of(new OrderLine("ghost", 1, 1)));
+    return List.of(
+        new LogEntry(
+            term,
+            leader,
+            new LogEntry.Command("zombie-" + orderId, 1, OrderCodecs.COMMANDS.encode(place))));
   }
 
   /** Appends {@code batch} with {@code writer} and expects it to be fenced. */
   static void assertFenced(LogWriter writer, List<LogEntry> batch) {
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> writer.append(batch).toCompletableFuture().get(30, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () -> writer.append(batch).toCompletableFuture().get(30, TimeUnit.SECONDS));
     Throwable c = e.getCause();
     while (c != null && !(c instanceof LogFencedException)) {
       c = c.getCause();
@@ -143,7 +156,8 @@ class KafkaRaftGroupTest {
 
       stream.join(WAIT);
       assertEquals(stream.total(), stream.acked().size());
-      assertTrue(stream.acked().stream().anyMatch(a -> !a.ack().replica().equals(old.replica())),
+      assertTrue(
+          stream.acked().stream().anyMatch(a -> !a.ack().replica().equals(old.replica())),
           "the new leader acknowledged commands");
       group.startReplica(old.replica()); // the old leader comes back as a follower, catches up
       group.awaitApplied(GroupFixture.lastIndex(stream), WAIT);
@@ -166,10 +180,15 @@ class KafkaRaftGroupTest {
       // Another writer of the shard (a stale leader's late openWriter) fences the live leader:
       // its next append fails, it steps down, and a new election opens a newer writer.
       Status now = group.awaitLeader(WAIT);
-      assertEquals(old.replica() + "@" + old.term(), now.replica() + "@" + now.term(),
+      assertEquals(
+          old.replica() + "@" + old.term(),
+          now.replica() + "@" + now.term(),
           "the premise: the leader has not changed since the stream started");
-      LogWriter intruder = intruderLog.openWriter(old.term(), "intruder")
-          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      LogWriter intruder =
+          intruderLog
+              .openWriter(old.term(), "intruder")
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
       try {
         Status next = GroupFixture.awaitLeaderAbove(group, old.term());
         assertTrue(next.term() > old.term(), next + " after " + old);
@@ -189,17 +208,17 @@ class KafkaRaftGroupTest {
 
   @Test
   void aRestartedReplicaRebuildsItsStateFromSnapshotAndTheTruncatedLogAndCatchesUp() {
-    try (KafkaRaftGroup<OrderCommand, OrderReply> group = fixture.start("orders-it-d",
-        s -> s.withSnapshotEvery(10).withDeleteLogAfterSnapshot(true))) {
+    try (KafkaRaftGroup<OrderCommand, OrderReply> group =
+        fixture.start(
+            "orders-it-d", s -> s.withSnapshotEvery(10).withDeleteLogAfterSnapshot(true))) {
       String leader = group.awaitLeader(WAIT).replica();
-      String follower = group.running().stream().filter(id -> !id.equals(leader)).findFirst()
-          .orElseThrow();
+      String follower =
+          group.running().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
       OrderStream before = fixture.stream(group, "d1", 2, 4);
       before.start();
       before.join(WAIT);
       group.awaitApplied(GroupFixture.lastIndex(before), WAIT);
-      long firstIndex = before.acked().stream().mapToLong(a -> a.ack().index()).min()
-          .orElseThrow();
+      long firstIndex = before.acked().stream().mapToLong(a -> a.ack().index()).min().orElseThrow();
 
       group.stopReplica(follower);
       OrderStream after = fixture.stream(group, "d2", 2, 4);
@@ -208,14 +227,19 @@ class KafkaRaftGroupTest {
       // The leader snapshots every 10 positions and then deletes the log below what every
       // replica had applied: the entries of the first commands exist only in snapshots now.
       KafkaRaftLog log = group.kafkaLog(leader).orElseThrow();
-      long logStart = Poll.until(WAIT, "the log truncated past " + firstIndex,
-          () -> Optional.of(Asks.await(log.logStartIndex(), WAIT, "log start"))
-              .filter(start -> start > firstIndex),
-          () -> "log start " + Asks.await(log.logStartIndex(), WAIT, "log start"));
+      long logStart =
+          Poll.until(
+              WAIT,
+              "the log truncated past " + firstIndex,
+              () ->
+                  Optional.of(Asks.await(log.logStartIndex(), WAIT, "log start"))
+                      .filter(start -> start > firstIndex),
+              () -> "log start " + Asks.await(log.logStartIndex(), WAIT, "log start"));
 
       group.startReplica(follower);
       Status restarted = group.status(follower);
-      assertTrue(restarted.appliedIndex() >= logStart - 1,
+      assertTrue(
+          restarted.appliedIndex() >= logStart - 1,
           "restored from a snapshot covering the cut at " + logStart + ": " + restarted);
       OrderStream more = fixture.stream(group, "d3", 2, 2); // the restarted replica tails on
       more.start();

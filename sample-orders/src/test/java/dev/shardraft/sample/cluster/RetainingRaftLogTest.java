@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /** The zombie helper on the in-memory log, which fences and closes writers like Kafka's. */
 class RetainingRaftLogTest {
 
-  private static final List<LogEntry> BATCH = List.of(new LogEntry(1, "r1", new LogEntry.Barrier()));
+  private static final List<LogEntry> BATCH =
+      List.of(new LogEntry(1, "r1", new LogEntry.Barrier()));
 
   private static List<Long> append(LogWriter w) throws Exception {
     return w.append(BATCH).toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -31,8 +32,7 @@ class RetainingRaftLogTest {
     RetainingRaftLog log = new RetainingRaftLog(new InMemoryRaftLog("s"));
     LogWriter seen = log.openWriter(1, "r1").toCompletableFuture().get();
     seen.close();
-    assertInstanceOf(IllegalStateException.class, failure(log.retained().orElseThrow()),
-        "closed");
+    assertInstanceOf(IllegalStateException.class, failure(log.retained().orElseThrow()), "closed");
   }
 
   @Test

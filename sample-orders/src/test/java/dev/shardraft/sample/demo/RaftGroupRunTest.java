@@ -20,20 +20,27 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The Raft group demo's scenario against a real one-node Kafka, smaller than the demo's. */
 class RaftGroupRunTest {
 
-  @RegisterExtension
-  static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
+  @RegisterExtension static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
 
   @Test
-  void theDemoRunsItsScenarioAndFindsEveryAcknowledgedCommandOnceOnEveryReplica()
-      throws Exception {
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "demo-test",
-        ConfigFactory.parseString("pekko.kafka.consumer.commit-timeout = 2s")
-            .withFallback(ConfigFactory.load()));
+  void theDemoRunsItsScenarioAndFindsEveryAcknowledgedCommandOnceOnEveryReplica() throws Exception {
+    ActorSystem<Void> system =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "demo-test",
+            ConfigFactory.parseString("pekko.kafka.consumer.commit-timeout = 2s")
+                .withFallback(ConfigFactory.load()));
     List<String> lines = new ArrayList<>();
     RaftGroupReport report;
     try {
-      report = new RaftGroupRun(system, KafkaSettings.forBootstrapServers(
-          KAFKA.bootstrapServers()), 2, 5, lines::add).run();
+      report =
+          new RaftGroupRun(
+                  system,
+                  KafkaSettings.forBootstrapServers(KAFKA.bootstrapServers()),
+                  2,
+                  5,
+                  lines::add)
+              .run();
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -45,9 +52,11 @@ class RaftGroupRunTest {
     assertTrue(report.sameState());
     assertEquals(report.eventsExpected(), report.eventsProjected());
     assertEquals(26, report.eventsExpected(), "30 commands, 4 refused by a business rule");
-    assertTrue(report.figures().failoverMillis() > 0, "an acknowledgement came from the new leader");
+    assertTrue(
+        report.figures().failoverMillis() > 0, "an acknowledgement came from the new leader");
     assertTrue(report.clean(), String.join("\n", report.lines()));
-    assertTrue(lines.stream().anyMatch(l -> l.contains("was fenced by a newer writer")),
+    assertTrue(
+        lines.stream().anyMatch(l -> l.contains("was fenced by a newer writer")),
         "the old writer was shown fenced: " + lines);
   }
 
@@ -60,18 +69,16 @@ class RaftGroupRunTest {
     once.put("r1", 200);
     once.put("r2", 200);
     once.put("r3", 199);
-    RaftGroupReport report =
-        new RaftGroupReport(200, once, 0, 1, true, 170, 170, FIGURES);
-    assertEquals("commands acknowledged: 200, applied on r1/r2/r3: 200/200/199, applied twice: "
-        + "0, lost: 1", report.lines().get(report.lines().size() - 1));
+    RaftGroupReport report = new RaftGroupReport(200, once, 0, 1, true, 170, 170, FIGURES);
+    assertEquals(
+        "commands acknowledged: 200, applied on r1/r2/r3: 200/200/199, applied twice: "
+            + "0, lost: 1",
+        report.lines().get(report.lines().size() - 1));
     assertFalse(report.clean());
     once.put("r3", 200);
-    assertTrue(new RaftGroupReport(200, once, 0, 0, true, 170, 170, FIGURES)
-        .clean());
-    assertFalse(new RaftGroupReport(200, once, 1, 0, true, 170, 170, FIGURES)
-        .clean());
+    assertTrue(new RaftGroupReport(200, once, 0, 0, true, 170, 170, FIGURES).clean());
+    assertFalse(new RaftGroupReport(200, once, 1, 0, true, 170, 170, FIGURES).clean());
     assertFalse(new RaftGroupReport(200, once, 0, 0, false, 170, 170, FIGURES).clean());
-    assertFalse(new RaftGroupReport(200, once, 0, 0, true, 169, 170, FIGURES)
-        .clean());
+    assertFalse(new RaftGroupReport(200, once, 0, 0, true, 169, 170, FIGURES).clean());
   }
 }

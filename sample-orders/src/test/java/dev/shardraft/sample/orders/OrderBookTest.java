@@ -22,8 +22,8 @@ class OrderBookTest {
   private long index;
 
   static PlaceOrder place(String id) {
-    return new PlaceOrder(id, "alice", List.of(new OrderLine("book", 2, 1_250),
-        new OrderLine("pen", 1, 300)));
+    return new PlaceOrder(
+        id, "alice", List.of(new OrderLine("book", 2, 1_250), new OrderLine("pen", 1, 300)));
   }
 
   private OrderBook.Decision apply(OrderCommand c) {
@@ -54,8 +54,12 @@ class OrderBookTest {
 
     Order o = book.order("o1").orElseThrow();
     assertEquals(OrderStatus.SHIPPED, o.status());
-    assertEquals(List.of(new AuditEntry(0, "place", true), new AuditEntry(1, "pay", true),
-        new AuditEntry(2, "ship", true)), o.audit());
+    assertEquals(
+        List.of(
+            new AuditEntry(0, "place", true),
+            new AuditEntry(1, "pay", true),
+            new AuditEntry(2, "ship", true)),
+        o.audit());
     assertEquals(3, book.state().commandsApplied());
   }
 
@@ -91,7 +95,8 @@ class OrderBookTest {
   void aPaidOrderIsRefundedWhenCancelledButAShippedOneCannotBeCancelled() {
     apply(place("o1"));
     apply(new PayOrder("o1", 2_800));
-    assertEquals(Optional.of(new OrderCancelled("o1", "out of stock", 2_800)),
+    assertEquals(
+        Optional.of(new OrderCancelled("o1", "out of stock", 2_800)),
         apply(new CancelOrder("o1", "out of stock")).event());
     apply(place("o2"));
     apply(new PayOrder("o2", 2_800));
@@ -102,8 +107,8 @@ class OrderBookTest {
   @Test
   void paymentMustMatchTheTotalAndHappenOnce() {
     apply(place("o1"));
-    assertEquals("amount 100 does not match the total 2800",
-        refusal(apply(new PayOrder("o1", 100))));
+    assertEquals(
+        "amount 100 does not match the total 2800", refusal(apply(new PayOrder("o1", 100))));
     apply(new PayOrder("o1", 2_800));
     assertEquals("order is already paid", refusal(apply(new PayOrder("o1", 2_800))));
     assertEquals(2_800, book.order("o1").orElseThrow().paidCents());

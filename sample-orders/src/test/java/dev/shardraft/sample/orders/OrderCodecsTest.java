@@ -39,21 +39,25 @@ class OrderCodecsTest {
     book.apply(5, new OrderCommand.ShipOrder("o1"));
     roundTrips(OrderCodecs.SNAPSHOTS, book.state());
     roundTrips(OrderCodecs.QUERY_RESULTS, new OrderQueryResult.Book(book.state()));
-    roundTrips(OrderCodecs.QUERY_RESULTS,
-        new OrderQueryResult.OrderFound(book.order("o1").orElseThrow()));
+    roundTrips(
+        OrderCodecs.QUERY_RESULTS, new OrderQueryResult.OrderFound(book.order("o1").orElseThrow()));
     roundTrips(OrderCodecs.QUERY_RESULTS, new OrderQueryResult.OrderNotFound("x"));
   }
 
   @Test
   void typesTravelAsNamesNotClassNames() {
-    String text = new String(OrderCodecs.COMMANDS.encode(new OrderCommand.ShipOrder("o1")),
-        StandardCharsets.ISO_8859_1);
+    String text =
+        new String(
+            OrderCodecs.COMMANDS.encode(new OrderCommand.ShipOrder("o1")),
+            StandardCharsets.ISO_8859_1);
     assertTrue(text.contains("ship"), text);
     assertTrue(!text.contains("dev.shardraft"), "no class name in " + text);
   }
 
   private static IllegalArgumentException malformed(Codec<?> codec, byte[] bytes) {
-    return assertThrows(IllegalArgumentException.class, () -> codec.decode(bytes),
+    return assertThrows(
+        IllegalArgumentException.class,
+        () -> codec.decode(bytes),
         "decoding " + Arrays.toString(bytes));
   }
 
@@ -63,18 +67,24 @@ class OrderCodecsTest {
 
   @Test
   void malformedPayloadsAreIllegalArgumentsWithAClearMessage() throws Exception {
-    assertTrue(malformed(OrderCodecs.COMMANDS, new byte[0]).getMessage()
-        .contains("malformed OrderCommand"));
-    assertTrue(malformed(OrderCodecs.COMMANDS, "not cbor".getBytes(StandardCharsets.UTF_8))
-        .getMessage().startsWith("malformed OrderCommand"));
-    assertTrue(malformed(OrderCodecs.COMMANDS, new byte[] {(byte) 0xbf})
-        .getMessage().startsWith("malformed OrderCommand"), "truncated map");
+    assertTrue(
+        malformed(OrderCodecs.COMMANDS, new byte[0])
+            .getMessage()
+            .contains("malformed OrderCommand"));
+    assertTrue(
+        malformed(OrderCodecs.COMMANDS, "not cbor".getBytes(StandardCharsets.UTF_8))
+            .getMessage()
+            .startsWith("malformed OrderCommand"));
+    assertTrue(
+        malformed(OrderCodecs.COMMANDS, new byte[] {(byte) 0xbf})
+            .getMessage()
+            .startsWith("malformed OrderCommand"),
+        "truncated map");
 
     Map<String, Object> unknownType = new LinkedHashMap<>();
     unknownType.put("type", "refund");
     unknownType.put("orderId", "o1");
-    assertTrue(malformed(OrderCodecs.COMMANDS, cbor(unknownType)).getMessage()
-        .contains("refund"));
+    assertTrue(malformed(OrderCodecs.COMMANDS, cbor(unknownType)).getMessage().contains("refund"));
 
     Map<String, Object> missing = new LinkedHashMap<>();
     missing.put("type", "pay");

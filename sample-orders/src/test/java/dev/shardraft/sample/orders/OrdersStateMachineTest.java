@@ -40,7 +40,8 @@ class OrdersStateMachineTest {
     fresh.restore(m.snapshot());
     assertEquals(m.state(), fresh.state());
     assertArrayEquals(m.snapshot(), fresh.snapshot(), "same bytes: the encoding is canonical");
-    assertEquals(new OrderReply.Accepted("o1", OrderStatus.SHIPPED),
+    assertEquals(
+        new OrderReply.Accepted("o1", OrderStatus.SHIPPED),
         fresh.apply(4, new OrderCommand.ShipOrder("o1")).reply());
   }
 
@@ -48,14 +49,20 @@ class OrdersStateMachineTest {
   void queriesAnswerFromTheAppliedStateAndRefuseGarbage() {
     OrdersStateMachine m = new OrdersStateMachine();
     m.apply(7, OrderBookTest.place("o1"));
-    OrderQueryResult found = OrderCodecs.QUERY_RESULTS.decode(
-        m.query(OrderCodecs.QUERIES.encode(new OrderQuery.GetOrder("o1"))));
-    assertEquals(OrderStatus.PLACED,
+    OrderQueryResult found =
+        OrderCodecs.QUERY_RESULTS.decode(
+            m.query(OrderCodecs.QUERIES.encode(new OrderQuery.GetOrder("o1"))));
+    assertEquals(
+        OrderStatus.PLACED,
         assertInstanceOf(OrderQueryResult.OrderFound.class, found).order().status());
-    assertEquals(new OrderQueryResult.OrderNotFound("x"), OrderCodecs.QUERY_RESULTS.decode(
-        m.query(OrderCodecs.QUERIES.encode(new OrderQuery.GetOrder("x")))));
-    assertEquals(new OrderQueryResult.Book(m.state()), OrderCodecs.QUERY_RESULTS.decode(
-        m.query(OrderCodecs.QUERIES.encode(new OrderQuery.AllOrders()))));
+    assertEquals(
+        new OrderQueryResult.OrderNotFound("x"),
+        OrderCodecs.QUERY_RESULTS.decode(
+            m.query(OrderCodecs.QUERIES.encode(new OrderQuery.GetOrder("x")))));
+    assertEquals(
+        new OrderQueryResult.Book(m.state()),
+        OrderCodecs.QUERY_RESULTS.decode(
+            m.query(OrderCodecs.QUERIES.encode(new OrderQuery.AllOrders()))));
     assertThrows(IllegalArgumentException.class, () -> m.query(new byte[] {1, 2, 3}));
   }
 
@@ -70,8 +77,8 @@ class OrdersStateMachineTest {
     assertEquals(false, s1.duplicate());
     assertEquals(true, s2.duplicate());
     assertEquals(s1.index(), s2.index());
-    assertEquals(new OrderReply.Accepted("o1", OrderStatus.PLACED),
-        OrderCodecs.REPLIES.decode(s2.reply()));
+    assertEquals(
+        new OrderReply.Accepted("o1", OrderStatus.PLACED), OrderCodecs.REPLIES.decode(s2.reply()));
     assertEquals(1, first.events().size());
     assertEquals(0, retry.events().size());
 
@@ -81,12 +88,12 @@ class OrdersStateMachineTest {
   }
 
   private static TailEvent command(long index, String client, long seq, byte[] payload) {
-    return new TailEvent.Committed(index,
-        new LogEntry(1, "r1", new LogEntry.Command(client, seq, payload)));
+    return new TailEvent.Committed(
+        index, new LogEntry(1, "r1", new LogEntry.Command(client, seq, payload)));
   }
 
   private static CommandOutcome.Success success(ApplyResult r) {
-    return assertInstanceOf(CommandOutcome.Success.class,
-        ((AppliedEntry.CommandDecided) r.what()).outcome());
+    return assertInstanceOf(
+        CommandOutcome.Success.class, ((AppliedEntry.CommandDecided) r.what()).outcome());
   }
 }

@@ -17,20 +17,22 @@ import org.slf4j.LoggerFactory;
  * the same decisions, replies, sessions and state.
  *
  * <h2>The apply rule</h2>
+ *
  * <ol>
- *   <li>An {@link TailEvent.Undecodable} position is skipped and counted.</li>
+ *   <li>An {@link TailEvent.Undecodable} position is skipped and counted.
  *   <li>An entry whose term is lower than the highest term of any entry applied before it is
- *       skipped and counted: it was written by a stale leader whose late {@code openWriter}
- *       fenced a newer one (Kafka fencing is "latest open wins", not "highest term wins").
- *       Otherwise the entry's term becomes the highest term seen.</li>
- *   <li>A barrier changes nothing but the highest term.</li>
+ *       skipped and counted: it was written by a stale leader whose late {@code openWriter} fenced
+ *       a newer one (Kafka fencing is "latest open wins", not "highest term wins"). Otherwise the
+ *       entry's term becomes the highest term seen.
+ *   <li>A barrier changes nothing but the highest term.
  *   <li>A command {@code (clientId, sequence)}: with no session, only sequence 1 opens one (any
  *       other is rejected: unknown or expired session, never applied twice); the session's last
- *       sequence again is a duplicate, answered from the session; an older sequence is rejected;
- *       a newer one is decoded (an undecodable payload is rejected), applied, and recorded in the
- *       session.</li>
- *   <li>After every position, sessions idle for more than the expiry window are dropped.</li>
+ *       sequence again is a duplicate, answered from the session; an older sequence is rejected; a
+ *       newer one is decoded (an undecodable payload is rejected), applied, and recorded in the
+ *       session.
+ *   <li>After every position, sessions idle for more than the expiry window are dropped.
  * </ol>
+ *
  * Not thread-safe: one replica (actor) uses it.
  *
  * @param <C> command type
@@ -75,10 +77,15 @@ public final class Applier<C, R> {
       LogEntry e = ((TailEvent.Committed) event).entry();
       if (e.term() < logTerm) {
         skippedStaleTerm++;
-        LOG.warn("skipping entry at {} of term {} written by {}: term {} already seen",
-            index, e.term(), e.leaderId(), logTerm);
-        what = new AppliedEntry.Skipped(
-            "stale term " + e.term() + " < " + logTerm + " (writer " + e.leaderId() + ")");
+        LOG.warn(
+            "skipping entry at {} of term {} written by {}: term {} already seen",
+            index,
+            e.term(),
+            e.leaderId(),
+            logTerm);
+        what =
+            new AppliedEntry.Skipped(
+                "stale term " + e.term() + " < " + logTerm + " (writer " + e.leaderId() + ")");
       } else {
         logTerm = e.term();
         if (e.body() instanceof LogEntry.Command c) {
@@ -101,8 +108,12 @@ public final class Applier<C, R> {
   private CommandResult applyCommand(long index, LogEntry.Command c) {
     Optional<Session> s = sessions.get(c.clientId());
     if (s.isEmpty() && c.sequence() != 1) {
-      return rejected("unknown or expired session of client " + c.clientId() + " (sequence "
-          + c.sequence() + "); start a new client session at sequence 1");
+      return rejected(
+          "unknown or expired session of client "
+              + c.clientId()
+              + " (sequence "
+              + c.sequence()
+              + "); start a new client session at sequence 1");
     }
     if (s.isPresent() && c.sequence() == s.get().lastSequence()) {
       duplicates++;
@@ -111,15 +122,25 @@ public final class Applier<C, R> {
           new CommandOutcome.Success(s.get().lastIndex(), s.get().lastReply(), true), List.of());
     }
     if (s.isPresent() && c.sequence() < s.get().lastSequence()) {
-      return rejected("sequence " + c.sequence() + " of client " + c.clientId()
-          + " is older than its last applied sequence " + s.get().lastSequence());
+      return rejected(
+          "sequence "
+              + c.sequence()
+              + " of client "
+              + c.clientId()
+              + " is older than its last applied sequence "
+              + s.get().lastSequence());
     }
     C command;
     try {
       command = stateMachine.commandCodec().decode(c.payload());
     } catch (IllegalArgumentException bad) {
-      return rejected("undecodable command payload of " + c.clientId() + "#" + c.sequence()
-          + ": " + bad.getMessage());
+      return rejected(
+          "undecodable command payload of "
+              + c.clientId()
+              + "#"
+              + c.sequence()
+              + ": "
+              + bad.getMessage());
     }
     StateMachine.Applied<R> applied = stateMachine.apply(index, command);
     byte[] reply = stateMachine.replyCodec().encode(applied.reply());

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Client sessions, part of the replicated state. Ordered by last activity so that expiry is
- * cheap: a session not used within {@code expiryPositions} log positions is dropped, at the same
- * log position on every replica (the rule depends on log indices only).
+ * Client sessions, part of the replicated state. Ordered by last activity so that expiry is cheap:
+ * a session not used within {@code expiryPositions} log positions is dropped, at the same log
+ * position on every replica (the rule depends on log indices only).
  */
 public final class SessionTable {
   private final long expiryPositions;

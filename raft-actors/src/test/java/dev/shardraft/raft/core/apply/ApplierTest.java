@@ -82,8 +82,12 @@ class ApplierTest {
   private final Applier<String, Integer> applier = new Applier<>(machine, 1_000);
 
   private static TailEvent cmd(long index, long term, String client, long seq, String payload) {
-    return new TailEvent.Committed(index, new LogEntry(term, "n1",
-        new LogEntry.Command(client, seq, payload.getBytes(StandardCharsets.UTF_8))));
+    return new TailEvent.Committed(
+        index,
+        new LogEntry(
+            term,
+            "n1",
+            new LogEntry.Command(client, seq, payload.getBytes(StandardCharsets.UTF_8))));
   }
 
   private static TailEvent barrier(long index, long term, String leader) {
@@ -97,9 +101,12 @@ class ApplierTest {
 
   @Test
   void appliesCommandsInOrderWithGapsAndReportsEvents() {
-    assertEquals(new AppliedEntry.BarrierApplied(1, "n1"), applier.apply(barrier(0, 1, "n1")).orElseThrow().what());
+    assertEquals(
+        new AppliedEntry.BarrierApplied(1, "n1"),
+        applier.apply(barrier(0, 1, "n1")).orElseThrow().what());
     ApplyResult r = applier.apply(cmd(2, 1, "a", 1, "x")).orElseThrow();
-    assertEquals(new CommandOutcome.Success(2, new byte[] {1}, false),
+    assertEquals(
+        new CommandOutcome.Success(2, new byte[] {1}, false),
         ((AppliedEntry.CommandDecided) r.what()).outcome());
     assertEquals(1, r.events().size());
     assertEquals(1, r.logTerm());
@@ -149,7 +156,8 @@ class ApplierTest {
     assertTrue(machine.items.isEmpty());
     ApplyResult staleBarrier = applier.apply(barrier(2, 2, "n1")).orElseThrow();
     assertInstanceOf(AppliedEntry.Skipped.class, staleBarrier.what());
-    assertEquals(outcome(cmd(3, 3, "a", 1, "ok")), new CommandOutcome.Success(3, new byte[] {1}, false));
+    assertEquals(
+        outcome(cmd(3, 3, "a", 1, "ok")), new CommandOutcome.Success(3, new byte[] {1}, false));
   }
 
   @Test
@@ -195,7 +203,8 @@ class ApplierTest {
     assertEquals(4, restored.nextIndex());
     assertEquals(2, restored.logTerm());
     AppliedEntry dup = restored.apply(cmd(4, 2, "a", 1, "x")).orElseThrow().what();
-    assertEquals(new CommandOutcome.Success(1, new byte[] {1}, true),
+    assertEquals(
+        new CommandOutcome.Success(1, new byte[] {1}, true),
         ((AppliedEntry.CommandDecided) dup).outcome());
     AppliedEntry stale = restored.apply(cmd(5, 1, "c", 1, "z")).orElseThrow().what();
     assertInstanceOf(AppliedEntry.Skipped.class, stale, "highest term survives the snapshot");
@@ -206,8 +215,11 @@ class ApplierTest {
     applier.apply(cmd(0, 1, "a", 1, "x"));
     byte[] good = applier.snapshot().data();
     byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
-    assertThrows(IllegalArgumentException.class, () -> applier.restore(new Snapshot(9, 1, truncated)));
-    assertThrows(IllegalArgumentException.class, () -> applier.restore(new Snapshot(9, 1, new byte[] {1, 2})));
+    assertThrows(
+        IllegalArgumentException.class, () -> applier.restore(new Snapshot(9, 1, truncated)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> applier.restore(new Snapshot(9, 1, new byte[] {1, 2})));
     assertEquals(1, applier.nextIndex());
     assertEquals(List.of("x"), machine.items);
     assertArrayEquals(good, applier.snapshot().data());
