@@ -48,4 +48,18 @@ class MalformedCommandTest {
         assertInstanceOf(CommandOutcome.Rejected.class, c.replyTo(bad).orElseThrow());
     assertTrue(rejected.reason().contains("clientId"), rejected.reason());
   }
+
+  /** What the actor shell used to check before the core: a missing client id or payload. */
+  @Test
+  void aNullClientIdOrPayloadIsRejectedByTheLeader() {
+    RaftTestContext c = readyLeader();
+    long noClient = submit(c, null, 1, new byte[] {1});
+    assertInstanceOf(CommandOutcome.Rejected.class, c.replyTo(noClient).orElseThrow());
+    long noPayload = submit(c, "a", 2, null);
+    CommandOutcome.Rejected rejected =
+        assertInstanceOf(CommandOutcome.Rejected.class, c.replyTo(noPayload).orElseThrow());
+    assertTrue(rejected.reason().contains("payload"), rejected.reason());
+    assertInstanceOf(Role.Leader.class, c.role());
+    assertEquals(List.of(), c.appends(), "nothing malformed reaches a batch");
+  }
 }
