@@ -13,11 +13,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class PeerRegistry implements Peers {
   private static final Logger LOG = LoggerFactory.getLogger(PeerRegistry.class);
-  private final ConcurrentMap<String, ActorRef<RaftReplica.Command>> refs =
+  private final ConcurrentMap<String, ActorRef<ReplicaProtocol.Command>> refs =
       new ConcurrentHashMap<>();
 
   /** Makes {@code replicaId} reachable at {@code ref} (replacing an older ref). */
-  public void register(String replicaId, ActorRef<RaftReplica.Command> ref) {
+  public void register(String replicaId, ActorRef<ReplicaProtocol.Command> ref) {
     refs.put(replicaId, ref);
   }
 
@@ -27,8 +27,8 @@ public final class PeerRegistry implements Peers {
   }
 
   @Override
-  public void tell(String replicaId, RaftReplica.Command message) {
-    ActorRef<RaftReplica.Command> ref = refs.get(replicaId);
+  public void tell(String replicaId, ReplicaProtocol.Command message) {
+    ActorRef<ReplicaProtocol.Command> ref = refs.get(replicaId);
     if (ref == null) {
       LOG.debug("no ref for replica {}, dropping {}", replicaId, message);
       return;

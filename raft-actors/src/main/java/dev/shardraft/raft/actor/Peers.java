@@ -12,5 +12,5 @@ package dev.shardraft.raft.actor;
 public interface Peers {
 
   /** Sends {@code message} to the replica {@code replicaId} of this group, if it can be reached. */
-  void tell(String replicaId, RaftReplica.Command message);
+  void tell(String replicaId, ReplicaProtocol.Command message);
 }

@@ -1,4 +1,4 @@
-package dev.shardraft.raft.actor;
+package dev.shardraft.raft.driver;
 
 import dev.shardraft.raft.port.LogWriter;
 import java.util.HashMap;
@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The replica's log writers, one per term, as {@code Effect.OpenWriter}/{@code CloseWriter} ask: a
  * writer whose term was closed while its open was still pending is closed as soon as it arrives.
- * Used by one actor only.
+ * Used by one replica driver only (one thread at a time).
  */
 final class LogWriters {
   private static final Logger LOG = LoggerFactory.getLogger(LogWriters.class);

@@ -1,4 +1,4 @@
-package dev.shardraft.raft.actor;
+package dev.shardraft.raft.driver;
 
 import dev.shardraft.raft.port.TermAndVote;
 import java.util.ArrayDeque;
@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * The ordered queue of term/vote saves: {@code Effect.PersistTermVote} saves must complete in the
- * order issued, so at most one runs at a time. Used by one actor only.
+ * order issued, so at most one runs at a time. Used by one replica driver only (one thread at a
+ * time).
  */
 final class TermVoteSaves {
   private final Deque<TermAndVote> queue = new ArrayDeque<>();

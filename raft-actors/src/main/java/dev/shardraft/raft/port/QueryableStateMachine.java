@@ -1,14 +1,13 @@
-package dev.shardraft.raft.actor;
-
-import dev.shardraft.raft.port.StateMachine;
+package dev.shardraft.raft.port;
 
 /**
  * The read port of a replica: a {@link StateMachine} that can also answer queries from its applied
- * state. The replica actor calls {@link #query} only when the core allows the read (for a
- * linearizable read: after the read index is confirmed and applied).
+ * state. The replica's effect interpreter ({@code dev.shardraft.raft.driver.ReplicaDriver}) calls
+ * {@link #query} only when the core allows the read (for a linearizable read: after the read index
+ * is confirmed and applied).
  *
- * <p>Kept beside the actor (not in {@code port}) because only the actor shell serves reads; it may
- * move to {@code port} when another module needs it.
+ * <p>In {@code port} (it was in the actor package) because the driver, shared by the actor shell
+ * and the simulation, serves reads.
  *
  * @param <C> command type
  * @param <R> reply type

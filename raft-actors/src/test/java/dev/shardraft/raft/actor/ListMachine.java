@@ -1,5 +1,6 @@
 package dev.shardraft.raft.actor;
 
+import dev.shardraft.raft.port.QueryableStateMachine;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.shardraft.raft.actor.RaftReplica.Applied;
+import dev.shardraft.raft.actor.ReplicaProtocol.Applied;
 import dev.shardraft.raft.port.Snapshot;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.shardraft.raft.actor.RaftReplica.Applied;
-import dev.shardraft.raft.actor.RaftReplica.Status;
+import dev.shardraft.raft.actor.ReplicaProtocol.Applied;
+import dev.shardraft.raft.actor.ReplicaProtocol.Status;
 import dev.shardraft.raft.port.Snapshot;
 import dev.shardraft.raft.port.TermAndVote;
 import java.util.ArrayList;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.shardraft.raft.actor.RaftReplica.Applied;
-import dev.shardraft.raft.actor.RaftReplica.Retry;
-import dev.shardraft.raft.actor.RaftReplica.Status;
-import dev.shardraft.raft.actor.RaftReplica.SubmitReply;
+import dev.shardraft.raft.actor.ReplicaProtocol.Applied;
+import dev.shardraft.raft.actor.ReplicaProtocol.Retry;
+import dev.shardraft.raft.actor.ReplicaProtocol.Status;
+import dev.shardraft.raft.actor.ReplicaProtocol.SubmitReply;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

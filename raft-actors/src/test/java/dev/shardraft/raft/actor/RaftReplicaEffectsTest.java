@@ -4,15 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.shardraft.raft.actor.RaftReplica.Command;
-import dev.shardraft.raft.actor.RaftReplica.GetStatus;
-import dev.shardraft.raft.actor.RaftReplica.PeerMessage;
-import dev.shardraft.raft.actor.RaftReplica.Read;
-import dev.shardraft.raft.actor.RaftReplica.ReadReply;
-import dev.shardraft.raft.actor.RaftReplica.Retry;
-import dev.shardraft.raft.actor.RaftReplica.Status;
-import dev.shardraft.raft.actor.RaftReplica.Submit;
-import dev.shardraft.raft.actor.RaftReplica.SubmitReply;
+import dev.shardraft.raft.actor.ReplicaProtocol.Command;
+import dev.shardraft.raft.actor.ReplicaProtocol.GetStatus;
+import dev.shardraft.raft.actor.ReplicaProtocol.PeerMessage;
+import dev.shardraft.raft.actor.ReplicaProtocol.Read;
+import dev.shardraft.raft.actor.ReplicaProtocol.ReadReply;
+import dev.shardraft.raft.actor.ReplicaProtocol.Retry;
+import dev.shardraft.raft.actor.ReplicaProtocol.Status;
+import dev.shardraft.raft.actor.ReplicaProtocol.Submit;
+import dev.shardraft.raft.actor.ReplicaProtocol.SubmitReply;
 import dev.shardraft.raft.core.RaftMessage;
 import dev.shardraft.raft.core.ReadMode;
 import dev.shardraft.raft.memory.InMemoryRaftLog;
@@ -280,7 +280,7 @@ class RaftReplicaEffectsTest {
     client.expectNoMessage(QUIET); // appended, but the tail broke before delivering it
     advance(150); // past the first back-off (100 ms)
 
-    assertInstanceOf(RaftReplica.Applied.class, client.receiveMessage(WAIT));
+    assertInstanceOf(ReplicaProtocol.Applied.class, client.receiveMessage(WAIT));
     assertEquals(List.of(0L, 1L), flaky.tailsFrom(), "restarted after the applied barrier");
   }
 }

@@ -61,13 +61,13 @@ final class Invariants {
   }
 
   void afterStep(SimReplica r) {
-    long term = r.state.term();
+    long term = r.state().term();
     if (incarnationOf[r.idx] == r.incarnation && term < termOf[r.idx]) {
       fail(r.id + " term decreased from " + termOf[r.idx] + " to " + term);
     }
     incarnationOf[r.idx] = r.incarnation;
     termOf[r.idx] = term;
-    if (r.state.role() instanceof Role.Leader) {
+    if (r.state().role() instanceof Role.Leader) {
       Integer other = leaderOfTerm.putIfAbsent(term, r.idx);
       if (other != null && other != r.idx) {
         fail("two leaders in term " + term + ": " + sim.replicas[other].id + " and " + r.id);

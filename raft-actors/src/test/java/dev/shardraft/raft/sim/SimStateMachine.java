@@ -1,6 +1,6 @@
 package dev.shardraft.raft.sim;
 
-import dev.shardraft.raft.port.StateMachine;
+import dev.shardraft.raft.port.QueryableStateMachine;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -8,7 +8,7 @@ import java.util.List;
  * The simulation's user state machine: a running total. A command adds a value; the reply is the
  * new total and the number of commands applied so far. Deterministic, with snapshot/restore.
  */
-final class SimStateMachine implements StateMachine<Long, long[]> {
+final class SimStateMachine implements QueryableStateMachine<Long, long[]> {
   private long total;
   private long count;
 
@@ -17,6 +17,12 @@ final class SimStateMachine implements StateMachine<Long, long[]> {
     total += command;
     count++;
     return new Applied<>(new long[] {total, count}, List.of());
+  }
+
+  /** Any query: the number of commands applied, 8 bytes. */
+  @Override
+  public byte[] query(byte[] query) {
+    return ByteBuffer.allocate(8).putLong(count).array();
   }
 
   long count() {

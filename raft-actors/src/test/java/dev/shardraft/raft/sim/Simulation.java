@@ -1,7 +1,6 @@
 package dev.shardraft.raft.sim;
 
 import dev.shardraft.raft.core.CommandOutcome;
-import dev.shardraft.raft.core.Effect;
 import dev.shardraft.raft.core.RaftConfig;
 import dev.shardraft.raft.core.RaftMessage;
 import dev.shardraft.raft.core.Role;
@@ -45,7 +44,6 @@ final class Simulation {
   final Invariants invariants;
   final long snapshotEvery;
   double appendErrorRate;
-  long nextRequestId = 1;
   private boolean calm;
 
   /** Clients issue nothing new once set. */
@@ -199,7 +197,8 @@ final class Simulation {
         () -> req.client().onReply(req.read(), req.sequence(), outcome, readValue));
   }
 
-  void onCommitted(int writer, Effect.Append a, List<Long> indices) {
+  /** A batch was committed: every tail may deliver it (after its own delay). */
+  void onCommitted() {
     for (SimReplica r : replicas) {
       r.wakeTail(tailDelay(r.idx));
     }
@@ -277,7 +276,7 @@ final class Simulation {
   private int pickVictim() {
     if (random.nextBoolean()) {
       for (SimReplica r : replicas) {
-        if (r.alive && r.state.role() instanceof Role.Leader) {
+        if (r.alive && r.state().role() instanceof Role.Leader) {
           return r.idx;
         }
       }
@@ -383,8 +382,8 @@ final class Simulation {
 
   private void transfer() {
     for (SimReplica r : replicas) {
-      if (r.alive && r.state.role() instanceof Role.Leader) {
-        List<String> peers = r.state.config().peers();
+      if (r.alive && r.state().role() instanceof Role.Leader) {
+        List<String> peers = r.state().config().peers();
         String target = peers.get(random.nextInt(peers.size()));
         trace(r.id + " asked to transfer leadership to " + target);
         r.transferLeadership(target);
@@ -410,7 +409,7 @@ final class Simulation {
   private void checkLiveness(long[] acksAtCalm) {
     SimReplica leader = null;
     for (SimReplica r : replicas) {
-      if (r.state.role() instanceof Role.Leader l && l.ready()) {
+      if (r.state().role() instanceof Role.Leader l && l.ready()) {
         leader = r;
       }
     }

@@ -1,11 +1,11 @@
 package dev.shardraft.sample.cluster;
 
-import dev.shardraft.raft.actor.RaftReplica;
-import dev.shardraft.raft.actor.RaftReplica.Applied;
-import dev.shardraft.raft.actor.RaftReplica.Rejected;
-import dev.shardraft.raft.actor.RaftReplica.Retry;
-import dev.shardraft.raft.actor.RaftReplica.Submit;
-import dev.shardraft.raft.actor.RaftReplica.SubmitReply;
+import dev.shardraft.raft.actor.ReplicaProtocol;
+import dev.shardraft.raft.actor.ReplicaProtocol.Applied;
+import dev.shardraft.raft.actor.ReplicaProtocol.Rejected;
+import dev.shardraft.raft.actor.ReplicaProtocol.Retry;
+import dev.shardraft.raft.actor.ReplicaProtocol.Submit;
+import dev.shardraft.raft.actor.ReplicaProtocol.SubmitReply;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -92,7 +92,7 @@ public final class GroupClient {
         continue;
       }
       String to = target.get();
-      Optional<ActorRef<RaftReplica.Command>> ref = group.ref(to);
+      Optional<ActorRef<ReplicaProtocol.Command>> ref = group.ref(to);
       if (ref.isEmpty()) { // stopped: peers may still name it as leader until they elect another
         forget(to);
         LockSupport.parkNanos(PAUSE_NANOS);

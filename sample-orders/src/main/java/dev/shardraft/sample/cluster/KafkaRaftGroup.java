@@ -4,16 +4,17 @@ import dev.shardraft.kafka.admin.TopicAdmin;
 import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.kafka.log.KafkaRaftLog;
 import dev.shardraft.raft.actor.PeerRegistry;
-import dev.shardraft.raft.actor.QueryableStateMachine;
 import dev.shardraft.raft.actor.RaftReplica;
-import dev.shardraft.raft.actor.RaftReplica.GetStatus;
-import dev.shardraft.raft.actor.RaftReplica.Read;
-import dev.shardraft.raft.actor.RaftReplica.ReadReply;
-import dev.shardraft.raft.actor.RaftReplica.Status;
 import dev.shardraft.raft.actor.ReplicaPorts;
+import dev.shardraft.raft.actor.ReplicaProtocol;
+import dev.shardraft.raft.actor.ReplicaProtocol.GetStatus;
+import dev.shardraft.raft.actor.ReplicaProtocol.Read;
+import dev.shardraft.raft.actor.ReplicaProtocol.ReadReply;
+import dev.shardraft.raft.actor.ReplicaProtocol.Status;
 import dev.shardraft.raft.actor.ReplicaSettings;
 import dev.shardraft.raft.core.ReadMode;
 import dev.shardraft.raft.port.LogWriter;
+import dev.shardraft.raft.port.QueryableStateMachine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,7 +76,7 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
   private final Object lifecycle = new Object();
   private final AtomicInteger incarnations = new AtomicInteger();
 
-  private record Running(ActorRef<RaftReplica.Command> ref, ReplicaStores stores) {}
+  private record Running(ActorRef<ReplicaProtocol.Command> ref, ReplicaStores stores) {}
 
   private KafkaRaftGroup(
       ActorSystem<?> system,
@@ -148,13 +149,13 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
    * Starts replica {@code id} (again) with fresh Kafka clients and a fresh state machine, makes it
    * reachable to its peers, and waits until it has loaded term, vote and snapshot.
    */
-  public ActorRef<RaftReplica.Command> startReplica(String id) {
+  public ActorRef<ReplicaProtocol.Command> startReplica(String id) {
     synchronized (lifecycle) {
       return start(id);
     }
   }
 
-  private ActorRef<RaftReplica.Command> start(String id) {
+  private ActorRef<ReplicaProtocol.Command> start(String id) {
     if (!members.contains(id)) {
       throw new IllegalArgumentException(id + " is not a member of " + members);
     }
@@ -165,13 +166,13 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
     ReplicaPorts ports =
         new ReplicaPorts(
             stores.log, stores.meta, stores.snapshots, peers, ReplicaPorts.monotonicClock());
-    ActorRef<RaftReplica.Command> ref;
+    ActorRef<ReplicaProtocol.Command> ref;
     try {
       ref =
           Asks.ask(
               system,
               host,
-              (ActorRef<ActorRef<RaftReplica.Command>> replyTo) ->
+              (ActorRef<ActorRef<ReplicaProtocol.Command>> replyTo) ->
                   new ReplicaHost.Spawn(
                       id + "-" + incarnations.incrementAndGet(),
                       RaftReplica.create(settings(id), ports, machines),
@@ -247,7 +248,7 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
   }
 
   /** The current actor of replica {@code id}, if it runs. */
-  public Optional<ActorRef<RaftReplica.Command>> ref(String id) {
+  public Optional<ActorRef<ReplicaProtocol.Command>> ref(String id) {
     return Optional.ofNullable(running.get(id)).map(Running::ref);
   }
 
@@ -258,7 +259,7 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
 
   /** Asks replica {@code id} for its status. */
   public Status status(String id) {
-    ActorRef<RaftReplica.Command> ref =
+    ActorRef<ReplicaProtocol.Command> ref =
         ref(id).orElseThrow(() -> new IllegalStateException(id + " is not running"));
     return Asks.ask(system, ref, GetStatus::new, ASK_TIMEOUT, "status of " + id);
   }
@@ -274,7 +275,7 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
 
   /** Reads {@code query} at replica {@code id}. */
   public ReadReply read(String id, ReadMode mode, byte[] query) {
-    ActorRef<RaftReplica.Command> ref =
+    ActorRef<ReplicaProtocol.Command> ref =
         ref(id).orElseThrow(() -> new IllegalStateException(id + " is not running"));
     return Asks.ask(
         system,

@@ -1,6 +1,6 @@
 package dev.shardraft.sample.cluster;
 
-import dev.shardraft.raft.actor.RaftReplica;
+import dev.shardraft.raft.actor.ReplicaProtocol;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,12 +26,12 @@ public final class ReplicaHost {
   /** Spawns {@code behavior} as a child named {@code name}; answers its ref. */
   public record Spawn(
       String name,
-      Behavior<RaftReplica.Command> behavior,
-      ActorRef<ActorRef<RaftReplica.Command>> replyTo)
+      Behavior<ReplicaProtocol.Command> behavior,
+      ActorRef<ActorRef<ReplicaProtocol.Command>> replyTo)
       implements Command {}
 
   /** Stops the child {@code ref}; answers {@link Done} when it has terminated. */
-  public record Stop(ActorRef<RaftReplica.Command> ref, ActorRef<Done> replyTo)
+  public record Stop(ActorRef<ReplicaProtocol.Command> ref, ActorRef<Done> replyTo)
       implements Command {}
 
   /** Stops the host (its children with it). */
@@ -39,7 +39,7 @@ public final class ReplicaHost {
     INSTANCE
   }
 
-  private record ChildTerminated(ActorRef<RaftReplica.Command> ref) implements Command {}
+  private record ChildTerminated(ActorRef<ReplicaProtocol.Command> ref) implements Command {}
 
   private ReplicaHost() {}
 
@@ -50,12 +50,12 @@ public final class ReplicaHost {
 
   private static Behavior<Command> running(
       ActorContext<Command> context,
-      Map<ActorRef<RaftReplica.Command>, List<ActorRef<Done>>> stopping) {
+      Map<ActorRef<ReplicaProtocol.Command>, List<ActorRef<Done>>> stopping) {
     return Behaviors.receive(Command.class)
         .onMessage(
             Spawn.class,
             m -> {
-              ActorRef<RaftReplica.Command> child = context.spawn(m.behavior(), m.name());
+              ActorRef<ReplicaProtocol.Command> child = context.spawn(m.behavior(), m.name());
               context.watchWith(child, new ChildTerminated(child));
               m.replyTo().tell(child);
               return Behaviors.same();

@@ -2,9 +2,9 @@ package dev.shardraft.sample.demo;
 
 import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.kafka.snapshot.KafkaSnapshotStore;
-import dev.shardraft.raft.actor.RaftReplica.ReadReply;
-import dev.shardraft.raft.actor.RaftReplica.ReadResult;
-import dev.shardraft.raft.actor.RaftReplica.Status;
+import dev.shardraft.raft.actor.ReplicaProtocol.ReadReply;
+import dev.shardraft.raft.actor.ReplicaProtocol.ReadResult;
+import dev.shardraft.raft.actor.ReplicaProtocol.Status;
 import dev.shardraft.raft.actor.ReplicaSettings;
 import dev.shardraft.raft.core.ReadMode;
 import dev.shardraft.raft.port.LogEntry;

@@ -1,7 +1,7 @@
 package dev.shardraft.sample.demo;
 
-import dev.shardraft.raft.actor.RaftReplica.ReadReply;
-import dev.shardraft.raft.actor.RaftReplica.ReadResult;
+import dev.shardraft.raft.actor.ReplicaProtocol.ReadReply;
+import dev.shardraft.raft.actor.ReplicaProtocol.ReadResult;
 import dev.shardraft.raft.core.ReadMode;
 import dev.shardraft.sample.cluster.KafkaRaftGroup;
 import dev.shardraft.sample.orders.OrderAudit;

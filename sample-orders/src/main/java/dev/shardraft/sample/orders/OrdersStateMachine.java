@@ -1,6 +1,6 @@
 package dev.shardraft.sample.orders;
 
-import dev.shardraft.raft.actor.QueryableStateMachine;
+import dev.shardraft.raft.port.QueryableStateMachine;
 import dev.shardraft.sample.orders.OrderQueryResult.Book;
 import dev.shardraft.sample.orders.OrderQueryResult.OrderFound;
 import dev.shardraft.sample.orders.OrderQueryResult.OrderNotFound;

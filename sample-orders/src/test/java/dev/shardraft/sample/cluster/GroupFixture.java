@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.shardraft.kafka.config.KafkaSettings;
-import dev.shardraft.raft.actor.RaftReplica.ReadResult;
-import dev.shardraft.raft.actor.RaftReplica.Status;
+import dev.shardraft.raft.actor.ReplicaProtocol.ReadResult;
+import dev.shardraft.raft.actor.ReplicaProtocol.Status;
 import dev.shardraft.raft.actor.ReplicaSettings;
 import dev.shardraft.raft.core.ReadMode;
 import dev.shardraft.sample.orders.OrderAudit;

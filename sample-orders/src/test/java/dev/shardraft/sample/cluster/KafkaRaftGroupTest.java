@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shardraft.kafka.local.LocalKafkaExtension;
 import dev.shardraft.kafka.log.KafkaRaftLog;
-import dev.shardraft.raft.actor.RaftReplica.ReadResult;
-import dev.shardraft.raft.actor.RaftReplica.Retry;
-import dev.shardraft.raft.actor.RaftReplica.Status;
+import dev.shardraft.raft.actor.ReplicaProtocol.ReadResult;
+import dev.shardraft.raft.actor.ReplicaProtocol.Retry;
+import dev.shardraft.raft.actor.ReplicaProtocol.Status;
 import dev.shardraft.raft.core.ReadMode;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.LogFencedException;

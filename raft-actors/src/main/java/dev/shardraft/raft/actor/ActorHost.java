@@ -1,0 +1,91 @@
+package dev.shardraft.raft.actor;
+
+import dev.shardraft.raft.actor.ReplicaProtocol.Command;
+import dev.shardraft.raft.actor.ReplicaProtocol.PeerMessage;
+import dev.shardraft.raft.core.RaftMessage;
+import dev.shardraft.raft.core.RaftState;
+import dev.shardraft.raft.driver.Completion;
+import dev.shardraft.raft.driver.DriverHost;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+
+/**
+ * The {@code ReplicaDriver}'s world inside the replica actor: completions come back as {@link
+ * Resumed} messages through {@code pipeToSelf}, timers are keyed {@code TimerScheduler} single
+ * timers that send {@link Resumed}, sends go through {@link Peers}, the log is the actor's.
+ */
+final class ActorHost implements DriverHost {
+
+  /** A driver completion or timer, back on the actor's thread. */
+  record Resumed(Completion completion)
+      implements InternalCommand, NoSerializationVerificationNeeded {}
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final ReplicaPorts ports;
+  private final String who;
+
+  ActorHost(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      ReplicaPorts ports,
+      String who) {
+    this.context = context;
+    this.timers = timers;
+    this.ports = ports;
+    this.who = who;
+  }
+
+  @Override
+  public long nowMs() {
+    return ports.clockMs().getAsLong();
+  }
+
+  @Override
+  public void send(String to, RaftMessage message) {
+    ports.peers().tell(to, new PeerMessage(message));
+  }
+
+  @Override
+  public void startTimer(Object key, long delayMs, Completion onFire) {
+    timers.startSingleTimer(key, new Resumed(onFire), Duration.ofMillis(delayMs));
+  }
+
+  @Override
+  public void cancelTimer(Object key) {
+    timers.cancel(key);
+  }
+
+  /** {@code then} runs on the completing thread and only builds the message. */
+  @Override
+  public <T> void whenDone(
+      CompletionStage<T> stage, BiFunction<? super T, Throwable, Completion> then) {
+    context.pipeToSelf(stage, (value, failure) -> new Resumed(then.apply(value, failure)));
+  }
+
+  @Override
+  public Logger log() {
+    return context.getLog();
+  }
+
+  /** A change of the core's role is logged at INFO. */
+  @Override
+  public void onTransition(RaftState before, RaftState after) {
+    if (!before.role().getClass().equals(after.role().getClass())) {
+      context
+          .getLog()
+          .info(
+              "{}: {}@{} -> {}@{}",
+              who,
+              before.role().name(),
+              before.term(),
+              after.role().name(),
+              after.term());
+    }
+  }
+}

@@ -1,0 +1,208 @@
+package dev.shardraft.raft.actor;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.shardraft.raft.core.RaftMessage;
+import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.raft.port.QueryableStateMachine;
+import dev.shardraft.raft.serialization.CborSerializable;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The public protocol of a {@link RaftReplica}: one sealed {@link Command} interface with the
+ * messages of peers, clients and operators, and their replies. Every record here is {@link
+ * CborSerializable} (Jackson CBOR); {@link PeerMessage} names the core's {@link RaftMessage}
+ * subtypes, so the core needs no Jackson annotation. The replica's private messages (timers,
+ * storage results, tail elements) implement {@link InternalCommand} and never leave the actor.
+ */
+public final class ReplicaProtocol {
+  private ReplicaProtocol() {}
+
+  /** Everything a replica actor receives. */
+  public sealed interface Command
+      permits PeerMessage, Submit, Read, TransferLeadership, GetStatus, InternalCommand {}
+
+  /**
+   * A message from another replica of the group. The concrete {@link RaftMessage} record travels
+   * with a type name (the core stays free of Jackson annotations).
+   */
+  public record PeerMessage(
+      @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+          @JsonSubTypes({
+            @JsonSubTypes.Type(value = RaftMessage.PreVoteRequest.class, name = "pre-vote"),
+            @JsonSubTypes.Type(
+                value = RaftMessage.PreVoteResponse.class,
+                name = "pre-vote-response"),
+            @JsonSubTypes.Type(value = RaftMessage.VoteRequest.class, name = "vote"),
+            @JsonSubTypes.Type(value = RaftMessage.VoteResponse.class, name = "vote-response"),
+            @JsonSubTypes.Type(value = RaftMessage.Heartbeat.class, name = "heartbeat"),
+            @JsonSubTypes.Type(
+                value = RaftMessage.HeartbeatResponse.class,
+                name = "heartbeat-response"),
+            @JsonSubTypes.Type(value = RaftMessage.TimeoutNow.class, name = "timeout-now")
+          })
+          RaftMessage message)
+      implements Command, CborSerializable {
+    public PeerMessage {
+      Objects.requireNonNull(message, "message");
+    }
+  }
+
+  /**
+   * A client command, identified by {@code (clientId, sequence)} for exactly-once application.
+   * Answered once with a {@link SubmitReply}: {@link Applied}, {@link Rejected} or {@link Retry}.
+   */
+  public record Submit(
+      String clientId, long sequence, byte[] payload, ActorRef<SubmitReply> replyTo)
+      implements Command, CborSerializable {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Submit s
+          && s.sequence == sequence
+          && Objects.equals(s.clientId, clientId)
+          && Arrays.equals(s.payload, payload)
+          && Objects.equals(s.replyTo, replyTo);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(clientId, sequence, replyTo);
+    }
+
+    @Override
+    public String toString() {
+      return "Submit[" + clientId + "#" + sequence + "]";
+    }
+  }
+
+  /** The answer to a {@link Submit}. */
+  public sealed interface SubmitReply extends CborSerializable {}
+
+  /**
+   * The command is applied. {@code duplicate}: it had been applied before and this answer comes
+   * from the client's session (it was not applied again).
+   */
+  public record Applied(long index, byte[] reply, boolean duplicate) implements SubmitReply {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Applied a
+          && a.index == index
+          && a.duplicate == duplicate
+          && Arrays.equals(a.reply, reply);
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(index) * 31 + Arrays.hashCode(reply);
+    }
+
+    @Override
+    public String toString() {
+      return "Applied[index=" + index + ", duplicate=" + duplicate + "]";
+    }
+  }
+
+  /** Definitively refused; retrying the same {@code (clientId, sequence)} cannot succeed. */
+  public record Rejected(String reason) implements SubmitReply {}
+
+  /**
+   * Not done here, now: retry with the same {@code (clientId, sequence)} (or read), at {@code
+   * leaderHint} if present.
+   */
+  public record Retry(Optional<String> leaderHint, String reason)
+      implements SubmitReply, ReadReply {}
+
+  /**
+   * A read of the applied state; {@code query} is passed to {@link QueryableStateMachine#query}.
+   */
+  public record Read(ReadMode mode, byte[] query, ActorRef<ReadReply> replyTo)
+      implements Command, CborSerializable {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Read r
+          && r.mode == mode
+          && Arrays.equals(r.query, query)
+          && Objects.equals(r.replyTo, replyTo);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(mode, replyTo);
+    }
+
+    @Override
+    public String toString() {
+      return "Read[" + mode + "]";
+    }
+  }
+
+  /** The answer to a {@link Read}: {@link ReadResult}, {@link ReadFailed} or {@link Retry}. */
+  public sealed interface ReadReply extends CborSerializable {}
+
+  /** The query's answer from a state that reflects the log at least up to {@code index}. */
+  public record ReadResult(long index, ReadMode mode, byte[] result) implements ReadReply {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ReadResult r
+          && r.index == index
+          && r.mode == mode
+          && Arrays.equals(r.result, result);
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(index) * 31 + Arrays.hashCode(result);
+    }
+
+    @Override
+    public String toString() {
+      return "ReadResult[index=" + index + ", " + mode + ", " + result.length + " bytes]";
+    }
+  }
+
+  /** The state machine could not answer the query. */
+  public record ReadFailed(String reason) implements ReadReply {}
+
+  /** Ask this replica, if leader, to hand leadership to {@code target}. */
+  public record TransferLeadership(String target, ActorRef<TransferReply> replyTo)
+      implements Command, CborSerializable {}
+
+  /** The answer to a {@link TransferLeadership}. */
+  public sealed interface TransferReply extends CborSerializable {}
+
+  /** The transfer started; {@code target} campaigns once it has caught up. */
+  public record TransferStarted(String target) implements TransferReply {}
+
+  /** The transfer was not started (not leader, unknown target). */
+  public record TransferRefused(String target, String reason) implements TransferReply {}
+
+  /** Asks for the replica's {@link Status} (operators, tests). */
+  public record GetStatus(ActorRef<Status> replyTo) implements Command, CborSerializable {}
+
+  /**
+   * What a replica reports about itself.
+   *
+   * @param role {@code Starting}, {@code Follower}, {@code PreCandidate}, {@code Candidate} or
+   *     {@code Leader}
+   * @param leaderReady a leader that has applied its own barrier (takes commands and reads)
+   * @param skippedStaleTerm log positions skipped because their term was stale
+   * @param skippedUndecodable log positions skipped because they did not decode
+   * @param duplicates retried commands answered from a session
+   */
+  public record Status(
+      String replica,
+      String role,
+      long term,
+      Optional<String> votedFor,
+      Optional<String> leader,
+      boolean leaderReady,
+      long appliedIndex,
+      long logTerm,
+      long skippedStaleTerm,
+      long skippedUndecodable,
+      long duplicates)
+      implements CborSerializable {}
+}
