@@ -3,14 +3,17 @@ package dev.shardraft.kafka.admin;
 import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.kafka.config.Retry;
 import dev.shardraft.kafka.config.TopicNames;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
@@ -40,6 +43,9 @@ public final class TopicAdmin implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
 
+  private static final String TRANSACTION_STATE = "__transaction_state";
+  private static final String CONSUMER_OFFSETS = "__consumer_offsets";
+
   private final KafkaSettings settings;
   private final Admin admin;
 
@@ -48,9 +54,13 @@ public final class TopicAdmin implements AutoCloseable {
     this.admin = Admin.create(settings.adminProperties());
   }
 
-  /** Creates or checks the log and snapshot topics of {@code shard} and {@code raft-meta}. */
+  /**
+   * Creates or checks the log and snapshot topics of {@code shard} and {@code raft-meta}, and on a
+   * cluster of 3+ brokers checks the durability of Kafka's own transaction and offsets topics.
+   */
   public void ensureShardTopics(String shard) {
     int brokers = brokerCount();
+    checkInternalTopics(brokers);
     ensure(
         TopicNames.log(shard),
         TopicCheck.Kind.LOG,
@@ -126,7 +136,94 @@ public final class TopicAdmin implements AutoCloseable {
           configs);
       return;
     }
-    List<String> problems = TopicCheck.problems(topic, kind, describe(topic), brokers);
+    refuseOrWarn(TopicCheck.problems(topic, kind, describe(topic), brokers));
+  }
+
+  /**
+   * Refuses to go on if {@code __transaction_state} or {@code __consumer_offsets} is (or will be
+   * created) less durable than shardraft's own topics; see {@link TopicCheck#internalProblems}.
+   */
+  public void checkInternalTopics(int brokers) {
+    if (brokers < 3) {
+      return;
+    }
+    List<String> problems = new ArrayList<>();
+    for (TopicCheck.Internal t : describeInternalTopics()) {
+      problems.addAll(TopicCheck.internalProblems(t, brokers));
+    }
+    refuseOrWarn(problems);
+  }
+
+  /** How {@code __transaction_state} and {@code __consumer_offsets} are, or will be, replicated. */
+  public List<TopicCheck.Internal> describeInternalTopics() {
+    Set<String> existing =
+        call(
+            "listing internal topics",
+            () ->
+                admin
+                    .listTopics(new ListTopicsOptions().listInternal(true))
+                    .names()
+                    .get(timeoutMs(), TimeUnit.MILLISECONDS));
+    Config broker = null;
+    List<TopicCheck.Internal> topics = new ArrayList<>();
+    for (String topic : List.of(TRANSACTION_STATE, CONSUMER_OFFSETS)) {
+      if (existing.contains(topic)) {
+        TopicCheck.Observed o = describe(topic);
+        topics.add(
+            new TopicCheck.Internal(topic, true, o.replicationFactor(), o.minInsyncReplicas()));
+        continue;
+      }
+      if (broker == null) {
+        broker = describeBroker();
+      }
+      boolean txn = topic.equals(TRANSACTION_STATE);
+      topics.add(
+          new TopicCheck.Internal(
+              topic,
+              false,
+              Integer.parseInt(
+                  value(
+                      broker,
+                      txn
+                          ? "transaction.state.log.replication.factor"
+                          : "offsets.topic.replication.factor",
+                      "3")),
+              Integer.parseInt(
+                  value(
+                      broker,
+                      txn
+                          ? "transaction.state.log.min.isr"
+                          : TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                      "1"))));
+    }
+    return topics;
+  }
+
+  private Config describeBroker() {
+    String id =
+        call(
+            "describing the cluster",
+            () ->
+                Integer.toString(
+                    admin
+                        .describeCluster()
+                        .nodes()
+                        .get(timeoutMs(), TimeUnit.MILLISECONDS)
+                        .iterator()
+                        .next()
+                        .id()));
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, id);
+    return call(
+        "describing the configuration of broker " + id,
+        () ->
+            admin
+                .describeConfigs(List.of(resource))
+                .all()
+                .get(timeoutMs(), TimeUnit.MILLISECONDS)
+                .get(resource));
+  }
+
+  private void refuseOrWarn(List<String> problems) {
     if (problems.isEmpty()) {
       return;
     }
@@ -168,7 +265,9 @@ public final class TopicAdmin implements AutoCloseable {
         Integer.parseInt(value(config, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "1")),
         value(config, TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE),
         Long.parseLong(value(config, TopicConfig.RETENTION_MS_CONFIG, "604800000")),
-        Long.parseLong(value(config, TopicConfig.RETENTION_BYTES_CONFIG, "-1")));
+        Long.parseLong(value(config, TopicConfig.RETENTION_BYTES_CONFIG, "-1")),
+        Boolean.parseBoolean(
+            value(config, TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "false")));
   }
 
   private static String value(Config config, String name, String fallback) {

@@ -15,7 +15,14 @@ import java.util.List;
  *       time or size retention ({@code retention.ms = retention.bytes = -1}): only {@code
  *       deleteRecords} after a snapshot may remove entries;
  *   <li>snapshot and meta topics: {@code cleanup.policy=compact} and nothing else (a deleting
- *       policy could remove the only snapshot of a truncated log, or a replica's vote).
+ *       policy could remove the only snapshot of a truncated log, or a replica's vote);
+ *   <li>log, snapshot and meta topics: {@code unclean.leader.election.enable=false} (an unclean
+ *       election makes a replica that lacks acknowledged records the partition leader: committed
+ *       entries, snapshots or votes are lost);
+ *   <li>Kafka's own {@code __transaction_state} and {@code __consumer_offsets} on a cluster of 3+
+ *       brokers ({@link #internalProblems}): replication factor &gt;= 3 and {@code
+ *       min.insync.replicas} &gt;= 2, since the log's fencing and the projection's exactly-once
+ *       offsets live there.
  * </ul>
  */
 public final class TopicCheck {
@@ -38,6 +45,7 @@ public final class TopicCheck {
    *     compact,delete}
    * @param retentionMs the topic's {@code retention.ms}
    * @param retentionBytes the topic's {@code retention.bytes}
+   * @param uncleanLeaderElection the topic's {@code unclean.leader.election.enable}
    */
   public record Observed(
       int partitions,
@@ -45,7 +53,41 @@ public final class TopicCheck {
       int minInsyncReplicas,
       String cleanupPolicy,
       long retentionMs,
-      long retentionBytes) {}
+      long retentionBytes,
+      boolean uncleanLeaderElection) {
+
+    /** A topic with unclean leader election off (Kafka's default). */
+    public Observed(
+        int partitions,
+        int replicationFactor,
+        int minInsyncReplicas,
+        String cleanupPolicy,
+        long retentionMs,
+        long retentionBytes) {
+      this(
+          partitions,
+          replicationFactor,
+          minInsyncReplicas,
+          cleanupPolicy,
+          retentionMs,
+          retentionBytes,
+          false);
+    }
+  }
+
+  /**
+   * How one of Kafka's internal topics is, or will be, replicated: read from the topic if it
+   * exists, else from the broker settings that will create it ({@code
+   * offsets.topic.replication.factor}, {@code transaction.state.log.replication.factor}, {@code
+   * transaction.state.log.min.isr}, {@code min.insync.replicas}).
+   *
+   * @param topic {@code __transaction_state} or {@code __consumer_offsets}
+   * @param exists whether the topic exists yet (Kafka creates both on first use)
+   * @param replicationFactor its replication factor
+   * @param minInsyncReplicas its {@code min.insync.replicas}
+   */
+  public record Internal(
+      String topic, boolean exists, int replicationFactor, int minInsyncReplicas) {}
 
   private TopicCheck() {}
 
@@ -69,6 +111,12 @@ public final class TopicCheck {
               + " < 2 on a cluster of "
               + brokers
               + " brokers");
+    }
+    if (o.uncleanLeaderElection() && kind != Kind.EVENTS) {
+      problems.add(
+          topic
+              + ": unclean.leader.election.enable=true could elect a replica that lacks"
+              + " acknowledged records");
     }
     List<String> policies = List.of(o.cleanupPolicy().replace(" ", "").split(","));
     switch (kind) {
@@ -97,6 +145,34 @@ public final class TopicCheck {
       case EVENTS -> {
         // Retention of downstream events is the user's choice.
       }
+    }
+    return problems;
+  }
+
+  /** Every durability problem of one of Kafka's internal topics; empty when it is safe. */
+  public static List<String> internalProblems(Internal t, int brokers) {
+    List<String> problems = new ArrayList<>();
+    if (brokers < 3) {
+      return problems;
+    }
+    String what = t.exists() ? t.topic() : t.topic() + " (not created yet; from broker settings)";
+    if (t.replicationFactor() < 3) {
+      problems.add(
+          what
+              + ": replication factor "
+              + t.replicationFactor()
+              + " < 3 on a cluster of "
+              + brokers
+              + " brokers");
+    }
+    if (t.minInsyncReplicas() < 2) {
+      problems.add(
+          what
+              + ": min.insync.replicas "
+              + t.minInsyncReplicas()
+              + " < 2 on a cluster of "
+              + brokers
+              + " brokers");
     }
     return problems;
   }

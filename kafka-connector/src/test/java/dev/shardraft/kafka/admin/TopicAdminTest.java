@@ -76,4 +76,26 @@ class TopicAdminTest {
       assertTrue(e.getMessage().contains("would compact the log"), e.getMessage());
     }
   }
+
+  @Test
+  void refusesALogTopicWithUncleanLeaderElection() throws Exception {
+    createRaw(
+        TopicNames.log("unclean-0"),
+        1,
+        Map.of("retention.ms", "-1", "unclean.leader.election.enable", "true"));
+    try (TopicAdmin admin = new TopicAdmin(settings(""))) {
+      assertTrue(admin.describe(TopicNames.log("unclean-0")).uncleanLeaderElection());
+      UnsafeTopicException e =
+          assertThrows(UnsafeTopicException.class, () -> admin.ensureShardTopics("unclean-0"));
+      assertTrue(e.getMessage().contains("unclean.leader.election.enable=true"), e.getMessage());
+    }
+  }
+
+  @Test
+  void internalTopicsAreNotCheckedOnOneBroker() {
+    try (TopicAdmin admin = new TopicAdmin(settings(""))) {
+      admin.checkInternalTopics(admin.brokerCount());
+      assertEquals(2, admin.describeInternalTopics().size());
+    }
+  }
 }

@@ -1,44 +1,32 @@
 package dev.shardraft.raft.actor;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import dev.shardraft.raft.core.RaftConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Settings of one replica actor: who it is, its Raft timing, batching, snapshots and how it retries
- * storage. Immutable; {@link #of} gives the runtime defaults and the {@code with*} methods change
- * one value.
+ * Settings of one replica actor. The Raft part (identity, timing, batching, queue limit) is the
+ * core's own {@link RaftConfig}, held here, not mirrored; the rest is what only the shell uses.
+ * Read from the {@code shardraft.replica} block of {@code reference.conf} (every key documented
+ * there) with {@link #fromConfig}; {@link #of} gives the reference defaults; the {@code with*}
+ * methods change one value. Immutable.
  *
- * @param shard the group's shard key, e.g. {@code orders-0}
- * @param self this replica's id; one of {@code members}
- * @param members every voting replica of the group, {@code self} included
- * @param electionTimeoutMin lower bound of the randomized election timeout (default 150 ms)
- * @param electionTimeoutMax upper bound of the randomized election timeout (default 300 ms)
- * @param heartbeatInterval leader heartbeat interval (default 50 ms)
- * @param maxBatchSize at most this many commands per log append (default 256)
- * @param maxPendingCommands a leader queues at most this many commands (default 10,000)
- * @param snapshotEvery take a snapshot after this many applied log positions; 0 disables (default
- *     10,000)
- * @param deleteLogAfterSnapshot after a snapshot is saved, delete the log below it (default off: a
- *     replica lagging behind the snapshot would silently skip deleted entries, see
- *     docs/RAFT-ACTORS.md)
+ * @param raft the core's configuration: shard, self, members, election timeout range, heartbeat
+ *     interval, {@code max-batch-size}, {@code max-pending-commands}
+ * @param snapshotEvery take a snapshot after this many applied log positions; 0 disables
+ * @param deleteLogAfterSnapshot after a snapshot is saved, the leader deletes the log below it
  * @param sessionExpiryPositions a client session unused for this many log positions expires
- *     (default 1,000,000)
- * @param seed seeds the election-timeout randomness; give every replica a different one
+ * @param seed seeds the election-timeout randomness; every replica needs a different one
  * @param stashCapacity messages buffered while the replica loads its durable state
- * @param storageRetryMin first back-off after a failed storage call or tail (default 100 ms)
- * @param storageRetryMax largest back-off (default 5 s)
+ * @param storageRetryMin first back-off after a failed storage call or tail
+ * @param storageRetryMax largest such back-off
  */
 public record ReplicaSettings(
-    String shard,
-    String self,
-    List<String> members,
-    Duration electionTimeoutMin,
-    Duration electionTimeoutMax,
-    Duration heartbeatInterval,
-    int maxBatchSize,
-    int maxPendingCommands,
+    RaftConfig raft,
     long snapshotEvery,
     boolean deleteLogAfterSnapshot,
     long sessionExpiryPositions,
@@ -47,10 +35,13 @@ public record ReplicaSettings(
     Duration storageRetryMin,
     Duration storageRetryMax) {
 
+  /** Where the replica's settings live in the configuration. */
+  public static final String PATH = "shardraft.replica";
+
   public ReplicaSettings {
-    Objects.requireNonNull(shard, "shard");
-    Objects.requireNonNull(self, "self");
-    members = List.copyOf(members);
+    Objects.requireNonNull(raft, "raft");
+    Objects.requireNonNull(storageRetryMin, "storageRetryMin");
+    Objects.requireNonNull(storageRetryMax, "storageRetryMax");
     if (snapshotEvery < 0 || sessionExpiryPositions < 1 || stashCapacity < 1) {
       throw new IllegalArgumentException(
           "need snapshotEvery >= 0, sessionExpiryPositions >= 1, stashCapacity >= 1");
@@ -58,73 +49,90 @@ public record ReplicaSettings(
     if (storageRetryMin.isNegative() || storageRetryMax.compareTo(storageRetryMin) < 0) {
       throw new IllegalArgumentException("need 0 <= storageRetryMin <= storageRetryMax");
     }
-    toRaftConfig(
-        shard,
-        self,
-        members,
-        electionTimeoutMin,
-        electionTimeoutMax,
-        heartbeatInterval,
-        maxBatchSize,
-        maxPendingCommands); // validates the Raft part
   }
 
-  /** Runtime defaults; the seed is derived from shard and replica id. */
-  public static ReplicaSettings of(String shard, String self, List<String> members) {
+  /**
+   * Reads {@code shardraft.replica} from {@code root} (an {@code ActorSystem}'s configuration, for
+   * example), falling back to raft-actors' {@code reference.conf} for what is missing. The seed is
+   * derived from shard and replica id.
+   *
+   * @throws ConfigException naming the key, for a missing, mistyped or inconsistent setting
+   */
+  public static ReplicaSettings fromConfig(
+      Config root, String shard, String self, List<String> members) {
+    // Keys are read by their full path, so that Typesafe Config's own errors name them whole.
+    Config c = root.withFallback(ConfigFactory.defaultReference()).resolve();
+    Duration min = positive(c, "election-timeout-min");
+    Duration max = positive(c, "election-timeout-max");
+    Duration heartbeat = positive(c, "heartbeat-interval");
+    if (heartbeat.compareTo(min) >= 0) {
+      throw bad(c, "heartbeat-interval", "must be shorter than election-timeout-min (" + min + ")");
+    }
+    if (max.compareTo(min) < 0) {
+      throw bad(c, "election-timeout-max", "must not be shorter than election-timeout-min");
+    }
+    Duration retryMin = c.getDuration(key("storage-retry.min-backoff"));
+    Duration retryMax = c.getDuration(key("storage-retry.max-backoff"));
+    if (retryMin.isNegative()) {
+      throw bad(c, "storage-retry.min-backoff", "must not be negative");
+    }
+    if (retryMax.compareTo(retryMin) < 0) {
+      throw bad(c, "storage-retry.max-backoff", "must not be shorter than min-backoff");
+    }
+    RaftConfig raft;
+    try {
+      raft =
+          new RaftConfig(
+              shard,
+              self,
+              members,
+              min.toMillis(),
+              max.toMillis(),
+              heartbeat.toMillis(),
+              atLeast(c, "max-batch-size", 1),
+              atLeast(c, "max-pending-commands", 1));
+    } catch (IllegalArgumentException e) { // members or self: not configuration keys
+      throw new IllegalArgumentException(shard + "/" + self + ": " + e.getMessage(), e);
+    }
     return new ReplicaSettings(
-        shard,
-        self,
-        members,
-        Duration.ofMillis(150),
-        Duration.ofMillis(300),
-        Duration.ofMillis(50),
-        256,
-        10_000,
-        10_000,
-        false,
-        1_000_000,
+        raft,
+        atLeastLong(c, "snapshot-every", 0),
+        c.getBoolean(key("delete-log-after-snapshot")),
+        atLeastLong(c, "session-expiry-positions", 1),
         (shard + "/" + self).hashCode(),
-        10_000,
-        Duration.ofMillis(100),
-        Duration.ofSeconds(5));
+        atLeast(c, "stash-capacity", 1),
+        retryMin,
+        retryMax);
+  }
+
+  /** The defaults of {@code reference.conf}; the seed is derived from shard and replica id. */
+  public static ReplicaSettings of(String shard, String self, List<String> members) {
+    return fromConfig(ConfigFactory.empty(), shard, self, members);
   }
 
   /** The core's configuration. */
   public RaftConfig raftConfig() {
-    return toRaftConfig(
-        shard,
-        self,
-        members,
-        electionTimeoutMin,
-        electionTimeoutMax,
-        heartbeatInterval,
-        maxBatchSize,
-        maxPendingCommands);
+    return raft;
   }
 
-  private static RaftConfig toRaftConfig(
-      String shard,
-      String self,
-      List<String> members,
-      Duration min,
-      Duration max,
-      Duration heartbeat,
-      int batch,
-      int pending) {
-    return new RaftConfig(
-        shard, self, members, min.toMillis(), max.toMillis(), heartbeat.toMillis(), batch, pending);
+  /** The group's shard key, e.g. {@code orders-0}. */
+  public String shard() {
+    return raft.shard();
+  }
+
+  /** This replica's id, one of {@link #members}. */
+  public String self() {
+    return raft.self();
+  }
+
+  /** Every voting replica of the group, {@link #self} included. */
+  public List<String> members() {
+    return raft.members();
   }
 
   public ReplicaSettings withSnapshotEvery(long every) {
     return new ReplicaSettings(
-        shard,
-        self,
-        members,
-        electionTimeoutMin,
-        electionTimeoutMax,
-        heartbeatInterval,
-        maxBatchSize,
-        maxPendingCommands,
+        raft,
         every,
         deleteLogAfterSnapshot,
         sessionExpiryPositions,
@@ -136,14 +144,7 @@ public record ReplicaSettings(
 
   public ReplicaSettings withDeleteLogAfterSnapshot(boolean delete) {
     return new ReplicaSettings(
-        shard,
-        self,
-        members,
-        electionTimeoutMin,
-        electionTimeoutMax,
-        heartbeatInterval,
-        maxBatchSize,
-        maxPendingCommands,
+        raft,
         snapshotEvery,
         delete,
         sessionExpiryPositions,
@@ -155,14 +156,7 @@ public record ReplicaSettings(
 
   public ReplicaSettings withSeed(long newSeed) {
     return new ReplicaSettings(
-        shard,
-        self,
-        members,
-        electionTimeoutMin,
-        electionTimeoutMax,
-        heartbeatInterval,
-        maxBatchSize,
-        maxPendingCommands,
+        raft,
         snapshotEvery,
         deleteLogAfterSnapshot,
         sessionExpiryPositions,
@@ -172,16 +166,20 @@ public record ReplicaSettings(
         storageRetryMax);
   }
 
+  /** Election timeout range and heartbeat interval. */
   public ReplicaSettings withTiming(Duration min, Duration max, Duration heartbeat) {
+    RaftConfig timed =
+        new RaftConfig(
+            raft.shard(),
+            raft.self(),
+            raft.members(),
+            min.toMillis(),
+            max.toMillis(),
+            heartbeat.toMillis(),
+            raft.maxBatchSize(),
+            raft.maxPendingCommands());
     return new ReplicaSettings(
-        shard,
-        self,
-        members,
-        min,
-        max,
-        heartbeat,
-        maxBatchSize,
-        maxPendingCommands,
+        timed,
         snapshotEvery,
         deleteLogAfterSnapshot,
         sessionExpiryPositions,
@@ -189,5 +187,37 @@ public record ReplicaSettings(
         stashCapacity,
         storageRetryMin,
         storageRetryMax);
+  }
+
+  private static Duration positive(Config c, String key) {
+    Duration d = c.getDuration(key(key));
+    if (d.toMillis() < 1) {
+      throw bad(c, key, "must be at least 1ms, was " + d);
+    }
+    return d;
+  }
+
+  private static int atLeast(Config c, String key, int min) {
+    int v = c.getInt(key(key));
+    if (v < min) {
+      throw bad(c, key, "must be >= " + min + ", was " + v);
+    }
+    return v;
+  }
+
+  private static long atLeastLong(Config c, String key, long min) {
+    long v = c.getLong(key(key));
+    if (v < min) {
+      throw bad(c, key, "must be >= " + min + ", was " + v);
+    }
+    return v;
+  }
+
+  private static ConfigException.BadValue bad(Config c, String key, String message) {
+    return new ConfigException.BadValue(c.getValue(key(key)).origin(), key(key), message);
+  }
+
+  private static String key(String relative) {
+    return PATH + "." + relative;
   }
 }

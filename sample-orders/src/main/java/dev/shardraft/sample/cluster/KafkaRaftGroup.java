@@ -140,9 +140,12 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
     return members;
   }
 
-  /** The settings replica {@code id} runs with. */
+  /**
+   * The settings replica {@code id} runs with: {@code shardraft.replica} of the actor system's
+   * configuration, then {@code tune}.
+   */
   public ReplicaSettings settings(String id) {
-    return tune.apply(ReplicaSettings.of(shard, id, members));
+    return tune.apply(ReplicaSettings.fromConfig(system.settings().config(), shard, id, members));
   }
 
   /**
