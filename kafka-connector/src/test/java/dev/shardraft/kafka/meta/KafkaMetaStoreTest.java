@@ -9,13 +9,24 @@ import dev.shardraft.kafka.admin.TopicAdmin;
 import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.kafka.config.TopicNames;
 import dev.shardraft.kafka.local.LocalKafkaExtension;
+import dev.shardraft.raft.port.MetaStoreSupersededException;
 import dev.shardraft.raft.port.TermAndVote;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,5 +107,69 @@ class KafkaMetaStoreTest {
     }
     assertThrows(
         IllegalArgumentException.class, () -> TermAndVoteFormat.decode(new byte[] {2, 0, 0}));
+  }
+
+  @Test
+  void twoLiveIncarnationsOfOneReplicaNeverBothSaveAVoteInOneTerm() throws Exception {
+    String shard = "twice-0";
+    String id = "r1";
+    int successes = 0;
+    int superseded = 0;
+    try (KafkaMetaStore older = new KafkaMetaStore(settings);
+        KafkaMetaStore newer = new KafkaMetaStore(settings)) {
+      assertEquals(TermAndVote.INITIAL, await(older.load(shard, id)));
+      assertEquals(TermAndVote.INITIAL, await(newer.load(shard, id))); // fences the older one
+      for (long term = 1; term <= 12; term++) {
+        // Both believe the same durable state and try to vote for different candidates at once.
+        CompletableFuture<Void> a =
+            older.save(shard, id, new TermAndVote(term, Optional.of("r2"))).toCompletableFuture();
+        CompletableFuture<Void> b =
+            newer.save(shard, id, new TermAndVote(term, Optional.of("r3"))).toCompletableFuture();
+        int saved = 0;
+        for (var pair : List.of(Map.entry(older, a), Map.entry(newer, b))) {
+          try {
+            await(pair.getValue());
+            saved++;
+          } catch (MetaStoreSupersededException e) {
+            superseded++;
+            await(pair.getKey().load(shard, id)); // as the replica does: reload, then go on
+          }
+        }
+        assertTrue(saved <= 1, "term " + term + ": both incarnations saved a vote");
+        successes += saved;
+        // The loser adopts the durable state; the next round starts from equal beliefs again.
+        TermAndVote durable = await(older.load(shard, id));
+        assertEquals(durable, await(newer.load(shard, id)));
+      }
+    }
+    assertTrue(successes >= 6, "most rounds saved one vote: " + successes);
+    assertTrue(superseded >= 6, "most rounds refused the other incarnation: " + superseded);
+
+    // What raft-meta really holds (read_committed): at most one vote per term for this replica.
+    Map<Long, Set<String>> votes = new TreeMap<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            settings.consumerProperties(null),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      TopicPartition partition = new TopicPartition(TopicNames.META, 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long end = consumer.endOffsets(List.of(partition)).get(partition);
+      while (consumer.position(partition) < end) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.key() != null
+              && new String(r.key(), StandardCharsets.UTF_8).equals(shard + "/" + id)) {
+            TermAndVote v = TermAndVoteFormat.decode(r.value());
+            v.votedFor()
+                .ifPresent(c -> votes.computeIfAbsent(v.term(), t -> new TreeSet<>()).add(c));
+          }
+        }
+      }
+    }
+    assertTrue(votes.size() >= 6, "votes found in raft-meta: " + votes);
+    votes.forEach(
+        (term, candidates) ->
+            assertEquals(1, candidates.size(), "term " + term + " has votes for " + candidates));
   }
 }
