@@ -1,0 +1,82 @@
+package dev.shardraft.runtime;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The shard runtime's settings, {@code shardraft.runtime} in {@code reference.conf} (every key
+ * documented there). {@link #fromConfig} validates every value and throws a {@link ConfigException}
+ * naming the full key. Immutable.
+ *
+ * @param replicaRole only members with this role host replicas; empty: every member
+ * @param defaultReplicas replicas per group unless {@link RaftGroups} sets its own
+ * @param keepAliveInterval how often every node pings every replica
+ * @param maxMovesPerRebalance replicas moved per rebalance round, at most
+ * @param handOffTransferTimeout how long a leader being handed off waits for a successor
+ * @param attemptTimeout how long one attempt of an ask waits for its answer
+ * @param retryPause pause before retrying when the group has no leader to redirect to
+ */
+public record RuntimeSettings(
+    Optional<String> replicaRole,
+    int defaultReplicas,
+    Duration keepAliveInterval,
+    int maxMovesPerRebalance,
+    Duration handOffTransferTimeout,
+    Duration attemptTimeout,
+    Duration retryPause) {
+
+  /** Where the settings live in the configuration. */
+  public static final String PATH = "shardraft.runtime";
+
+  /**
+   * Reads {@code shardraft.runtime} from {@code root} (an actor system's configuration), falling
+   * back to shard-runtime's {@code reference.conf} for what is missing.
+   *
+   * @throws ConfigException naming the key, for a missing, mistyped or inconsistent setting
+   */
+  public static RuntimeSettings fromConfig(Config root) {
+    Config c = root.withFallback(ConfigFactory.defaultReference()).resolve();
+    String role = c.getString(key("replica-role")).trim();
+    int replicas = c.getInt(key("default-replicas"));
+    if (replicas < 1) {
+      throw bad(c, "default-replicas", "must be >= 1, was " + replicas);
+    }
+    Duration keepAlive = atLeast(c, "keep-alive-interval", Duration.ofMillis(100));
+    int moves = c.getInt(key("placement.max-moves-per-rebalance"));
+    if (moves < 1) {
+      throw bad(c, "placement.max-moves-per-rebalance", "must be >= 1, was " + moves);
+    }
+    return new RuntimeSettings(
+        role.isEmpty() ? Optional.empty() : Optional.of(role),
+        replicas,
+        keepAlive,
+        moves,
+        atLeast(c, "hand-off.transfer-timeout", Duration.ofMillis(1)),
+        atLeast(c, "client.attempt-timeout", Duration.ofMillis(1)),
+        atLeast(c, "client.retry-pause", Duration.ofMillis(1)));
+  }
+
+  /** The defaults of {@code reference.conf}. */
+  public static RuntimeSettings defaults() {
+    return fromConfig(ConfigFactory.empty());
+  }
+
+  private static Duration atLeast(Config c, String key, Duration min) {
+    Duration d = c.getDuration(key(key));
+    if (d.compareTo(min) < 0) {
+      throw bad(c, key, "must be at least " + min.toMillis() + "ms, was " + d);
+    }
+    return d;
+  }
+
+  private static ConfigException.BadValue bad(Config c, String key, String message) {
+    return new ConfigException.BadValue(c.getValue(key(key)).origin(), key(key), message);
+  }
+
+  private static String key(String relative) {
+    return PATH + "." + relative;
+  }
+}

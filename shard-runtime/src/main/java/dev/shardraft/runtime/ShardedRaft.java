@@ -1,0 +1,462 @@
+package dev.shardraft.runtime;
+
+import dev.shardraft.kafka.config.KafkaSettings;
+import dev.shardraft.raft.actor.ReplicaProtocol;
+import dev.shardraft.raft.actor.ReplicaProtocol.Applied;
+import dev.shardraft.raft.actor.ReplicaProtocol.GetStatus;
+import dev.shardraft.raft.actor.ReplicaProtocol.Read;
+import dev.shardraft.raft.actor.ReplicaProtocol.ReadFailed;
+import dev.shardraft.raft.actor.ReplicaProtocol.ReadReply;
+import dev.shardraft.raft.actor.ReplicaProtocol.ReadResult;
+import dev.shardraft.raft.actor.ReplicaProtocol.Rejected;
+import dev.shardraft.raft.actor.ReplicaProtocol.Retry;
+import dev.shardraft.raft.actor.ReplicaProtocol.Status;
+import dev.shardraft.raft.actor.ReplicaProtocol.Submit;
+import dev.shardraft.raft.actor.ReplicaProtocol.SubmitReply;
+import dev.shardraft.raft.actor.ReplicaSettings;
+import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.raft.port.QueryableStateMachine;
+import dev.shardraft.runtime.node.FamilyHost;
+import dev.shardraft.runtime.node.KeepAlive;
+import dev.shardraft.runtime.node.NodeKafka;
+import dev.shardraft.runtime.node.OneShardPerReplica;
+import dev.shardraft.runtime.node.ReplicaEntity;
+import dev.shardraft.runtime.placement.AntiAffinityAllocationStrategy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shard runtime of one group family on one node: hosts its replicas (when the node has the
+ * replica role) and is the family's client (on every node):
+ *
+ * <pre>{@code
+ * ShardedRaft<OrderCommand, OrderReply> orders =
+ *     ShardedRaft.init(system, RaftGroups.of("orders", 8, OrdersStateMachine::new));
+ * CompletionStage<OrderReply> reply = orders.ask(orderId, command, Duration.ofSeconds(5));
+ * }</pre>
+ *
+ * <p><b>Hosting.</b> {@link #init} creates (or checks) the Kafka topics of every group, then
+ * registers the entity type {@code shardraft-<family>} with Cluster Sharding: each replica is an
+ * entity {@code <group>/<replica>} in a shard of its own, placed by {@link
+ * AntiAffinityAllocationStrategy}, stopped by {@link ReplicaEntity.HandOff} (a leader transfers
+ * leadership first), kept running by the node's {@link KeepAlive}. On a member without {@code
+ * shardraft.runtime.replica-role} it only starts a sharding proxy (a client-only node).
+ *
+ * <p><b>Asking.</b> {@link #ask} maps the key to its group ({@link ShardResolver}), encodes the
+ * command with the state machine's codec and sends it to the group's cached leader (else a replica
+ * in turn) through sharding. It never blocks a thread: attempts are asks with a timeout ({@code
+ * client.attempt-timeout}), chained on their completions. A {@code Retry} with a leader hint is
+ * followed at once; one without pauses {@code client.retry-pause}; no answer tries the next
+ * replica. Every attempt of one ask carries the <b>same</b> {@code (clientId, sequence)}, so the
+ * group's session answers a retry of an applied command from the session and never applies it
+ * twice. The replica's sessions take one command at a time per client id, so every ask takes its
+ * own session from a pool per group (session ids {@code <instance-uuid>/<n>}, sequences from 1); a
+ * session goes back to the pool only after an acknowledgement; one whose last command's outcome is
+ * unknown (timed out, rejected) is dropped and expires in the group after {@code
+ * session-expiry-positions}. Outcomes: the reply, or {@link ShardedRaftException}.
+ *
+ * <p>Thread-safe.
+ *
+ * @param <C> the state machine's command type
+ * @param <R> the state machine's reply type
+ */
+public final class ShardedRaft<C, R> {
+  private static final Logger LOG = LoggerFactory.getLogger(ShardedRaft.class);
+
+  private final ActorSystem<?> system;
+  private final RaftGroups<C, R> groups;
+  private final RuntimeSettings settings;
+  private final List<String> members;
+  private final EntityTypeKey<ReplicaEntity.Command> typeKey;
+  private final ClusterSharding sharding;
+  private final QueryableStateMachine<C, R> codecs;
+  private final Set<String> localReplicas = ConcurrentHashMap.newKeySet();
+  private final boolean hosting;
+  private final String clientId = UUID.randomUUID().toString();
+  private final AtomicLong sessionIds = new AtomicLong();
+  private final ConcurrentMap<String, ConcurrentLinkedQueue<Session>> sessions =
+      new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, String> leaders = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, EntityRef<ReplicaEntity.Command>> refs =
+      new ConcurrentHashMap<>();
+  private final AtomicLong roundRobin = new AtomicLong();
+
+  /** A client session: its id and the last sequence used (one command at a time). */
+  private static final class Session {
+    final String id;
+    long lastSequence;
+
+    Session(String id) {
+      this.id = id;
+    }
+  }
+
+  private ShardedRaft(ActorSystem<?> system, RaftGroups<C, R> groups, RuntimeSettings settings) {
+    this.system = system;
+    this.groups = groups;
+    this.settings = settings;
+    this.members = RaftGroups.members(groups.replicas().orElse(settings.defaultReplicas()));
+    this.typeKey =
+        EntityTypeKey.create(ReplicaEntity.Command.class, "shardraft-" + groups.family());
+    this.sharding = ClusterSharding.get(system);
+    this.codecs = groups.stateMachines().get();
+    this.hosting =
+        settings.replicaRole().map(r -> Cluster.get(system).selfMember().hasRole(r)).orElse(true);
+  }
+
+  /**
+   * Starts the family on this node. Reads and checks {@code shardraft.runtime}, {@code
+   * shardraft.replica} and (on a hosting node) {@code shardraft.kafka}, failing with an exception
+   * that names a bad key; on a hosting node creates or checks the topics of every group (blocking,
+   * once, at start) and starts hosting and the keep-alive; on every node registers the entity type.
+   * Call once per family and actor system.
+   */
+  public static <C, R> ShardedRaft<C, R> init(ActorSystem<?> system, RaftGroups<C, R> groups) {
+    RuntimeSettings settings = RuntimeSettings.fromConfig(system.settings().config());
+    ShardedRaft<C, R> raft = new ShardedRaft<>(system, groups, settings);
+    raft.start();
+    return raft;
+  }
+
+  private void start() {
+    // Fail now, naming the key, rather than in every replica later.
+    FamilyHost host = null;
+    if (hosting) {
+      ReplicaSettings.fromConfig(system.settings().config(), groups.groups().get(0), "r1", members);
+      NodeKafka kafka = new NodeKafka(KafkaSettings.fromConfig(system.settings().config()), system);
+      try {
+        kafka.ensureTopics(groups.groups());
+      } catch (RuntimeException e) {
+        kafka.close();
+        throw e;
+      }
+      system.getWhenTerminated().thenRun(kafka::close);
+      host =
+          new FamilyHost(
+              groups.family(),
+              groups.groups(),
+              members,
+              groups.stateMachines(),
+              typeKey,
+              sharding,
+              kafka,
+              system.settings().config(),
+              settings.handOffTransferTimeout(),
+              localReplicas);
+    }
+    FamilyHost h = host;
+    Entity<ReplicaEntity.Command, ?> entity =
+        Entity.of(
+                typeKey,
+                ctx ->
+                    h != null
+                        ? ReplicaEntity.create(ctx.getEntityId(), h)
+                        : org.apache.pekko.actor.typed.javadsl.Behaviors.stopped())
+            .withMessageExtractor(new OneShardPerReplica())
+            .withAllocationStrategy(
+                new AntiAffinityAllocationStrategy(
+                    members.size(), settings.maxMovesPerRebalance(), settings.replicaRole()))
+            .withStopMessage(ReplicaEntity.HandOff.INSTANCE);
+    if (settings.replicaRole().isPresent()) {
+      entity = entity.withRole(settings.replicaRole().get());
+    }
+    sharding.init(entity);
+    if (hosting) {
+      List<String> ids = new ArrayList<>();
+      for (String g : groups.groups()) {
+        for (String m : members) {
+          ids.add(ReplicaEntity.entityId(g, m));
+        }
+      }
+      org.apache.pekko.cluster.Cluster.get(
+              org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system))
+          .registerOnMemberUp(
+              () ->
+                  system.systemActorOf(
+                      KeepAlive.create(sharding, typeKey, ids, settings.keepAliveInterval()),
+                      "shardraft-keep-alive-" + groups.family(),
+                      Props.empty()));
+    }
+    LOG.info(
+        "shardraft family {}: {} groups x {} replicas, {} on this node",
+        groups.family(),
+        groups.count(),
+        members.size(),
+        hosting ? "hosting" : "client only");
+  }
+
+  /** The family's groups and replica ids. */
+  public RaftGroups<C, R> groups() {
+    return groups;
+  }
+
+  /** The replica ids of every group ({@code r1 .. rN}). */
+  public List<String> members() {
+    return members;
+  }
+
+  /** The sharding entity type of the family's replicas. */
+  public EntityTypeKey<ReplicaEntity.Command> typeKey() {
+    return typeKey;
+  }
+
+  /** Whether this node hosts replicas (it has the replica role). */
+  public boolean hosting() {
+    return hosting;
+  }
+
+  /** The entity ids ({@code <group>/<replica>}) of the replicas running on this node now. */
+  public Set<String> localReplicas() {
+    return Set.copyOf(localReplicas);
+  }
+
+  /**
+   * The group that owns {@code key}.
+   *
+   * @throws IllegalArgumentException for a null or blank key
+   */
+  public String groupFor(String key) {
+    if (key == null || key.isBlank()) {
+      throw new IllegalArgumentException(
+          "a business key must not be null or blank, was '" + key + "'");
+    }
+    return groups.resolver().shardFor(key);
+  }
+
+  /**
+   * Sends {@code command} to the group of {@code key} and completes with the state machine's reply
+   * once the command is committed and applied (exactly once, even across retries and leader
+   * changes), or with a {@link ShardedRaftException}: {@code Rejected}, {@code TimedOut} (outcome
+   * unknown), {@code Unavailable} (no leader named within {@code timeout}).
+   *
+   * @throws IllegalArgumentException at once for a null or blank key, a null command or a
+   *     non-positive timeout
+   */
+  public CompletionStage<R> ask(String key, C command, Duration timeout) {
+    String group = groupFor(key);
+    if (command == null) {
+      throw new IllegalArgumentException("command must not be null");
+    }
+    checkTimeout(timeout);
+    byte[] payload = codecs.commandCodec().encode(command);
+    Session session = acquire(group);
+    long sequence = ++session.lastSequence;
+    String what = group + " " + session.id + "#" + sequence;
+    return new Call<SubmitReply, byte[]>(
+            group,
+            what,
+            timeout,
+            true,
+            replyTo -> new Submit(session.id, sequence, payload, replyTo),
+            reply -> {
+              if (reply instanceof Applied a) {
+                return Optional.of(a.reply());
+              }
+              if (reply instanceof Rejected r) {
+                throw new ShardedRaftException.Rejected(group, what + " rejected: " + r.reason());
+              }
+              return Optional.empty();
+            })
+        .run()
+        .whenComplete(
+            (ok, failed) -> {
+              if (failed == null) {
+                release(group, session);
+              }
+            })
+        .thenApply(bytes -> codecs.replyCodec().decode(bytes));
+  }
+
+  /**
+   * Reads {@code query} (passed to the state machine's {@code query}) from the group of {@code
+   * key}: {@link ReadMode#LINEARIZABLE} at the leader after a read-index round; {@link
+   * ReadMode#STALE} at whichever replica answers first (its applied state, possibly behind).
+   *
+   * @throws IllegalArgumentException at once for a null or blank key or a non-positive timeout
+   */
+  public CompletionStage<byte[]> read(String key, byte[] query, ReadMode mode, Duration timeout) {
+    String group = groupFor(key);
+    checkTimeout(timeout);
+    String what = group + " " + mode + " read";
+    return new Call<ReadReply, byte[]>(
+            group,
+            what,
+            timeout,
+            mode == ReadMode.LINEARIZABLE,
+            replyTo -> new Read(mode, query, replyTo),
+            reply -> {
+              if (reply instanceof ReadResult r) {
+                return Optional.of(r.result());
+              }
+              if (reply instanceof ReadFailed f) {
+                throw new ShardedRaftException.ReadFailed(group, what + " failed: " + f.reason());
+              }
+              return Optional.empty();
+            })
+        .run();
+  }
+
+  /** Asks replica {@code replica} of {@code group} for its status (operators, tests). */
+  public CompletionStage<Status> status(String group, String replica, Duration timeout) {
+    return ref(group, replica)
+        .ask(
+            (ActorRef<Status> replyTo) -> new ReplicaEntity.Deliver(new GetStatus(replyTo)),
+            timeout);
+  }
+
+  private static void checkTimeout(Duration timeout) {
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+    }
+  }
+
+  private Session acquire(String group) {
+    Session s = sessions.computeIfAbsent(group, g -> new ConcurrentLinkedQueue<>()).poll();
+    return s != null ? s : new Session(clientId + "/" + sessionIds.incrementAndGet());
+  }
+
+  private void release(String group, Session s) {
+    sessions.get(group).offer(s);
+  }
+
+  private EntityRef<ReplicaEntity.Command> ref(String group, String replica) {
+    return refs.computeIfAbsent(
+        ReplicaEntity.entityId(group, replica), id -> sharding.entityRefFor(typeKey, id));
+  }
+
+  /**
+   * One ask or read with its retries: attempt after attempt, each on the completion of the last,
+   * until an answer, a refusal, or the deadline.
+   */
+  private final class Call<Rep, T> {
+    private final String group;
+    private final String what;
+    private final long deadline;
+    private final Duration timeout;
+    private final boolean toLeader;
+    private final Function<ActorRef<Rep>, ReplicaProtocol.Command> message;
+    private final Function<Rep, Optional<T>> done;
+    private final CompletableFuture<T> result = new CompletableFuture<>();
+    private int attempts;
+    private int redirectsInRow;
+    private boolean leaderNamed;
+    private String lastAnswer = "none";
+
+    Call(
+        String group,
+        String what,
+        Duration timeout,
+        boolean toLeader,
+        Function<ActorRef<Rep>, ReplicaProtocol.Command> message,
+        Function<Rep, Optional<T>> done) {
+      this.group = group;
+      this.what = what;
+      this.timeout = timeout;
+      this.deadline = System.nanoTime() + timeout.toNanos();
+      this.toLeader = toLeader;
+      this.message = message;
+      this.done = done;
+    }
+
+    CompletableFuture<T> run() {
+      attempt(Optional.ofNullable(leaders.get(group)).orElseGet(this::anyReplica));
+      return result;
+    }
+
+    private String anyReplica() {
+      return members.get((int) Math.floorMod(roundRobin.getAndIncrement(), (long) members.size()));
+    }
+
+    private String after(String replica) {
+      return members.get((members.indexOf(replica) + 1) % members.size());
+    }
+
+    private void attempt(String target) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        String message =
+            what
+                + ": no answer within "
+                + timeout.toMillis()
+                + " ms after "
+                + attempts
+                + " attempts; last answer: "
+                + lastAnswer;
+        result.completeExceptionally(
+            leaderNamed
+                ? new ShardedRaftException.TimedOut(group, message + " (outcome unknown)")
+                : new ShardedRaftException.Unavailable(
+                    group, message + " (no replica named a leader)"));
+        return;
+      }
+      attempts++;
+      Duration budget = Duration.ofNanos(Math.min(left, settings.attemptTimeout().toNanos()));
+      ref(group, target)
+          .ask((ActorRef<Rep> replyTo) -> new ReplicaEntity.Deliver(message.apply(replyTo)), budget)
+          .whenComplete((reply, failure) -> onAnswer(target, reply, failure));
+    }
+
+    private void onAnswer(String target, Rep reply, Throwable failure) {
+      if (failure != null) {
+        lastAnswer = "no answer from " + target;
+        leaders.remove(group, target);
+        attempt(after(target));
+        return;
+      }
+      Optional<T> value;
+      try {
+        value = done.apply(reply);
+      } catch (ShardedRaftException e) {
+        result.completeExceptionally(e);
+        return;
+      }
+      if (value.isPresent()) {
+        if (toLeader) {
+          leaders.put(group, target);
+        }
+        result.complete(value.get());
+        return;
+      }
+      Retry r = (Retry) reply;
+      lastAnswer = "retry from " + target + ": " + r.reason();
+      Optional<String> hint = r.leaderHint().filter(members::contains);
+      if (hint.isPresent()) {
+        leaderNamed = true;
+        leaders.put(group, hint.get());
+      } else {
+        leaders.remove(group, target);
+      }
+      if (hint.isPresent() && !hint.get().equals(target) && redirectsInRow < members.size()) {
+        redirectsInRow++;
+        attempt(hint.get()); // redirected: go there at once
+      } else {
+        redirectsInRow = 0; // (replicas that name each other during an election: pause too)
+        String next = hint.orElseGet(() -> after(target));
+        system
+            .scheduler()
+            .scheduleOnce(settings.retryPause(), () -> attempt(next), system.executionContext());
+      }
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package dev.shardraft.runtime.node;
+
+import dev.shardraft.kafka.admin.TopicAdmin;
+import dev.shardraft.kafka.config.KafkaSettings;
+import dev.shardraft.kafka.log.KafkaRaftLog;
+import dev.shardraft.kafka.meta.KafkaMetaStore;
+import dev.shardraft.kafka.snapshot.KafkaSnapshotStore;
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kafka clients of one node, shared by every replica the node hosts, as far as the
+ * kafka-connector allows today:
+ *
+ * <ul>
+ *   <li>one {@link KafkaMetaStore} ({@code raft-meta}) for all replicas: it keeps one fencing
+ *       transactional producer per loaded replica and one reader thread;
+ *   <li>one {@link KafkaSnapshotStore} for all groups;
+ *   <li>one {@link KafkaRaftLog} per group that has a replica here (made when the first one starts,
+ *       kept until the node stops): its admin client is per group, and every tail is still its own
+ *       Kafka consumer and every leader's writer its own transactional producer.
+ * </ul>
+ *
+ * A shared consumer for all tails of a node is a later step. Closed when the actor system
+ * terminates (after every replica stopped). Thread-safe.
+ */
+public final class NodeKafka implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeKafka.class);
+
+  private final KafkaSettings settings;
+  private final ClassicActorSystemProvider system;
+  private final KafkaMetaStore meta;
+  private final KafkaSnapshotStore snapshots;
+  private final ConcurrentMap<String, KafkaRaftLog> logs = new ConcurrentHashMap<>();
+
+  public NodeKafka(KafkaSettings settings, ClassicActorSystemProvider system) {
+    this.settings = settings;
+    this.system = system;
+    this.meta = new KafkaMetaStore(settings);
+    this.snapshots = new KafkaSnapshotStore(settings);
+  }
+
+  /** Creates (or checks) the log and snapshot topics of every group, and {@code raft-meta}. */
+  public void ensureTopics(Collection<String> groups) {
+    try (TopicAdmin admin = new TopicAdmin(settings)) {
+      for (String g : groups) {
+        admin.ensureShardTopics(g);
+      }
+    }
+  }
+
+  public KafkaSettings settings() {
+    return settings;
+  }
+
+  public KafkaMetaStore meta() {
+    return meta;
+  }
+
+  public KafkaSnapshotStore snapshots() {
+    return snapshots;
+  }
+
+  /** The log of {@code group} on this node. */
+  public KafkaRaftLog log(String group) {
+    return logs.computeIfAbsent(group, g -> new KafkaRaftLog(g, settings, system));
+  }
+
+  @Override
+  public void close() {
+    for (KafkaRaftLog log : logs.values()) {
+      try {
+        log.close();
+      } catch (RuntimeException e) {
+        LOG.warn("closing the log of {} failed", log.shard(), e);
+      }
+    }
+    snapshots.close();
+    meta.close();
+  }
+}

@@ -1,0 +1,433 @@
+package dev.shardraft.runtime.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.shardraft.kafka.config.KafkaSettings;
+import dev.shardraft.kafka.local.LocalKafkaExtension;
+import dev.shardraft.kafka.log.KafkaRaftLog;
+import dev.shardraft.raft.actor.ReplicaProtocol.Status;
+import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.raft.core.apply.Applier;
+import dev.shardraft.runtime.LedgerMachine;
+import dev.shardraft.runtime.RaftGroups;
+import dev.shardraft.runtime.ShardedRaft;
+import dev.shardraft.runtime.placement.ReplicaPlacement;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Three hosting ActorSystems and one client-only system in one JVM form a real Pekko Cluster over
+ * loopback Artery (TCP, port 0), with one LocalKafka broker. One family of 8 groups x 3 replicas:
+ * commands to many keys are answered from every node; no two replicas of a group share a node;
+ * terminating the node that hosts the most leaders (as a crash: no leave, no hand-off) keeps every
+ * group available after a new election, long before the split brain resolver downs it; the lost
+ * replicas then start on the survivors; and reading every group's log back through an {@link
+ * Applier} shows every acknowledged command applied exactly once.
+ */
+class ShardedRaftClusterTest {
+  private static final Logger LOG = LoggerFactory.getLogger(ShardedRaftClusterTest.class);
+
+  @RegisterExtension static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
+
+  private static final int GROUPS = 8;
+  private static final Duration ASK = Duration.ofSeconds(30);
+  private static final Duration WAIT = Duration.ofSeconds(90);
+
+  private record Node(String name, ActorSystem<Void> system, ShardedRaft<String, Integer> raft) {}
+
+  private static final List<Node> nodes = new ArrayList<>();
+  private static Node client;
+
+  private static Config config(boolean hosting) {
+    return ConfigFactory.parseString(
+            String.join(
+                "\n",
+                "pekko.actor.provider = cluster",
+                "pekko.remote.artery.canonical.hostname = 127.0.0.1",
+                "pekko.remote.artery.canonical.port = 0",
+                "pekko.cluster.roles = " + (hosting ? "[replica]" : "[]"),
+                "pekko.cluster.role.replica.min-nr-of-members = 3",
+                "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on",
+                "pekko.cluster.downing-provider-class ="
+                    + " \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"",
+                "pekko.cluster.split-brain-resolver.active-strategy = keep-majority",
+                "pekko.cluster.split-brain-resolver.stable-after = 2s",
+                // Terminating a system is a crash here: no leave, no hand-off.
+                "pekko.coordinated-shutdown.run-by-actor-system-terminate = off",
+                "pekko.cluster.run-coordinated-shutdown-when-down = off",
+                "shardraft.runtime.replica-role = replica",
+                "shardraft.runtime.keep-alive-interval = 1s",
+                "shardraft.replica.election-timeout-min = 300ms",
+                "shardraft.replica.election-timeout-max = 600ms",
+                "shardraft.replica.heartbeat-interval = 100ms",
+                "shardraft.kafka.bootstrap-servers = \"" + KAFKA.bootstrapServers() + "\""))
+        .withFallback(ConfigFactory.load());
+  }
+
+  private static Node start(String name, boolean hosting, Optional<Address> seed) {
+    ActorSystem<Void> system =
+        ActorSystem.create(Behaviors.empty(), "shardraft-it", config(hosting));
+    Cluster cluster = Cluster.get(system);
+    cluster.manager().tell(Join.create(seed.orElse(cluster.selfMember().address())));
+    ShardedRaft<String, Integer> raft =
+        ShardedRaft.init(system, RaftGroups.of("ledger", GROUPS, LedgerMachine::new));
+    return new Node(name, system, raft);
+  }
+
+  @BeforeAll
+  static void startCluster() {
+    Node a = start("a", true, Optional.empty());
+    Address seed = Cluster.get(a.system()).selfMember().address();
+    nodes.add(a);
+    nodes.add(start("b", true, Optional.of(seed)));
+    nodes.add(start("c", true, Optional.of(seed)));
+    client = start("client", false, Optional.of(seed));
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    List<Node> all = new ArrayList<>(nodes);
+    if (client != null) {
+      all.add(client);
+    }
+    for (Node n : all) {
+      n.system().terminate();
+    }
+    for (Node n : all) {
+      n.system().getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  private static <T> T await(
+      String what, Duration max, org.apache.pekko.japi.function.Creator<T> check) {
+    TestProbe<Object> probe = TestProbe.create(client.system());
+    try {
+      return probe.awaitAssert(max, Duration.ofMillis(100), check);
+    } catch (AssertionError e) {
+      throw new AssertionError("waited " + max + " for " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Which node each running replica is on; fails if one runs on two nodes. */
+  private static Map<String, String> placement(List<Node> hosts) {
+    Map<String, String> where = new TreeMap<>();
+    for (Node n : hosts) {
+      for (String id : n.raft().localReplicas()) {
+        String before = where.put(id, n.name());
+        assertTrue(before == null, id + " runs on " + before + " and " + n.name());
+      }
+    }
+    return where;
+  }
+
+  private static List<String> allReplicaIds() {
+    List<String> ids = new ArrayList<>();
+    for (String g : client.raft().groups().groups()) {
+      for (String r : client.raft().members()) {
+        ids.add(g + "/" + r);
+      }
+    }
+    return ids;
+  }
+
+  /** The ready leader of {@code group} that every answering replica follows, if any. */
+  private static Optional<String> agreedLeader(String group) {
+    List<Status> statuses = new ArrayList<>();
+    for (String r : client.raft().members()) {
+      try {
+        statuses.add(
+            client
+                .raft()
+                .status(group, r, Duration.ofMillis(500))
+                .toCompletableFuture()
+                .get(2, TimeUnit.SECONDS));
+      } catch (Exception unreachable) {
+        // a replica on a lost node: the others decide
+      }
+    }
+    List<Status> leaders =
+        statuses.stream().filter(s -> s.role().equals("Leader") && s.leaderReady()).toList();
+    if (statuses.size() < 2 || leaders.size() != 1) {
+      return Optional.empty();
+    }
+    Status l = leaders.get(0);
+    boolean followed =
+        statuses.stream()
+            .allMatch(s -> s.term() == l.term() && s.leader().equals(Optional.of(l.replica())));
+    return followed ? Optional.of(l.replica()) : Optional.empty();
+  }
+
+  private static Map<String, String> leaders() {
+    Map<String, String> leaders = new TreeMap<>();
+    for (String g : client.raft().groups().groups()) {
+      leaders.put(g, agreedLeader(g).orElseThrow(() -> new AssertionError("no leader in " + g)));
+    }
+    return leaders;
+  }
+
+  /** One key per group (the first of key-0, key-1, ... that maps to it). */
+  private static Map<String, String> keyPerGroup() {
+    Map<String, String> keys = new TreeMap<>();
+    for (int i = 0; keys.size() < GROUPS; i++) {
+      keys.putIfAbsent(client.raft().groupFor("key-" + i), "key-" + i);
+    }
+    return keys;
+  }
+
+  /** Sends command {@code id} for {@code key} from {@code from}; records it when acknowledged. */
+  private static CompletableFuture<Integer> send(
+      Node from, String key, String id, Map<String, String> acked) {
+    return from.raft()
+        .ask(key, id, ASK)
+        .toCompletableFuture()
+        .whenComplete(
+            (reply, failed) -> {
+              if (failed == null) {
+                acked.put(id, from.raft().groupFor(key));
+              }
+            });
+  }
+
+  @Test
+  void eightGroupsOnThreeNodesKeepServingWhenTheNodeWithTheMostLeadersIsLost() throws Exception {
+    long t0 = System.nanoTime();
+    List<String> ids = allReplicaIds();
+    Map<String, String> placed =
+        await(
+            "every replica running, on distinct nodes per group, and a leader per group",
+            WAIT,
+            () -> {
+              Map<String, String> where = placement(nodes);
+              assertEquals(new HashSet<>(ids), where.keySet(), "running replicas");
+              leaders();
+              return where;
+            });
+    LOG.info(
+        "cluster up, 24 replicas running, 8 leaders in {} ms",
+        (System.nanoTime() - t0) / 1_000_000);
+    assertTrue(client.raft().localReplicas().isEmpty(), "the client-only node hosts nothing");
+    Map<String, Set<String>> groupsPerNode = new HashMap<>();
+    placed.forEach(
+        (id, node) ->
+            assertTrue(
+                groupsPerNode
+                    .computeIfAbsent(node, n -> new HashSet<>())
+                    .add(ReplicaPlacement.groupOf(id)),
+                "two replicas of " + ReplicaPlacement.groupOf(id) + " on " + node + ": " + placed));
+    for (Node n : nodes) {
+      assertEquals(
+          GROUPS, groupsPerNode.get(n.name()).size(), n.name() + " hosts one replica per group");
+    }
+
+    // Phase 1: many keys, from every node (the client-only one too).
+    Map<String, String> acked = new ConcurrentHashMap<>();
+    List<Node> senders = List.of(nodes.get(0), nodes.get(1), nodes.get(2), client);
+    List<CompletableFuture<Integer>> phase1 = new ArrayList<>();
+    Set<String> groupsAsked = new HashSet<>();
+    for (int i = 0; i < 160; i++) {
+      String key = "key-" + i;
+      groupsAsked.add(client.raft().groupFor(key));
+      phase1.add(send(senders.get(i % senders.size()), key, "p1-" + i, acked));
+    }
+    CompletableFuture.allOf(phase1.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+    assertEquals(160, acked.size(), "every phase-1 command acknowledged");
+    assertEquals(GROUPS, groupsAsked.size(), "the keys cover every group");
+
+    // A linearizable read sees an acknowledged command.
+    String readKey = "key-0";
+    String book =
+        new String(
+            client
+                .raft()
+                .read(readKey, new byte[0], ReadMode.LINEARIZABLE, ASK)
+                .toCompletableFuture()
+                .get(1, TimeUnit.MINUTES),
+            StandardCharsets.UTF_8);
+    assertTrue(List.of(book.split("\n")).contains("p1-0"), "read sees p1-0: " + book);
+
+    // The node hosting the most leaders.
+    Map<String, String> leaders = leaders();
+    Map<String, Integer> leadersPerNode = new TreeMap<>();
+    leaders.forEach((g, r) -> leadersPerNode.merge(placed.get(g + "/" + r), 1, Integer::sum));
+    String victimName =
+        leadersPerNode.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    Node victim = nodes.stream().filter(n -> n.name().equals(victimName)).findFirst().orElseThrow();
+    List<Node> survivors = new ArrayList<>(nodes);
+    survivors.remove(victim);
+    Set<String> ledByVictim = new HashSet<>();
+    leaders.forEach(
+        (g, r) -> {
+          if (placed.get(g + "/" + r).equals(victimName)) {
+            ledByVictim.add(g);
+          }
+        });
+    LOG.info(
+        "leaders per node {}; stopping {} (leads {})", leadersPerNode, victimName, ledByVictim);
+
+    // Phase 2: commands in flight while the node is lost, from the survivors.
+    List<Node> survivorSenders = List.of(survivors.get(0), survivors.get(1), client);
+    List<CompletableFuture<Integer>> phase2 = new ArrayList<>();
+    for (int i = 0; i < 80; i++) {
+      phase2.add(send(survivorSenders.get(i % 3), "key-" + i, "p2-" + i, acked));
+    }
+    Address victimAddress = Cluster.get(victim.system()).selfMember().address();
+    long killed = System.nanoTime();
+    victim.system().terminate();
+    victim.system().getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    nodes.remove(victim);
+
+    // Every group answers a command sent after the loss; time to the first answer per group.
+    Map<String, Long> recoveredMs = new ConcurrentHashMap<>();
+    List<CompletableFuture<Integer>> probes = new ArrayList<>();
+    keyPerGroup()
+        .forEach(
+            (group, key) ->
+                probes.add(
+                    send(client, key, "probe-" + group, acked)
+                        .whenComplete(
+                            (r, f) -> {
+                              if (f == null) {
+                                recoveredMs.put(group, (System.nanoTime() - killed) / 1_000_000);
+                              }
+                            })));
+    CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+    long allAvailableMs = (System.nanoTime() - killed) / 1_000_000;
+    boolean removedYet =
+        members(client).stream()
+            .noneMatch(m -> m.address().equals(victimAddress) && m.status() == MemberStatus.up());
+    LOG.info(
+        "after losing {}: every group answered within {} ms (per group {}; groups it led: {});"
+            + " victim already downed then: {}",
+        victimName,
+        allAvailableMs,
+        recoveredMs,
+        ledByVictim,
+        removedYet);
+    CompletableFuture.allOf(phase2.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+    assertEquals(160 + 80 + GROUPS, acked.size(), "every command acknowledged");
+    for (String g : ledByVictim) {
+      assertNotEquals(
+          leaders.get(g),
+          agreedLeaderEventually(g),
+          g + " elected a new leader (its old one was on " + victimName + ")");
+    }
+
+    // The split brain resolver downs the lost node; its replicas then start on the survivors.
+    await(
+        victimName + " removed from the cluster",
+        WAIT,
+        () -> {
+          assertTrue(
+              members(client).stream().noneMatch(m -> m.address().equals(victimAddress)),
+              "still a member");
+          return null;
+        });
+    long downedMs = (System.nanoTime() - killed) / 1_000_000;
+    await(
+        "the lost replicas running again on the survivors",
+        WAIT,
+        () -> {
+          assertEquals(new HashSet<>(ids), placement(survivors).keySet());
+          return null;
+        });
+    LOG.info(
+        "{} removed {} ms after it stopped; its replicas restarted on the survivors after {} ms",
+        victimName,
+        downedMs,
+        (System.nanoTime() - killed) / 1_000_000);
+
+    // Read every log back: each acknowledged command applied exactly once, none twice.
+    Map<String, List<String>> applied = readLogsBack();
+    Map<String, Integer> counts = new HashMap<>();
+    applied.values().forEach(list -> list.forEach(id -> counts.merge(id, 1, Integer::sum)));
+    counts.forEach((id, n) -> assertEquals(1, n, id + " applied " + n + " times"));
+    acked.forEach(
+        (id, group) ->
+            assertTrue(
+                applied.get(group).contains(id), "acknowledged " + id + " missing from " + group));
+    LOG.info(
+        "logs read back: {} commands applied, {} acknowledged, total run {} ms",
+        counts.size(),
+        acked.size(),
+        (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private static List<org.apache.pekko.cluster.Member> members(Node n) {
+    List<org.apache.pekko.cluster.Member> all = new ArrayList<>();
+    Cluster.get(n.system()).state().getMembers().forEach(all::add);
+    return all;
+  }
+
+  private static String agreedLeaderEventually(String group) {
+    return await("a leader of " + group, WAIT, () -> agreedLeader(group).orElseThrow());
+  }
+
+  /** Every group's log, applied by a fresh {@link LedgerMachine}: the ids in log order. */
+  private static Map<String, List<String>> readLogsBack() throws Exception {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    KafkaSettings kafka = KafkaSettings.forBootstrapServers(KAFKA.bootstrapServers());
+    for (String group : client.raft().groups().groups()) {
+      LedgerMachine machine = new LedgerMachine();
+      Applier<String, Integer> applier = new Applier<>(machine, 1_000_000);
+      try (KafkaRaftLog log = new KafkaRaftLog(group, kafka, client.system())) {
+        long end = log.endIndex().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        log.tail(0)
+            .takeWhile(e -> e.index() < end)
+            .idleTimeout(Duration.ofSeconds(3))
+            .recover(TimeoutException.class, () -> null)
+            .filter(e -> e != null)
+            .runWith(Sink.foreach(applier::apply), client.system())
+            .toCompletableFuture()
+            .get(2, TimeUnit.MINUTES);
+        assertTrue(
+            applier.nextIndex() >= end - 1,
+            group + ": read up to " + applier.nextIndex() + " of " + end);
+      }
+      out.put(group, machine.applied());
+    }
+    return out;
+  }
+
+  @Test
+  void badKeysAreRefusedAtOnce() {
+    IllegalArgumentException blank =
+        assertThrows(IllegalArgumentException.class, () -> client.raft().ask(" ", "x", ASK));
+    assertTrue(blank.getMessage().contains("blank"), blank.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> client.raft().ask(null, "x", ASK));
+    assertThrows(
+        IllegalArgumentException.class, () -> client.raft().ask("key-1", "x", Duration.ZERO));
+    assertThrows(IllegalArgumentException.class, () -> client.raft().ask("key-1", null, ASK));
+  }
+}
