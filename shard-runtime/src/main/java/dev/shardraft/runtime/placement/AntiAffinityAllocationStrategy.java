@@ -14,6 +14,8 @@ import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.ShardCoordinator;
 import org.apache.pekko.dispatch.Futures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.concurrent.Future;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -30,6 +32,7 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 public final class AntiAffinityAllocationStrategy
     implements ShardCoordinator.ActorSystemDependentAllocationStrategy {
+  private static final Logger LOG = LoggerFactory.getLogger(AntiAffinityAllocationStrategy.class);
 
   private final int replicasPerGroup;
   private final int maxMovesPerRebalance;
@@ -63,6 +66,15 @@ public final class AntiAffinityAllocationStrategy
     Map<ActorRef, List<String>> allocations = toJava(currentShardAllocations);
     Optional<ActorRef> node =
         ReplicaPlacement.allocate(shardId, allocations, hostingMembers(), this::order);
+    if (node.isPresent()) {
+      LOG.debug("allocating {} to {} (of {} regions)", shardId, node.get(), allocations.size());
+    } else {
+      LOG.info(
+          "not allocating {} yet: {} of {} hosting nodes registered",
+          shardId,
+          allocations.size(),
+          hostingMembers());
+    }
     return node.map(Futures::successful)
         .orElseGet(
             () ->
