@@ -13,6 +13,8 @@ import java.util.Optional;
  *
  * @param replicaRole only members with this role host replicas; empty: every member
  * @param defaultReplicas replicas per group unless {@link RaftGroups} sets its own
+ * @param minHostingNodes hosting members that must be up before the keep-alive starts replicas; 0
+ *     means the family's replica count
  * @param keepAliveInterval how often every node pings every replica
  * @param maxMovesPerRebalance replicas moved per rebalance round, at most
  * @param handOffTransferTimeout how long a leader being handed off waits for a successor
@@ -22,6 +24,7 @@ import java.util.Optional;
 public record RuntimeSettings(
     Optional<String> replicaRole,
     int defaultReplicas,
+    int minHostingNodes,
     Duration keepAliveInterval,
     int maxMovesPerRebalance,
     Duration handOffTransferTimeout,
@@ -44,6 +47,10 @@ public record RuntimeSettings(
     if (replicas < 1) {
       throw bad(c, "default-replicas", "must be >= 1, was " + replicas);
     }
+    int minHosting = c.getInt(key("min-hosting-nodes"));
+    if (minHosting < 0) {
+      throw bad(c, "min-hosting-nodes", "must be >= 0, was " + minHosting);
+    }
     Duration keepAlive = atLeast(c, "keep-alive-interval", Duration.ofMillis(100));
     int moves = c.getInt(key("placement.max-moves-per-rebalance"));
     if (moves < 1) {
@@ -52,6 +59,7 @@ public record RuntimeSettings(
     return new RuntimeSettings(
         role.isEmpty() ? Optional.empty() : Optional.of(role),
         replicas,
+        minHosting,
         keepAlive,
         moves,
         atLeast(c, "hand-off.transfer-timeout", Duration.ofMillis(1)),

@@ -194,7 +194,15 @@ public final class ShardedRaft<C, R> {
           .registerOnMemberUp(
               () ->
                   system.systemActorOf(
-                      KeepAlive.create(sharding, typeKey, ids, settings.keepAliveInterval()),
+                      KeepAlive.create(
+                          sharding,
+                          typeKey,
+                          ids,
+                          settings.keepAliveInterval(),
+                          settings.minHostingNodes() == 0
+                              ? members.size()
+                              : settings.minHostingNodes(),
+                          settings.replicaRole()),
                       "shardraft-keep-alive-" + groups.family(),
                       Props.empty()));
     }

@@ -27,6 +27,7 @@ class RuntimeSettingsTest {
     RuntimeSettings s = RuntimeSettings.defaults();
     assertEquals(Optional.empty(), s.replicaRole());
     assertEquals(3, s.defaultReplicas());
+    assertEquals(0, s.minHostingNodes());
     assertEquals(Duration.ofSeconds(2), s.keepAliveInterval());
     assertEquals(2, s.maxMovesPerRebalance());
     assertEquals(Duration.ofSeconds(2), s.handOffTransferTimeout());
@@ -39,7 +40,7 @@ class RuntimeSettingsTest {
     RuntimeSettings s =
         RuntimeSettings.fromConfig(
             ConfigFactory.parseString(
-                "shardraft.runtime { replica-role = replica, default-replicas = 5,"
+                "shardraft.runtime { replica-role = replica, default-replicas = 5, min-hosting-nodes = 2,"
                     + " keep-alive-interval = 3s, placement.max-moves-per-rebalance = 4,"
                     + " hand-off.transfer-timeout = 700ms, client.attempt-timeout = 300ms,"
                     + " client.retry-pause = 7ms }"));
@@ -47,6 +48,7 @@ class RuntimeSettingsTest {
         new RuntimeSettings(
             Optional.of("replica"),
             5,
+            2,
             Duration.ofSeconds(3),
             4,
             Duration.ofMillis(700),
@@ -61,6 +63,10 @@ class RuntimeSettingsTest {
         fails("shardraft.runtime.default-replicas = 0")
             .getMessage()
             .contains("shardraft.runtime.default-replicas"));
+    assertTrue(
+        fails("shardraft.runtime.min-hosting-nodes = -1")
+            .getMessage()
+            .contains("shardraft.runtime.min-hosting-nodes"));
     assertTrue(
         fails("shardraft.runtime.keep-alive-interval = 10ms")
             .getMessage()

@@ -2,19 +2,27 @@ package dev.shardraft.runtime.node;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * The per-node keep-alive that makes every replica run all the time: every {@code interval} it
  * sends {@link ReplicaEntity.KeepAlive} to every replica of the family through sharding, which
  * starts the entity (allocating its shard first if needed) wherever it belongs. Run on every
- * hosting node, from the moment the node is {@code Up}: any one node suffices, several make it
- * independent of which nodes are alive. Cost: (hosting nodes x groups x replicas) tiny messages per
- * interval.
+ * hosting node: any one node suffices, several make it independent of which nodes are alive. Cost:
+ * (hosting nodes x groups x replicas) tiny messages per interval.
+ *
+ * <p>It starts pinging only once {@code minHostingNodes} members with the replica role are {@code
+ * Up} (a forming cluster does not put every replica on its first node), and stays on from then, so
+ * a cluster that shrinks restarts its lost replicas on the nodes left.
  *
  * <p>Chosen over remember-entities because the set of entities is static and known from the
  * configuration on every node: remember-entities would store it again (ddata with LMDB durable
@@ -22,34 +30,96 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  * never allocated.
  */
 public final class KeepAlive {
-  private KeepAlive() {}
 
   private enum Tick {
     INSTANCE
   }
 
-  /** Pings {@code entityIds} now and then every {@code interval}. */
+  private final ActorContext<Tick> context;
+  private final List<EntityRef<ReplicaEntity.Command>> refs;
+  private final int minHostingNodes;
+  private final Optional<String> role;
+
+  private KeepAlive(
+      ActorContext<Tick> context,
+      List<EntityRef<ReplicaEntity.Command>> refs,
+      int minHostingNodes,
+      Optional<String> role) {
+    this.context = context;
+    this.refs = refs;
+    this.minHostingNodes = minHostingNodes;
+    this.role = role;
+  }
+
+  /**
+   * Pings {@code entityIds} every {@code interval}, once {@code minHostingNodes} members with
+   * {@code role} (any member if empty) are up.
+   */
   public static Behavior<Void> create(
       ClusterSharding sharding,
       EntityTypeKey<ReplicaEntity.Command> typeKey,
       List<String> entityIds,
-      Duration interval) {
+      Duration interval,
+      int minHostingNodes,
+      Optional<String> role) {
     return Behaviors.<Tick>setup(
             context ->
                 Behaviors.withTimers(
                     timers -> {
+                      timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ZERO, interval);
                       List<EntityRef<ReplicaEntity.Command>> refs =
                           entityIds.stream().map(id -> sharding.entityRefFor(typeKey, id)).toList();
-                      timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ZERO, interval);
-                      return Behaviors.receive(Tick.class)
-                          .onMessageEquals(
-                              Tick.INSTANCE,
-                              () -> {
-                                refs.forEach(r -> r.tell(ReplicaEntity.KeepAlive.INSTANCE));
-                                return Behaviors.same();
-                              })
-                          .build();
+                      return new KeepAlive(context, refs, minHostingNodes, role).waiting();
                     }))
         .<Void>unsafeCast();
+  }
+
+  private Behavior<Tick> waiting() {
+    return Behaviors.receive(Tick.class)
+        .onMessageEquals(
+            Tick.INSTANCE,
+            () -> {
+              int up = hostingMembersUp();
+              if (up < minHostingNodes) {
+                context
+                    .getLog()
+                    .debug(
+                        "{} of {} hosting members up; not starting replicas yet",
+                        up,
+                        minHostingNodes);
+                return Behaviors.same();
+              }
+              context
+                  .getLog()
+                  .info("{} hosting members up: keeping {} replicas alive", up, refs.size());
+              ping();
+              return pinging();
+            })
+        .build();
+  }
+
+  private Behavior<Tick> pinging() {
+    return Behaviors.receive(Tick.class)
+        .onMessageEquals(
+            Tick.INSTANCE,
+            () -> {
+              ping();
+              return Behaviors.same();
+            })
+        .build();
+  }
+
+  private void ping() {
+    refs.forEach(r -> r.tell(ReplicaEntity.KeepAlive.INSTANCE));
+  }
+
+  private int hostingMembersUp() {
+    int count = 0;
+    for (Member m : Cluster.get(context.getSystem()).state().getMembers()) {
+      if (m.status().equals(MemberStatus.up()) && role.map(m::hasRole).orElse(true)) {
+        count++;
+      }
+    }
+    return count;
   }
 }

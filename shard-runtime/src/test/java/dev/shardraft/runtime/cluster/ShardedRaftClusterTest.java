@@ -82,7 +82,6 @@ class ShardedRaftClusterTest {
                 "pekko.remote.artery.canonical.hostname = 127.0.0.1",
                 "pekko.remote.artery.canonical.port = 0",
                 "pekko.cluster.roles = " + (hosting ? "[replica]" : "[]"),
-                "pekko.cluster.role.replica.min-nr-of-members = 3",
                 "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on",
                 "pekko.cluster.downing-provider-class ="
                     + " \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"",
