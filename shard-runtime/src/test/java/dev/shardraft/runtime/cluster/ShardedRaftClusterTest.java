@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * commands to many keys are answered from every node; no two replicas of a group share a node;
  * terminating the node that hosts the most leaders (as a crash: no leave, no hand-off) keeps every
  * group available after a new election, long before the split brain resolver downs it; the lost
- * replicas then start on the survivors; and reading every group's log back through an {@link
- * Applier} shows every acknowledged command applied exactly once.
+ * replicas then start on the survivors; a new node joins and the rebalance spreads the replicas
+ * over distinct nodes again, one replica of a group at a time; and reading every group's log back
+ * through an {@link Applier} shows every acknowledged command applied exactly once.
  */
 class ShardedRaftClusterTest {
   private static final Logger LOG = LoggerFactory.getLogger(ShardedRaftClusterTest.class);
@@ -87,6 +88,7 @@ class ShardedRaftClusterTest {
                     + " \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"",
                 "pekko.cluster.split-brain-resolver.active-strategy = keep-majority",
                 "pekko.cluster.split-brain-resolver.stable-after = 2s",
+                "pekko.cluster.sharding.rebalance-interval = 2s",
                 // Terminating a system is a crash here: no leave, no hand-off.
                 "pekko.coordinated-shutdown.run-by-actor-system-terminate = off",
                 "pekko.cluster.run-coordinated-shutdown-when-down = off",
@@ -373,6 +375,62 @@ class ShardedRaftClusterTest {
         victimName,
         downedMs,
         (System.nanoTime() - killed) / 1_000_000);
+
+    // A new hosting node joins: rebalances move one replica of a group at a time onto it (a leader
+    // hands leadership away first) while commands keep coming; every group keeps a quorum.
+    Node d =
+        start(
+            "d", true, Optional.of(Cluster.get(survivors.get(0).system()).selfMember().address()));
+    nodes.add(d);
+    List<Node> hosts = new ArrayList<>(survivors);
+    hosts.add(d);
+    long joined = System.nanoTime();
+    List<CompletableFuture<Integer>> phase3 = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      phase3.add(send(i % 2 == 0 ? client : survivors.get(0), "key-" + i, "p3-" + i, acked));
+    }
+    int[] fewestRunning = {client.raft().members().size()};
+    int[] polls = {0};
+    await(
+        "the replicas spread over "
+            + survivors.get(0).name()
+            + ", "
+            + survivors.get(1).name()
+            + " and d",
+        WAIT,
+        () -> {
+          Map<String, String> where = placement(hosts);
+          Map<String, Integer> running = new HashMap<>();
+          where
+              .keySet()
+              .forEach(id -> running.merge(ReplicaPlacement.groupOf(id), 1, Integer::sum));
+          for (String g : client.raft().groups().groups()) {
+            fewestRunning[0] = Math.min(fewestRunning[0], running.getOrDefault(g, 0));
+          }
+          polls[0]++;
+          assertEquals(new HashSet<>(ids), where.keySet(), "running replicas");
+          Map<String, Set<String>> perNode = new HashMap<>();
+          where.forEach(
+              (id, node) ->
+                  assertTrue(
+                      perNode
+                          .computeIfAbsent(node, n -> new HashSet<>())
+                          .add(ReplicaPlacement.groupOf(id)),
+                      "still two replicas of a group on " + node));
+          return where;
+        });
+    long spreadMs = (System.nanoTime() - joined) / 1_000_000;
+    assertTrue(
+        fewestRunning[0] >= 2,
+        "a group had only " + fewestRunning[0] + " replicas running during the rebalance");
+    CompletableFuture.allOf(phase3.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+    assertEquals(160 + 80 + GROUPS + 40, acked.size(), "every command acknowledged");
+    LOG.info(
+        "d joined: replicas on distinct nodes again after {} ms; fewest replicas of a group running"
+            + " in {} samples: {}",
+        spreadMs,
+        polls[0],
+        fewestRunning[0]);
 
     // Read every log back: each acknowledged command applied exactly once, none twice.
     Map<String, List<String>> applied = readLogsBack();
