@@ -146,6 +146,7 @@ public final class ShardedRaft<C, R> {
       ReplicaSettings.fromConfig(system.settings().config(), groups.groups().get(0), "r1", members);
       NodeKafka kafka = new NodeKafka(KafkaSettings.fromConfig(system.settings().config()), system);
       try {
+        kafka.checkGroupCount(groups.family(), groups.count());
         kafka.ensureTopics(groups.groups());
       } catch (RuntimeException e) {
         kafka.close();
@@ -325,8 +326,28 @@ public final class ShardedRaft<C, R> {
         .run();
   }
 
-  /** Asks replica {@code replica} of {@code group} for its status (operators, tests). */
+  /**
+   * Asks replica {@code replica} of {@code group} for its status (operators, tests).
+   *
+   * @throws IllegalArgumentException at once for a group or replica not of this family
+   */
   public CompletionStage<Status> status(String group, String replica, Duration timeout) {
+    if (!groups.resolver().isKnownShard(group) || !members.contains(replica)) {
+      throw new IllegalArgumentException(
+          group
+              + "/"
+              + replica
+              + " is not a replica of family "
+              + groups.family()
+              + " (groups "
+              + groups.family()
+              + "-0.."
+              + (groups.count() - 1)
+              + ", replicas "
+              + members
+              + ")");
+    }
+    checkTimeout(timeout);
     return ref(group, replica)
         .ask(
             (ActorRef<Status> replyTo) -> new ReplicaEntity.Deliver(new GetStatus(replyTo)),

@@ -6,8 +6,15 @@ import dev.shardraft.kafka.log.KafkaRaftLog;
 import dev.shardraft.kafka.meta.KafkaMetaStore;
 import dev.shardraft.kafka.snapshot.KafkaSnapshotStore;
 import java.util.Collection;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +49,50 @@ public final class NodeKafka implements AutoCloseable {
     this.system = system;
     this.meta = new KafkaMetaStore(settings);
     this.snapshots = new KafkaSnapshotStore(settings);
+  }
+
+  /**
+   * Refuses a family that was deployed with more groups than {@code count}: a log topic {@code
+   * raft-log-<family>-<n>} with {@code n >= count} exists (keys would move to other groups). A
+   * family whose count grew cannot be told from one whose topics are still being created by another
+   * node, so that is not detected.
+   *
+   * @throws IllegalStateException naming the topics found
+   */
+  public void checkGroupCount(String family, int count) {
+    Pattern ours =
+        Pattern.compile(Pattern.quote("raft-log-" + family + "-") + "(0|[1-9][0-9]{0,8})");
+    Set<String> names;
+    try (Admin admin = Admin.create(settings.adminProperties())) {
+      names =
+          admin
+              .listTopics()
+              .names()
+              .get(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while listing topics", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("listing the topics of family " + family + " failed", e);
+    }
+    List<String> beyond =
+        names.stream()
+            .filter(n -> ours.matcher(n).matches())
+            .filter(
+                n -> Integer.parseInt(n.substring(("raft-log-" + family + "-").length())) >= count)
+            .sorted()
+            .toList();
+    if (!beyond.isEmpty()) {
+      throw new IllegalStateException(
+          "family "
+              + family
+              + " is configured with "
+              + count
+              + " groups, but the topics "
+              + beyond
+              + " exist: it was deployed with more groups. The group count of a deployed family"
+              + " must never change (keys would move to other groups)");
+    }
   }
 
   /** Creates (or checks) the log and snapshot topics of every group, and {@code raft-meta}. */

@@ -498,5 +498,30 @@ class ShardedRaftClusterTest {
     assertThrows(
         IllegalArgumentException.class, () -> client.raft().ask("key-1", "x", Duration.ZERO));
     assertThrows(IllegalArgumentException.class, () -> client.raft().ask("key-1", null, ASK));
+    IllegalArgumentException unknown =
+        assertThrows(
+            IllegalArgumentException.class, () -> client.raft().status("ledger-8", "r1", ASK));
+    assertTrue(unknown.getMessage().contains("ledger-8/r1"), unknown.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> client.raft().status("ledger-1", "r4", ASK));
+  }
+
+  @Test
+  void aFamilyWhoseGroupCountShrankIsRefusedAtStart() throws Exception {
+    // The cluster's nodes created raft-log-ledger-0..7; a node configured with 4 groups must not
+    // start (keys of ledger-4..7 would move to other groups).
+    ActorSystem<Void> other = ActorSystem.create(Behaviors.empty(), "shardraft-it", config(true));
+    try {
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () -> ShardedRaft.init(other, RaftGroups.of("ledger", 4, LedgerMachine::new)));
+      assertTrue(
+          e.getMessage().contains("raft-log-ledger-4")
+              && e.getMessage().contains("raft-log-ledger-7"),
+          e.getMessage());
+    } finally {
+      other.terminate();
+      other.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
   }
 }
