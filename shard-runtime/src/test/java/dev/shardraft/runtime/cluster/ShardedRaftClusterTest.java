@@ -194,6 +194,29 @@ class ShardedRaftClusterTest {
     return followed ? Optional.of(l.replica()) : Optional.empty();
   }
 
+  /** Whether a replica of {@code group} that is not on node {@code lost} is a ready leader. */
+  private static boolean readyLeaderAmong(String group, Map<String, String> placed, String lost) {
+    for (String r : client.raft().members()) {
+      if (placed.get(group + "/" + r).equals(lost)) {
+        continue;
+      }
+      try {
+        Status s =
+            client
+                .raft()
+                .status(group, r, Duration.ofMillis(300))
+                .toCompletableFuture()
+                .get(1, TimeUnit.SECONDS);
+        if (s.role().equals("Leader") && s.leaderReady()) {
+          return true;
+        }
+      } catch (Exception busy) {
+        // not answered in time: ask again at the next poll
+      }
+    }
+    return false;
+  }
+
   private static Map<String, String> leaders() {
     Map<String, String> leaders = new TreeMap<>();
     for (String g : client.raft().groups().groups()) {
@@ -328,8 +351,29 @@ class ShardedRaftClusterTest {
                                 recoveredMs.put(group, (System.nanoTime() - killed) / 1_000_000);
                               }
                             })));
+    // Meanwhile: when each group that lost its leader has a ready leader among its survivors (the
+    // old leader was on the victim, so any leader there is a new one).
+    Map<String, Long> electedMs = new TreeMap<>();
+    TestProbe<Object> watch = TestProbe.create(client.system());
+    watch.awaitAssert(
+        WAIT,
+        Duration.ofMillis(20),
+        () -> {
+          for (String g : ledByVictim) {
+            if (!electedMs.containsKey(g) && readyLeaderAmong(g, placed, victimName)) {
+              electedMs.put(g, (System.nanoTime() - killed) / 1_000_000);
+            }
+          }
+          assertEquals(ledByVictim, electedMs.keySet(), "groups with a new ready leader");
+          return null;
+        });
     CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
     long allAvailableMs = (System.nanoTime() - killed) / 1_000_000;
+    LOG.info(
+        "new ready leaders of the groups {} led, ms after terminate() (termination took {} ms): {}",
+        victimName,
+        terminatedMs,
+        electedMs);
     boolean removedYet =
         members(client).stream()
             .noneMatch(m -> m.address().equals(victimAddress) && m.status() == MemberStatus.up());
