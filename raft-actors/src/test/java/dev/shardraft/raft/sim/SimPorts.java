@@ -23,8 +23,8 @@ import org.apache.pekko.stream.javadsl.Source;
  * completed by events of the simulation's scheduler, with the fault model of a remote broker:
  *
  * <ul>
- *   <li>Term/vote saves take 1-50 ms and complete in issue order; one that has not completed when
- *       its process crashes is lost.
+ *   <li>Term/vote saves take 1-50 ms and complete in issue order (the driver issues one at a time);
+ *       one that has not completed when its process crashes is lost.
  *   <li>An open or an append is, half of the time, already on the wire: it takes effect even if the
  *       replica pauses or crashes meanwhile (a zombie's commit); else it is still in the client
  *       (deferred by a pause, lost by a crash). Opens are sometimes slow (50-850 ms: a slow
@@ -69,9 +69,6 @@ final class SimPorts {
     /** Saves complete in order; a crash before completion loses the save. */
     @Override
     public CompletionStage<Void> save(String shard, String replicaId, TermAndVote tv) {
-      if (tv.votedFor().isPresent()) {
-        sim.onVoteSaveStarted(idx);
-      }
       CompletableFuture<Void> done = new CompletableFuture<>();
       int inc = replica.incarnation;
       long at = Math.max(sim.now(), persistBusyUntil) + sim.persistDelay();

@@ -216,6 +216,13 @@ final class SimReplica implements DriverHost {
       sim.trace(id + " " + from + " -> " + to);
     }
     sim.invariants.afterStep(this);
+    if (after.votedFor().isPresent()
+        && (after.term() != before.term() || !after.votedFor().equals(before.votedFor()))) {
+      // A new vote (granted, or for itself): sometimes the process crashes a moment later, before
+      // the vote is durable. Tied to the vote, not to the save's start: the driver queues a save
+      // behind a running one (one at a time), and the window that matters opens with the vote.
+      sim.onVoteSaveStarted(idx);
+    }
   }
 
   @Override

@@ -324,8 +324,9 @@ final class Simulation {
   }
 
   /**
-   * Called when a replica starts saving a vote: sometimes it crashes a moment later (before or just
-   * after the save completes) and comes back quickly, while the election is still running.
+   * Called when a replica has just voted (its save is issued or queued): sometimes it crashes a
+   * moment later (before or just after the save completes) and comes back quickly, while the
+   * election is still running.
    */
   void onVoteSaveStarted(int i) {
     if (!calm && random.nextInt(5) == 0) {
