@@ -3,7 +3,10 @@ package dev.shardraft.kafka.log;
 import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.kafka.local.LocalKafka;
 import dev.shardraft.kafka.local.LocalKafkaExtension;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.pekko.actor.ActorSystem;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -69,6 +72,17 @@ public final class KafkaFixture implements BeforeAllCallback, AfterAllCallback {
   /** Shorthand for {@code kafka().bootstrapServers()}. */
   public String bootstrapServers() {
     return kafka.bootstrapServers();
+  }
+
+  /**
+   * A plain byte producer for the cluster (not transactional, not shardraft's format): for tests
+   * that write foreign or corrupt records. The caller closes it.
+   */
+  public KafkaProducer<byte[], byte[]> plainProducer() {
+    return new KafkaProducer<>(
+        Map.of("bootstrap.servers", bootstrapServers()),
+        new ByteArraySerializer(),
+        new ByteArraySerializer());
   }
 
   /** The defaults of {@code reference.conf}, pointed at the cluster. */

@@ -35,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.SinkQueueWithCancel;
@@ -261,11 +260,7 @@ class KafkaRaftLogTest {
     LogWriter writer = open(log, 1, "r1");
     await(writer.append(List.of(barrier(1, "r1"), command(1, "r1", "c", 1, "k=ok1"))));
     String topic = TopicNames.log(shard);
-    try (KafkaProducer<byte[], byte[]> plain =
-        new KafkaProducer<>(
-            Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
-            new ByteArraySerializer(),
-            new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> plain = KAFKA.plainProducer()) {
       send(plain, new ProducerRecord<>(topic, 0, null, "foreign".getBytes(StandardCharsets.UTF_8)));
       ProducerRecord<byte[], byte[]> badMagic =
           LogRecordFormat.encode(topic, command(1, "r1", "c", 2, "bad-magic"));

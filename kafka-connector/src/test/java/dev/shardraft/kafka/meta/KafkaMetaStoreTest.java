@@ -10,12 +10,10 @@ import dev.shardraft.kafka.config.TopicNames;
 import dev.shardraft.kafka.log.KafkaFixture;
 import dev.shardraft.raft.port.TermAndVote;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -62,11 +60,7 @@ class KafkaMetaStoreTest {
 
   @Test
   void aCorruptValueFailsTheLoadOfThatKeyOnlyWithAClearError() throws Exception {
-    try (KafkaProducer<byte[], byte[]> plain =
-        new KafkaProducer<>(
-            Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
-            new ByteArraySerializer(),
-            new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> plain = KAFKA.plainProducer()) {
       plain
           .send(
               new ProducerRecord<>(

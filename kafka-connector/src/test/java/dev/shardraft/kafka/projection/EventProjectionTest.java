@@ -39,7 +39,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -92,11 +91,7 @@ class EventProjectionTest {
   @Test
   void eachEventIsProjectedExactlyOnceInOrderAcrossACrashAndARestart() throws Exception {
     String shard = uniqueShard("projection");
-    String eventsTopic = "events-" + shard;
-    try (TopicAdmin admin = new TopicAdmin(KAFKA.settings())) {
-      admin.ensureShardTopics(shard);
-      admin.ensureEventsTopic(eventsTopic);
-    }
+    String eventsTopic = ensureTopics(shard);
     AtomicBoolean armed = new AtomicBoolean(true);
     EventProjection<String, String> projection =
         new EventProjection<>(
@@ -174,11 +169,7 @@ class EventProjectionTest {
   @Test
   void aProjectionOnATruncatedLogStartsAtTheSnapshotAndRestartsFromIt() throws Exception {
     String shard = uniqueShard("projection-snap");
-    String eventsTopic = "events-" + shard;
-    try (TopicAdmin admin = new TopicAdmin(KAFKA.settings())) {
-      admin.ensureShardTopics(shard);
-      admin.ensureEventsTopic(eventsTopic);
-    }
+    String eventsTopic = ensureTopics(shard);
     try (KafkaRaftLog log = new KafkaRaftLog(shard, KAFKA.settings(), KAFKA.system());
         KafkaSnapshotStore store = new KafkaSnapshotStore(KAFKA.settings())) {
       LogWriter w = await(log.openWriter(1, "A"));
@@ -249,12 +240,18 @@ class EventProjectionTest {
     return batch;
   }
 
+  /** Creates the shard's topics and its events topic; returns the events topic's name. */
+  private static String ensureTopics(String shard) {
+    String eventsTopic = "events-" + shard;
+    try (TopicAdmin admin = new TopicAdmin(KAFKA.settings())) {
+      admin.ensureShardTopics(shard);
+      admin.ensureEventsTopic(eventsTopic);
+    }
+    return eventsTopic;
+  }
+
   private static void writeForeignRecord(String topic) throws Exception {
-    try (KafkaProducer<byte[], byte[]> plain =
-        new KafkaProducer<>(
-            Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
-            new ByteArraySerializer(),
-            new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> plain = KAFKA.plainProducer()) {
       plain
           .send(
               new ProducerRecord<>(topic, 0, null, "not an entry".getBytes(StandardCharsets.UTF_8)))
