@@ -32,6 +32,14 @@ public final class TopicNames {
     return "shardraft-projection-" + checked(shard);
   }
 
+  /**
+   * {@code shardraft-meta-<shard>-<replica>}: the transactional id with which each incarnation of a
+   * replica fences the older ones before it loads and saves its term and vote.
+   */
+  public static String metaTransactionalId(String shard, String replicaId) {
+    return "shardraft-meta-" + checked(shard) + "-" + replicaId;
+  }
+
   /** Refuses shard keys that cannot be part of a topic name. */
   public static String checked(String shard) {
     if (shard == null || !LEGAL.matcher(shard).matches() || shard.length() > 200) {

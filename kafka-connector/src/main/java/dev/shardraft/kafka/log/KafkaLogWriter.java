@@ -253,7 +253,7 @@ public final class KafkaLogWriter implements LogWriter {
    * the coordinator's abort makes the batch invisible. {@code KafkaRaftLogTest} races appends with
    * newer opens and checks that no batch failed this way is ever visible.
    */
-  static boolean isFenced(Throwable t) {
+  public static boolean isFenced(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof ProducerFencedException
           || c instanceof InvalidProducerEpochException

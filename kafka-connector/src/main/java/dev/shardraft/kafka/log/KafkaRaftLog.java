@@ -8,14 +8,17 @@ import dev.shardraft.raft.port.LogWriter;
 import dev.shardraft.raft.port.RaftLog;
 import dev.shardraft.raft.port.TailEvent;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.pekko.NotUsed;
@@ -27,6 +30,8 @@ import org.apache.pekko.kafka.javadsl.Consumer;
 import org.apache.pekko.stream.Graph;
 import org.apache.pekko.stream.SourceShape;
 import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link RaftLog} of one shard on the single-partition topic {@code raft-log-<shard>}: one
@@ -50,6 +55,8 @@ import org.apache.pekko.stream.javadsl.Source;
  * release its admin client; open writers and running tails are closed by their own owners.
  */
 public final class KafkaRaftLog implements RaftLog, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaRaftLog.class);
 
   private final String shard;
   private final TopicPartition partition;
@@ -213,21 +220,52 @@ public final class KafkaRaftLog implements RaftLog, AutoCloseable {
                 .offset());
   }
 
+  /**
+   * Deletes the records below {@code index}, but never past the committed offset of the shard's
+   * event projection (group {@code shardraft-projection-<shard>}, read as stable): its next start
+   * rebuilds its state from a snapshot at or below that offset plus the log after it, so the log
+   * there must stay. Without a projection group the cut is {@code index}.
+   */
   @Override
   public CompletionStage<Void> deleteBefore(long index) {
     return OnThread.run(
         adminThread,
         () -> {
+          long cut = Math.min(index, projectionOffset().orElse(index));
+          if (cut < index) {
+            LOG.info(
+                "Cutting {} before {} instead of {}: the projection has not consumed past it",
+                partition.topic(),
+                cut,
+                index);
+          }
           Retry.withBackoff(
-              "deleting records of " + partition.topic() + " before " + index,
+              "deleting records of " + partition.topic() + " before " + cut,
               settings.retry(),
               () ->
                   admin
-                      .deleteRecords(Map.of(partition, RecordsToDelete.beforeOffset(index)))
+                      .deleteRecords(Map.of(partition, RecordsToDelete.beforeOffset(cut)))
                       .all()
                       .get(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS));
           return (Void) null;
         });
+  }
+
+  /** The committed offset of the shard's projection on this log, if it has one. */
+  private OptionalLong projectionOffset() {
+    String group = TopicNames.projectionId(shard);
+    Map<TopicPartition, OffsetAndMetadata> offsets =
+        Retry.withBackoff(
+            "reading the offsets of " + group,
+            settings.retry(),
+            () ->
+                admin
+                    .listConsumerGroupOffsets(
+                        group, new ListConsumerGroupOffsetsOptions().requireStable(true))
+                    .partitionsToOffsetAndMetadata()
+                    .get(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    OffsetAndMetadata offset = offsets.get(partition);
+    return offset == null ? OptionalLong.empty() : OptionalLong.of(offset.offset());
   }
 
   @Override

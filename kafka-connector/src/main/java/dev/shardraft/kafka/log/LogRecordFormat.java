@@ -66,15 +66,6 @@ public final class LogRecordFormat {
     return new ProducerRecord<>(topic, 0, (byte[]) null, new byte[0], headers);
   }
 
-  /** The approximate size of {@code entry} in a batch: payload, key and headers. */
-  public static long approximateSize(LogEntry entry) {
-    long size = 64 + entry.leaderId().length();
-    if (entry.body() instanceof LogEntry.Command c) {
-      size += c.payload().length + c.clientId().length();
-    }
-    return size;
-  }
-
   /** What a reader sees at {@code record.offset()}; never throws for bad data. */
   public static TailEvent decode(ConsumerRecord<byte[], byte[]> record) {
     try {

@@ -4,42 +4,64 @@ import dev.shardraft.kafka.config.KafkaOperationException;
 import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.kafka.config.Retry;
 import dev.shardraft.kafka.config.TopicNames;
+import dev.shardraft.kafka.log.KafkaLogWriter;
 import dev.shardraft.kafka.log.TopicReader;
+import dev.shardraft.raft.port.MetaStoreSupersededException;
 import dev.shardraft.raft.port.RaftMetaStore;
 import dev.shardraft.raft.port.TermAndVote;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link RaftMetaStore} on the compacted topic {@code raft-meta}: key {@code <shard>/<replica>},
- * value {@link TermAndVoteFormat}.
+ * value {@link TermAndVoteFormat}, written in Kafka transactions that fence other incarnations of
+ * the same replica id.
  *
- * <p>{@link #save} sends with an idempotent {@code acks=all} producer and completes only when the
- * broker acknowledged the record (so it is on {@code min.insync.replicas} replicas); the value is
- * then also kept in memory. {@link #load} first reads whatever was added to the topic since the
- * last load, up to the topic's end as of now (the first load reads it all), then answers from
- * memory: so it returns the latest value saved by any process, as the port requires, while a
- * repeated load costs one end-offset query. Of two values of a key (one read, one saved here), the
- * one at the higher offset wins. Loads run on the store's own thread.
+ * <p><b>Incarnations.</b> With Cluster Sharding a replica id can be started on a new node while its
+ * old incarnation is paused or partitioned but still running. If both could save, both could grant
+ * a vote in one term. So every {@link #load} starts an incarnation: a transactional producer with
+ * the id {@code shardraft-meta-<shard>-<replica>} calls {@code initTransactions()} (fencing every
+ * older incarnation and aborting or completing its open transaction), then the topic is read
+ * (read_committed) up to its end. {@link #save} commits the value in a transaction of that
+ * producer. If the producer was fenced meanwhile, the save fences back, reads the topic again and
+ * compares: if the durable value is still the one this incarnation last loaded or saved, no other
+ * incarnation wrote and it saves again; otherwise the save fails with {@link
+ * MetaStoreSupersededException} and nothing is written. A save thus behaves like a compare-and-set
+ * on the durable value: of two incarnations, at most one vote per term is ever durable, and a
+ * replica grants a vote only after its save completed.
+ *
+ * <p>{@link #load} answers with the latest value saved by any process. Of two values of a key, the
+ * one at the higher offset wins. All Kafka work runs on the store's own thread. Cost: one
+ * transactional producer per loaded replica, open while the store is.
  *
  * <p>A value in the topic that is not in the format is bad input: the load of that key fails with
  * {@link IllegalStateException} naming the key; other keys are unaffected.
  */
 public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaMetaStore.class);
+
   private final KafkaSettings settings;
-  private final Producer<byte[], byte[]> producer;
-  private final ExecutorService readerThread;
+  private final ExecutorService storeThread;
   private final TopicReader reader;
-  private final Map<String, Versioned> latest = new ConcurrentHashMap<>();
+  private final Map<String, Versioned> latest = new HashMap<>();
+  private final Map<String, Incarnation> incarnations = new HashMap<>();
 
   /** A value with the offset it was written at: of two values of a key, the later offset wins. */
   private record Versioned(long offset, byte[] value) {
@@ -48,14 +70,33 @@ public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
     }
   }
 
+  /**
+   * This process's incarnation of one replica id: its fencing producer (null once unusable) and the
+   * durable value it last loaded or saved, plus the value of a save whose outcome is unknown.
+   */
+  private static final class Incarnation {
+    Producer<byte[], byte[]> producer;
+    byte[] known;
+    byte[] unknownOutcome;
+
+    Incarnation(Producer<byte[], byte[]> producer, byte[] known) {
+      this.producer = producer;
+      this.known = known;
+    }
+
+    boolean isOwn(byte[] durable) {
+      return Arrays.equals(durable, known)
+          || (unknownOutcome != null && Arrays.equals(durable, unknownOutcome));
+    }
+  }
+
   public KafkaMetaStore(KafkaSettings settings) {
     this.settings = settings;
-    this.producer = new KafkaProducer<>(settings.producerProperties(null));
     this.reader = new TopicReader(TopicNames.META, settings);
-    this.readerThread =
+    this.storeThread =
         Executors.newSingleThreadExecutor(
             r -> {
-              Thread t = new Thread(r, "shardraft-meta-reader");
+              Thread t = new Thread(r, "shardraft-meta-store");
               t.setDaemon(true);
               return t;
             });
@@ -68,35 +109,156 @@ public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
   @Override
   public CompletionStage<TermAndVote> load(String shard, String replicaId) {
     String key = key(shard, replicaId);
-    CompletableFuture<TermAndVote> result = new CompletableFuture<>();
-    readerThread.execute(
+    return onStoreThread(
         () -> {
-          try {
-            Retry.withBackoff(
-                "reading " + TopicNames.META,
-                settings.retry(),
-                () -> {
-                  reader.catchUp(
-                      r -> {
-                        if (r.key() != null) {
-                          latest.merge(
-                              new String(r.key(), StandardCharsets.UTF_8),
-                              new Versioned(r.offset(), r.value()),
-                              Versioned::newer);
-                        }
-                      });
-                  return null;
-                });
-            Versioned value = latest.get(key);
-            result.complete(
-                value == null || value.value() == null
-                    ? TermAndVote.INITIAL
-                    : decode(key, value.value()));
-          } catch (RuntimeException e) {
-            result.completeExceptionally(e);
-          }
+          byte[] value = startIncarnation(shard, replicaId).known;
+          return value == null ? TermAndVote.INITIAL : decode(key, value);
         });
-    return result;
+  }
+
+  @Override
+  public CompletionStage<Void> save(String shard, String replicaId, TermAndVote termAndVote) {
+    String key = key(shard, replicaId);
+    byte[] value = TermAndVoteFormat.encode(termAndVote);
+    return onStoreThread(
+        () -> {
+          Incarnation inc = incarnations.get(key);
+          // A save without a load: this process starts an incarnation now.
+          saveAs(inc != null ? inc : startIncarnation(shard, replicaId), shard, replicaId, value);
+          return null;
+        });
+  }
+
+  /** Fences every other incarnation of the replica id, then reads the topic to its end. */
+  private Incarnation startIncarnation(String shard, String replicaId) {
+    String key = key(shard, replicaId);
+    Incarnation previous = incarnations.remove(key);
+    if (previous != null && previous.producer != null) {
+      previous.producer.close(Duration.ZERO);
+    }
+    Producer<byte[], byte[]> producer = fence(shard, replicaId);
+    try {
+      catchUp();
+    } catch (RuntimeException e) {
+      producer.close(Duration.ZERO);
+      throw e;
+    }
+    Incarnation inc = new Incarnation(producer, durable(key));
+    incarnations.put(key, inc);
+    return inc;
+  }
+
+  private void saveAs(Incarnation inc, String shard, String replicaId, byte[] value) {
+    String key = key(shard, replicaId);
+    for (int attempt = 1; ; attempt++) {
+      if (inc.producer == null) {
+        inc.producer = fence(shard, replicaId);
+        catchUp();
+        byte[] durable = durable(key);
+        if (Arrays.equals(durable, value)) {
+          inc.known = value; // our earlier attempt did commit
+          inc.unknownOutcome = null;
+          return;
+        }
+        if (!inc.isOwn(durable)) {
+          inc.producer.close(Duration.ZERO);
+          inc.producer = null;
+          throw new MetaStoreSupersededException(
+              shard,
+              replicaId,
+              "the durable value is "
+                  + (durable == null ? "none" : decode(key, durable))
+                  + ", not the one this incarnation last loaded or saved; nothing was saved");
+        }
+        inc.known = durable;
+        inc.unknownOutcome = null;
+      }
+      try {
+        long offset = commit(inc.producer, key, value);
+        latest.merge(key, new Versioned(offset, value), Versioned::newer);
+        inc.known = value;
+        inc.unknownOutcome = null;
+        return;
+      } catch (KafkaException e) {
+        inc.producer.close(Duration.ZERO);
+        inc.producer = null;
+        inc.unknownOutcome = value;
+        if (!KafkaLogWriter.isFenced(e)) {
+          throw new KafkaOperationException(
+              "saving term and vote of " + key + " failed (outcome unknown): " + e, e);
+        }
+        if (attempt >= 2) {
+          throw new MetaStoreSupersededException(
+              shard, replicaId, "fenced again while saving; nothing was saved");
+        }
+        LOG.info(
+            "Meta producer of {} was fenced; fencing back and checking the durable value", key);
+      }
+    }
+  }
+
+  private long commit(Producer<byte[], byte[]> producer, String key, byte[] value) {
+    producer.beginTransaction();
+    var sent =
+        producer.send(
+            new ProducerRecord<>(TopicNames.META, key.getBytes(StandardCharsets.UTF_8), value));
+    producer.commitTransaction();
+    try {
+      return sent.get(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS).offset();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof KafkaException k
+          ? k
+          : new KafkaException("send of " + key + " failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaException("interrupted while saving " + key, e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new KafkaException("send of " + key + " timed out", e);
+    }
+  }
+
+  /** A new transactional producer of the replica id, after its {@code initTransactions()}. */
+  private Producer<byte[], byte[]> fence(String shard, String replicaId) {
+    Producer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            settings.producerProperties(TopicNames.metaTransactionalId(shard, replicaId)));
+    try {
+      Retry.withBackoff(
+          "fencing older incarnations of " + key(shard, replicaId),
+          settings.retry(),
+          () -> {
+            producer.initTransactions();
+            return null;
+          });
+    } catch (RuntimeException e) {
+      producer.close(Duration.ZERO);
+      throw e;
+    }
+    return producer;
+  }
+
+  /** Reads whatever was added to the topic since the last call, up to its end as of now. */
+  private void catchUp() {
+    Retry.withBackoff(
+        "reading " + TopicNames.META,
+        settings.retry(),
+        () -> {
+          reader.catchUp(
+              r -> {
+                if (r.key() != null) {
+                  latest.merge(
+                      new String(r.key(), StandardCharsets.UTF_8),
+                      new Versioned(r.offset(), r.value()),
+                      Versioned::newer);
+                }
+              });
+          return null;
+        });
+  }
+
+  private byte[] durable(String key) {
+    Versioned v = latest.get(key);
+    return v == null ? null : v.value();
   }
 
   private static TermAndVote decode(String key, byte[] value) {
@@ -108,35 +270,47 @@ public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
     }
   }
 
-  @Override
-  public CompletionStage<Void> save(String shard, String replicaId, TermAndVote termAndVote) {
-    String key = key(shard, replicaId);
-    byte[] value = TermAndVoteFormat.encode(termAndVote);
-    CompletableFuture<Void> result = new CompletableFuture<>();
+  private <T> CompletionStage<T> onStoreThread(Supplier<T> work) {
+    CompletableFuture<T> result = new CompletableFuture<>();
     try {
-      producer.send(
-          new ProducerRecord<>(TopicNames.META, key.getBytes(StandardCharsets.UTF_8), value),
-          (metadata, error) -> {
-            if (error != null) {
-              result.completeExceptionally(
-                  new KafkaOperationException(
-                      "saving term and vote of " + key + " failed: " + error, error));
-            } else {
-              latest.merge(key, new Versioned(metadata.offset(), value), Versioned::newer);
-              result.complete(null);
+      storeThread.execute(
+          () -> {
+            try {
+              result.complete(work.get());
+            } catch (RuntimeException e) {
+              result.completeExceptionally(e);
             }
           });
-    } catch (RuntimeException e) {
-      result.completeExceptionally(
-          new KafkaOperationException("saving term and vote of " + key + " failed: " + e, e));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      result.completeExceptionally(new IllegalStateException("the meta store is closed", e));
     }
     return result;
   }
 
   @Override
   public void close() {
-    producer.close(settings.operationTimeout());
-    readerThread.execute(reader::close);
-    readerThread.shutdown();
+    try {
+      storeThread
+          .submit(
+              () -> {
+                incarnations
+                    .values()
+                    .forEach(
+                        inc -> {
+                          if (inc.producer != null) {
+                            inc.producer.close(settings.operationTimeout());
+                          }
+                        });
+                incarnations.clear();
+                reader.close();
+              })
+          .get(settings.operationTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.warn("Closing the meta store did not finish cleanly", e);
+    } finally {
+      storeThread.shutdown();
+    }
   }
 }

@@ -12,11 +12,8 @@ import java.util.OptionalLong;
  * @param snapshot the snapshot to restore first, if any
  * @param replayFrom the first log index to replay
  * @param resumeAt the committed consumer offset (or the chosen start), where consuming resumes
- * @param seedOffset whether {@code resumeAt} must be written as the group's offset first (a new
- *     projection: its consumer runs with {@code auto.offset.reset = none}, so it needs an offset)
  */
-public record ProjectionStart(
-    Optional<Snapshot> snapshot, long replayFrom, long resumeAt, boolean seedOffset) {
+public record ProjectionStart(Optional<Snapshot> snapshot, long replayFrom, long resumeAt) {
 
   /**
    * @param committed the projection group's committed offset on the log, if any
@@ -29,7 +26,7 @@ public record ProjectionStart(
       String shard, OptionalLong committed, long logStart, Optional<Snapshot> latest) {
     if (committed.isEmpty()) {
       if (logStart == 0) {
-        return new ProjectionStart(Optional.empty(), 0, 0, true);
+        return new ProjectionStart(Optional.empty(), 0, 0);
       }
       Snapshot s =
           latest
@@ -42,16 +39,16 @@ public record ProjectionStart(
                               + ": the log starts at "
                               + logStart
                               + " and no snapshot covers the entries before it"));
-      return new ProjectionStart(Optional.of(s), s.nextIndex(), s.nextIndex(), true);
+      return new ProjectionStart(Optional.of(s), s.nextIndex(), s.nextIndex());
     }
     long at = committed.getAsLong();
     Optional<Snapshot> usable =
         latest.filter(s -> s.nextIndex() <= at && s.nextIndex() >= logStart);
     if (usable.isPresent()) {
-      return new ProjectionStart(usable, usable.get().nextIndex(), at, false);
+      return new ProjectionStart(usable, usable.get().nextIndex(), at);
     }
     if (logStart == 0) {
-      return new ProjectionStart(Optional.empty(), 0, at, false);
+      return new ProjectionStart(Optional.empty(), 0, at);
     }
     throw new IllegalStateException(
         "cannot rebuild the projection of "

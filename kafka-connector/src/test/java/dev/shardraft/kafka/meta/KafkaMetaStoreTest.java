@@ -6,17 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shardraft.kafka.admin.TopicAdmin;
-import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.kafka.config.TopicNames;
-import dev.shardraft.kafka.local.LocalKafkaExtension;
+import dev.shardraft.kafka.log.KafkaFixture;
+import dev.shardraft.raft.port.MetaStoreSupersededException;
 import dev.shardraft.raft.port.TermAndVote;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,14 +33,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** {@link KafkaMetaStore} against one real broker. */
 class KafkaMetaStoreTest {
 
-  @RegisterExtension static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
-
-  private static KafkaSettings settings;
+  @RegisterExtension static final KafkaFixture KAFKA = KafkaFixture.nodes(1);
 
   @BeforeAll
   static void createTopic() {
-    settings = KafkaSettings.forBootstrapServers(KAFKA.bootstrapServers());
-    try (TopicAdmin admin = new TopicAdmin(settings)) {
+    try (TopicAdmin admin = new TopicAdmin(KAFKA.settings())) {
       admin.ensureMetaTopic();
     }
   }
@@ -39,14 +45,14 @@ class KafkaMetaStoreTest {
   @Test
   void aSavedTermAndVoteIsLoadedByANewStoreInstance() throws Exception {
     TermAndVote voted = new TermAndVote(7, Optional.of("replica-2"));
-    try (KafkaMetaStore first = new KafkaMetaStore(settings)) {
+    try (KafkaMetaStore first = new KafkaMetaStore(KAFKA.settings())) {
       assertEquals(TermAndVote.INITIAL, await(first.load("orders-0", "replica-1")));
       await(first.save("orders-0", "replica-1", new TermAndVote(6, Optional.empty())));
       await(first.save("orders-0", "replica-1", voted));
       await(first.save("orders-0", "replica-3", new TermAndVote(2, Optional.empty())));
       assertEquals(voted, await(first.load("orders-0", "replica-1")));
     }
-    try (KafkaMetaStore second = new KafkaMetaStore(settings)) {
+    try (KafkaMetaStore second = new KafkaMetaStore(KAFKA.settings())) {
       assertEquals(voted, await(second.load("orders-0", "replica-1")));
       assertEquals(
           new TermAndVote(2, Optional.empty()), await(second.load("orders-0", "replica-3")));
@@ -56,8 +62,8 @@ class KafkaMetaStoreTest {
 
   @Test
   void aLoadSeesASaveMadeByAnotherStoreAfterItsOwnFirstLoad() throws Exception {
-    try (KafkaMetaStore reader = new KafkaMetaStore(settings);
-        KafkaMetaStore writer = new KafkaMetaStore(settings)) {
+    try (KafkaMetaStore reader = new KafkaMetaStore(KAFKA.settings());
+        KafkaMetaStore writer = new KafkaMetaStore(KAFKA.settings())) {
       assertEquals(TermAndVote.INITIAL, await(reader.load("moving-0", "r1")));
       await(writer.save("moving-0", "r1", new TermAndVote(4, Optional.of("r1"))));
       assertEquals(new TermAndVote(4, Optional.of("r1")), await(reader.load("moving-0", "r1")));
@@ -66,11 +72,7 @@ class KafkaMetaStoreTest {
 
   @Test
   void aCorruptValueFailsTheLoadOfThatKeyOnlyWithAClearError() throws Exception {
-    try (KafkaProducer<byte[], byte[]> plain =
-        new KafkaProducer<>(
-            Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
-            new ByteArraySerializer(),
-            new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> plain = KAFKA.plainProducer()) {
       plain
           .send(
               new ProducerRecord<>(
@@ -79,7 +81,7 @@ class KafkaMetaStoreTest {
                   "garbage".getBytes(StandardCharsets.UTF_8)))
           .get(60, TimeUnit.SECONDS);
     }
-    try (KafkaMetaStore store = new KafkaMetaStore(settings)) {
+    try (KafkaMetaStore store = new KafkaMetaStore(KAFKA.settings())) {
       IllegalStateException e =
           assertThrows(IllegalStateException.class, () -> await(store.load("bad-0", "r1")));
       assertTrue(e.getMessage().contains("corrupt raft-meta value for bad-0/r1"), e.getMessage());
@@ -96,5 +98,69 @@ class KafkaMetaStoreTest {
     }
     assertThrows(
         IllegalArgumentException.class, () -> TermAndVoteFormat.decode(new byte[] {2, 0, 0}));
+  }
+
+  @Test
+  void twoLiveIncarnationsOfOneReplicaNeverBothSaveAVoteInOneTerm() throws Exception {
+    String shard = "twice-0";
+    String id = "r1";
+    int successes = 0;
+    int superseded = 0;
+    try (KafkaMetaStore older = new KafkaMetaStore(KAFKA.settings());
+        KafkaMetaStore newer = new KafkaMetaStore(KAFKA.settings())) {
+      assertEquals(TermAndVote.INITIAL, await(older.load(shard, id)));
+      assertEquals(TermAndVote.INITIAL, await(newer.load(shard, id))); // fences the older one
+      for (long term = 1; term <= 12; term++) {
+        // Both believe the same durable state and try to vote for different candidates at once.
+        CompletableFuture<Void> a =
+            older.save(shard, id, new TermAndVote(term, Optional.of("r2"))).toCompletableFuture();
+        CompletableFuture<Void> b =
+            newer.save(shard, id, new TermAndVote(term, Optional.of("r3"))).toCompletableFuture();
+        int saved = 0;
+        for (var pair : List.of(Map.entry(older, a), Map.entry(newer, b))) {
+          try {
+            await(pair.getValue());
+            saved++;
+          } catch (MetaStoreSupersededException e) {
+            superseded++;
+            await(pair.getKey().load(shard, id)); // as the replica does: reload, then go on
+          }
+        }
+        assertTrue(saved <= 1, "term " + term + ": both incarnations saved a vote");
+        successes += saved;
+        // The loser adopts the durable state; the next round starts from equal beliefs again.
+        TermAndVote durable = await(older.load(shard, id));
+        assertEquals(durable, await(newer.load(shard, id)));
+      }
+    }
+    assertTrue(successes >= 6, "most rounds saved one vote: " + successes);
+    assertTrue(superseded >= 6, "most rounds refused the other incarnation: " + superseded);
+
+    // What raft-meta really holds (read_committed): at most one vote per term for this replica.
+    Map<Long, Set<String>> votes = new TreeMap<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            KAFKA.settings().consumerProperties(null),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      TopicPartition partition = new TopicPartition(TopicNames.META, 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long end = consumer.endOffsets(List.of(partition)).get(partition);
+      while (consumer.position(partition) < end) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.key() != null
+              && new String(r.key(), StandardCharsets.UTF_8).equals(shard + "/" + id)) {
+            TermAndVote v = TermAndVoteFormat.decode(r.value());
+            v.votedFor()
+                .ifPresent(c -> votes.computeIfAbsent(v.term(), t -> new TreeSet<>()).add(c));
+          }
+        }
+      }
+    }
+    assertTrue(votes.size() >= 6, "votes found in raft-meta: " + votes);
+    votes.forEach(
+        (term, candidates) ->
+            assertEquals(1, candidates.size(), "term " + term + " has votes for " + candidates));
   }
 }

@@ -16,14 +16,14 @@ class ProjectionStartTest {
   @Test
   void aNewProjectionOnAnUntruncatedLogStartsAtZero() {
     assertEquals(
-        new ProjectionStart(Optional.empty(), 0, 0, true),
+        new ProjectionStart(Optional.empty(), 0, 0),
         ProjectionStart.plan("s", OptionalLong.empty(), 0, Optional.of(AT_30)));
   }
 
   @Test
   void aNewProjectionOnATruncatedLogStartsAtTheSnapshotAndSeedsItsOffset() {
     assertEquals(
-        new ProjectionStart(Optional.of(AT_30), 30, 30, true),
+        new ProjectionStart(Optional.of(AT_30), 30, 30),
         ProjectionStart.plan("s", OptionalLong.empty(), 25, Optional.of(AT_30)));
     assertThrows(
         IllegalStateException.class,
@@ -33,14 +33,14 @@ class ProjectionStartTest {
   @Test
   void aRestartRestoresAUsableSnapshotThenReplaysToTheCommittedOffset() {
     assertEquals(
-        new ProjectionStart(Optional.of(AT_30), 30, 45, false),
+        new ProjectionStart(Optional.of(AT_30), 30, 45),
         ProjectionStart.plan("s", OptionalLong.of(45), 10, Optional.of(AT_30)));
   }
 
   @Test
   void aRestartReplaysFromZeroWhenTheSnapshotIsAheadOfTheCommittedOffset() {
     assertEquals(
-        new ProjectionStart(Optional.empty(), 0, 20, false),
+        new ProjectionStart(Optional.empty(), 0, 20),
         ProjectionStart.plan("s", OptionalLong.of(20), 0, Optional.of(AT_30)));
   }
 

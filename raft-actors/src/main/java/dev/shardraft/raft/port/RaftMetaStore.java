@@ -9,6 +9,13 @@ import java.util.concurrent.CompletionStage;
  * <p>Contract: when {@link #save} completes, a later {@link #load} for the same replica, by any
  * process, returns that value or a newer one. A replica never grants or requests a vote before the
  * save of the term and vote it implies has completed.
+ *
+ * <p>Incarnations: a {@link #load} starts an incarnation of the replica id. Two incarnations may
+ * run at once (one started elsewhere while the other is paused). A store that fences them (the
+ * Kafka one does) fails the {@link #save} of an incarnation with {@link
+ * MetaStoreSupersededException} if another incarnation saved since this one last loaded or saved,
+ * so at most one vote per term is ever durable. A store without that guarantee (the in-memory one)
+ * serves one process, where two incarnations cannot be live at once.
  */
 public interface RaftMetaStore {
 

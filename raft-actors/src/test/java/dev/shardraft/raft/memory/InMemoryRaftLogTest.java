@@ -78,6 +78,25 @@ class InMemoryRaftLogTest {
   }
 
   @Test
+  void aFencedCommitMayStillBeVisibleSoItsOutcomeIsUnknown() {
+    LogWriter w = open(1);
+    long epoch = log.store().latestEpoch();
+    LogFencedException e =
+        assertThrows(
+            LogFencedException.class,
+            () -> log.store().commitThenFence(epoch, 1, List.of(cmd(1, "a", 1))));
+    assertEquals(1, e.term());
+    assertEquals(1, log.store().read(0, 10).size(), "reported fenced, yet committed");
+    CompletionException later =
+        assertThrows(CompletionException.class, () -> append(w, cmd(1, "a", 2)));
+    assertInstanceOf(LogFencedException.class, later.getCause(), "the writer stays fenced");
+    assertThrows(
+        LogFencedException.class,
+        () -> log.store().commitThenFence(epoch, 1, List.of(cmd(1, "a", 3))));
+    assertEquals(1, log.store().read(0, 10).size(), "an already fenced writer commits nothing");
+  }
+
+  @Test
   void writerRefusesEntriesOfAnotherTermAndAppendsAfterClose() {
     LogWriter w = open(2);
     assertThrows(CompletionException.class, () -> append(w, cmd(1, "a", 1)));

@@ -2,6 +2,7 @@ package dev.shardraft.sample.cluster;
 
 import dev.shardraft.kafka.admin.TopicAdmin;
 import dev.shardraft.kafka.config.KafkaSettings;
+import dev.shardraft.kafka.local.Await;
 import dev.shardraft.kafka.log.KafkaRaftLog;
 import dev.shardraft.raft.actor.PeerRegistry;
 import dev.shardraft.raft.actor.RaftReplica;
@@ -188,9 +189,9 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
     }
     running.put(id, new Running(ref, stores));
     peers.register(id, ref);
-    Poll.until(
-        START_TIMEOUT,
+    Await.value(
         id + " loaded its state",
+        START_TIMEOUT,
         () -> Optional.of(status(id)).filter(s -> !s.role().equals("Starting")),
         () -> String.valueOf(status(id)));
     return ref;
@@ -294,9 +295,9 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
    */
   public Status awaitLeader(Duration timeout) {
     AtomicReference<Map<String, Status>> last = new AtomicReference<>();
-    return Poll.until(
-        timeout,
+    return Await.value(
         "one ready leader followed by every running replica of " + shard,
+        timeout,
         () -> {
           last.set(statuses());
           return agreedLeader(last.get());
@@ -323,9 +324,9 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
   /** Waits until every running replica has applied the log at least up to {@code index}. */
   public Map<String, Status> awaitApplied(long index, Duration timeout) {
     AtomicReference<Map<String, Status>> last = new AtomicReference<>();
-    return Poll.until(
-        timeout,
+    return Await.value(
         "every running replica applied up to " + index,
+        timeout,
         () -> {
           last.set(statuses());
           return last.get().values().stream().allMatch(s -> s.appliedIndex() >= index)

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.shardraft.kafka.config.KafkaSettings;
+import dev.shardraft.kafka.local.Await;
 import dev.shardraft.raft.actor.ReplicaProtocol.ReadResult;
 import dev.shardraft.raft.actor.ReplicaProtocol.Status;
 import dev.shardraft.raft.actor.ReplicaSettings;
@@ -75,9 +76,9 @@ final class GroupFixture implements AutoCloseable {
 
   /** Waits for a ready leader, followed by all, at a term above {@code term}. */
   static Status awaitLeaderAbove(KafkaRaftGroup<OrderCommand, OrderReply> group, long term) {
-    return Poll.until(
-        WAIT,
+    return Await.value(
         "a leader above term " + term,
+        WAIT,
         () -> KafkaRaftGroup.agreedLeader(group.statuses()).filter(s -> s.term() > term),
         () -> "" + group.statuses());
   }

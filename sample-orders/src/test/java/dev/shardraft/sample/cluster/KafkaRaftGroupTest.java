@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shardraft.kafka.local.Await;
 import dev.shardraft.kafka.local.LocalKafkaExtension;
 import dev.shardraft.kafka.log.KafkaRaftLog;
 import dev.shardraft.raft.actor.ReplicaProtocol.ReadResult;
@@ -228,9 +229,9 @@ class KafkaRaftGroupTest {
       // replica had applied: the entries of the first commands exist only in snapshots now.
       KafkaRaftLog log = group.kafkaLog(leader).orElseThrow();
       long logStart =
-          Poll.until(
-              WAIT,
+          Await.value(
               "the log truncated past " + firstIndex,
+              WAIT,
               () ->
                   Optional.of(Asks.await(log.logStartIndex(), WAIT, "log start"))
                       .filter(start -> start > firstIndex),
