@@ -49,13 +49,13 @@ public final class KeyValueMachine implements StateMachine<String, String> {
   private final TreeMap<String, String> state = new TreeMap<>();
 
   @Override
-  public Applied<String> apply(long index, String command) {
+  public Result<String> apply(long index, String command) {
     int eq = command.indexOf('=');
     String key = command.substring(0, eq);
     String value = command.substring(eq + 1);
     String previous = state.put(key, value);
     byte[] event = UTF8.encode(command + "@" + index);
-    return new Applied<>(
+    return new Result<>(
         previous == null ? "-" : previous, List.of(new DomainEvent(key, "put", event)));
   }
 

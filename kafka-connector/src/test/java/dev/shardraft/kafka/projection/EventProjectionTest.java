@@ -60,7 +60,7 @@ class EventProjectionTest {
     }
 
     @Override
-    public Applied<String> apply(long index, String command) {
+    public Result<String> apply(long index, String command) {
       if (command.equals("crash=1") && armed.compareAndSet(true, false)) {
         throw new IllegalStateException("injected crash of the projection at " + index);
       }

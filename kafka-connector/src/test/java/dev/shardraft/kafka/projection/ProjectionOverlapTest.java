@@ -343,10 +343,10 @@ class ProjectionOverlapTest {
     long count;
 
     @Override
-    public Applied<String> apply(long index, String command) {
+    public Result<String> apply(long index, String command) {
       count++;
       byte[] event = (count + " " + command + "@" + index).getBytes(StandardCharsets.UTF_8);
-      return new Applied<>(Long.toString(count), List.of(new DomainEvent("c", "applied", event)));
+      return new Result<>(Long.toString(count), List.of(new DomainEvent("c", "applied", event)));
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.shardraft.raft.core.RaftMessage;
 import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.raft.core.RetryReason;
 import dev.shardraft.raft.port.QueryableStateMachine;
 import dev.shardraft.raft.serialization.CborSerializable;
 import java.util.Arrays;
@@ -110,9 +111,9 @@ public final class ReplicaProtocol {
 
   /**
    * Not done here, now: retry with the same {@code (clientId, sequence)} (or read), at {@code
-   * leaderHint} if present.
+   * leaderHint} if present. {@code reason} says why (decide by it); {@code detail} is for people.
    */
-  public record Retry(Optional<String> leaderHint, String reason)
+  public record Retry(Optional<String> leaderHint, RetryReason reason, String detail)
       implements SubmitReply, ReadReply {}
 
   /**
@@ -185,8 +186,7 @@ public final class ReplicaProtocol {
   /**
    * What a replica reports about itself.
    *
-   * @param role {@code Starting}, {@code Follower}, {@code PreCandidate}, {@code Candidate} or
-   *     {@code Leader}
+   * @param role what the replica does now
    * @param leaderReady a leader that has applied its own barrier (takes commands and reads)
    * @param skippedStaleTerm log positions skipped because their term was stale
    * @param skippedUndecodable log positions skipped because they did not decode
@@ -194,7 +194,7 @@ public final class ReplicaProtocol {
    */
   public record Status(
       String replica,
-      String role,
+      ReplicaRole role,
       long term,
       Optional<String> votedFor,
       Optional<String> leader,
@@ -204,5 +204,11 @@ public final class ReplicaProtocol {
       long skippedStaleTerm,
       long skippedUndecodable,
       long duplicates)
-      implements CborSerializable {}
+      implements CborSerializable {
+
+    /** A leader that has applied its barrier: it takes commands and linearizable reads. */
+    public boolean isReadyLeader() {
+      return role == ReplicaRole.LEADER && leaderReady;
+    }
+  }
 }

@@ -31,7 +31,7 @@ final class Replies {
   }
 
   static Retry toRetry(CommandOutcome.Retry r) {
-    return new Retry(r.leaderHint(), r.reason());
+    return new Retry(r.leaderHint(), r.reason(), r.detail());
   }
 
   /** Answers a {@link Read}'s sender. */
@@ -58,7 +58,7 @@ final class Replies {
     boolean ready = s.role() instanceof Role.Leader l && l.ready();
     return new Status(
         self,
-        s.role().name(),
+        ReplicaRole.of(s.role()),
         s.term(),
         s.votedFor(),
         s.leaderHint(),
@@ -73,6 +73,6 @@ final class Replies {
   /** The status of a replica that is still loading. */
   static Status starting(String self) {
     return new Status(
-        self, "Starting", 0, Optional.empty(), Optional.empty(), false, -1, 0, 0, 0, 0);
+        self, ReplicaRole.STARTING, 0, Optional.empty(), Optional.empty(), false, -1, 0, 0, 0, 0);
   }
 }

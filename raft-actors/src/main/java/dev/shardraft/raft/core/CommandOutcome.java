@@ -51,7 +51,9 @@ public sealed interface CommandOutcome {
   /**
    * Not applied by this replica now; the outcome may be unknown (e.g. the leader stepped down while
    * the command's append was in flight). The client retries with the <b>same</b> {@code (clientId,
-   * sequence)}, at {@code leaderHint} if present; the session table makes the retry safe.
+   * sequence)}, at {@code leaderHint} if present; the session table makes the retry safe. {@code
+   * reason} says why, {@code detail} is for people.
    */
-  record Retry(Optional<String> leaderHint, String reason) implements CommandOutcome {}
+  record Retry(Optional<String> leaderHint, RetryReason reason, String detail)
+      implements CommandOutcome {}
 }

@@ -214,6 +214,7 @@ final class LeaderStep {
                 c.requestId(),
                 new CommandOutcome.Retry(
                     Optional.of(ctx.self()),
+                    RetryReason.SKIPPED,
                     "entry at " + c.index() + " was skipped by the apply rule")));
       } else {
         keep.add(c);
@@ -266,7 +267,9 @@ final class LeaderStep {
     if (ol.isEmpty()) {
       ctx.answer(
           new Effect.ReplyCommand(
-              c.requestId(), new CommandOutcome.Retry(ctx.state().leaderHint(), "not leader")));
+              c.requestId(),
+              new CommandOutcome.Retry(
+                  ctx.state().leaderHint(), RetryReason.NOT_LEADER, "not leader")));
       return;
     }
     Leader l = ol.get();
@@ -275,7 +278,9 @@ final class LeaderStep {
           new Effect.ReplyCommand(
               c.requestId(),
               new CommandOutcome.Retry(
-                  Optional.of(l.transfer().get().target()), "leadership transfer in progress")));
+                  Optional.of(l.transfer().get().target()),
+                  RetryReason.TRANSFER,
+                  "leadership transfer in progress")));
       return;
     }
     if (l.queue().size() >= ctx.config().maxPendingCommands()) {
@@ -283,7 +288,9 @@ final class LeaderStep {
           new Effect.ReplyCommand(
               c.requestId(),
               new CommandOutcome.Retry(
-                  Optional.of(ctx.self()), "leader queue full (" + l.queue().size() + ")")));
+                  Optional.of(ctx.self()),
+                  RetryReason.QUEUE_FULL,
+                  "leader queue full (" + l.queue().size() + ")")));
       return;
     }
     List<PendingCommand> q = new ArrayList<>(l.queue());

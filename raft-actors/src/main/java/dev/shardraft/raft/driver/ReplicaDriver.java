@@ -7,6 +7,7 @@ import dev.shardraft.raft.core.RaftInput;
 import dev.shardraft.raft.core.RaftMessage;
 import dev.shardraft.raft.core.RaftState;
 import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.raft.core.RetryReason;
 import dev.shardraft.raft.core.TimerKey;
 import dev.shardraft.raft.core.Transition;
 import dev.shardraft.raft.core.apply.Applier;
@@ -117,7 +118,7 @@ public final class ReplicaDriver<C, R> {
    * later completions of this incarnation are dropped.
    */
   public void stop(String reason) {
-    waiting.retryAll(new CommandOutcome.Retry(Optional.empty(), reason));
+    waiting.retryAll(new CommandOutcome.Retry(Optional.empty(), RetryReason.UNAVAILABLE, reason));
     writers.closeAll();
     stopped = true;
   }

@@ -15,6 +15,7 @@ import dev.shardraft.raft.actor.ReplicaProtocol.Submit;
 import dev.shardraft.raft.actor.ReplicaProtocol.SubmitReply;
 import dev.shardraft.raft.core.RaftMessage;
 import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.raft.core.RetryReason;
 import dev.shardraft.raft.memory.InMemoryRaftLog;
 import dev.shardraft.raft.memory.InMemoryRaftMetaStore;
 import dev.shardraft.raft.memory.InMemorySnapshotStore;
@@ -80,7 +81,7 @@ class RaftReplicaEffectsTest {
         .awaitAssert(
             WAIT,
             () -> {
-              assertTrue(!status(replica).role().equals("Starting"));
+              assertTrue(!status(replica).role().equals(ReplicaRole.STARTING));
               return null;
             });
   }
@@ -196,8 +197,9 @@ class RaftReplicaEffectsTest {
     a.tell(new Submit("alice", 1, ReplicaGroup.bytes("x"), client.ref()));
 
     Retry retry = assertInstanceOf(Retry.class, client.receiveMessage(WAIT));
-    assertTrue(retry.reason().contains("fenced"), retry.reason());
-    assertEquals("Follower", status(a).role());
+    assertEquals(RetryReason.STEPPED_DOWN, retry.reason(), retry.detail());
+    assertTrue(retry.detail().contains("fenced"), retry.detail());
+    assertEquals(ReplicaRole.FOLLOWER, status(a).role());
     assertEquals(1, log.store().read(0, 100).size(), "only the barrier is in the log");
   }
 
@@ -225,7 +227,8 @@ class RaftReplicaEffectsTest {
     kit.stop(a, WAIT);
 
     Retry retry = assertInstanceOf(Retry.class, reader.receiveMessage(WAIT));
-    assertTrue(retry.reason().contains("stopped"), retry.reason());
+    assertEquals(RetryReason.UNAVAILABLE, retry.reason(), retry.detail());
+    assertTrue(retry.detail().contains("stopped"), retry.detail());
   }
 
   @Test
@@ -252,7 +255,7 @@ class RaftReplicaEffectsTest {
                 ports,
                 ListMachine::new));
     TestProbe<SubmitReply> client = kit.createTestProbe(SubmitReply.class);
-    assertEquals("Starting", status(a).role());
+    assertEquals(ReplicaRole.STARTING, status(a).role());
 
     a.tell(new Submit("alice", 1, ReplicaGroup.bytes("x"), client.ref()));
     client.expectNoMessage(QUIET);

@@ -136,7 +136,7 @@ final class ReplicaGroup implements AutoCloseable {
             WAIT,
             Duration.ofMillis(10),
             () -> {
-              assertTrue(!status(id).role().equals("Starting"), id + " still starting");
+              assertTrue(!status(id).role().equals(ReplicaRole.STARTING), id + " still starting");
               return null;
             });
   }
@@ -233,7 +233,7 @@ final class ReplicaGroup implements AutoCloseable {
   }
 
   static boolean isLeader(Status s) {
-    return s.role().equals("Leader");
+    return s.role() == ReplicaRole.LEADER;
   }
 
   static Optional<String> leaderOf(Map<String, Status> s) {

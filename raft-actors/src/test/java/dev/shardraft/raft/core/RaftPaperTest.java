@@ -332,7 +332,8 @@ class RaftPaperTest {
       assertTrue(c.sent(RaftMessage.TimeoutNow.class).isEmpty());
       long refused = c.command("a", 1);
       assertEquals(
-          new CommandOutcome.Retry(Optional.of("n3"), "leadership transfer in progress"),
+          new CommandOutcome.Retry(
+              Optional.of("n3"), RetryReason.TRANSFER, "leadership transfer in progress"),
           c.replyTo(refused).orElseThrow());
       c.deliver(new HeartbeatResponse(2, "n3", true, 3, 2));
       assertTrue(c.sent(RaftMessage.TimeoutNow.class).isEmpty(), "n3 has not applied 4 yet");

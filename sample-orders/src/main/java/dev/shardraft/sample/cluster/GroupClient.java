@@ -121,16 +121,28 @@ public final class GroupClient {
         throw new CommandRejected(clientId, sequence, r.reason());
       }
       Retry r = (Retry) reply;
-      lastAnswer = "retry from " + to + ": " + r.reason();
+      lastAnswer = "retry from " + to + " (" + r.reason() + "): " + r.detail();
       retries++;
-      if (r.leaderHint().isPresent() && !r.leaderHint().get().equals(to)) {
-        leaderGuess = r.leaderHint(); // redirected: go there at once
-      } else if (r.leaderHint().isPresent()) {
-        leaderGuess = r.leaderHint(); // the leader itself asks to retry (e.g. queue full)
-        LockSupport.parkNanos(PAUSE_NANOS);
-      } else {
-        forget(to);
-        LockSupport.parkNanos(PAUSE_NANOS); // an election is likely running
+      switch (r.reason()) {
+        case NOT_LEADER, TRANSFER -> { // redirected: go to the hinted replica at once, if any
+          if (r.leaderHint().isPresent() && !r.leaderHint().get().equals(to)) {
+            leaderGuess = r.leaderHint();
+          } else {
+            forget(to);
+            LockSupport.parkNanos(PAUSE_NANOS); // no leader known: an election is likely running
+          }
+        }
+        case ELECTION, QUEUE_FULL, SKIPPED -> { // the leader itself asks to come back shortly
+          leaderGuess = Optional.of(to);
+          LockSupport.parkNanos(PAUSE_NANOS);
+        }
+        case STEPPED_DOWN, UNAVAILABLE -> {
+          leaderGuess = r.leaderHint().filter(h -> !h.equals(to));
+          if (leaderGuess.isEmpty()) {
+            forget(to);
+          }
+          LockSupport.parkNanos(PAUSE_NANOS);
+        }
       }
     }
     throw new IllegalStateException(

@@ -12,6 +12,7 @@ import dev.shardraft.raft.actor.ReplicaProtocol.GetStatus;
 import dev.shardraft.raft.actor.ReplicaProtocol.Read;
 import dev.shardraft.raft.actor.ReplicaProtocol.ReadReply;
 import dev.shardraft.raft.actor.ReplicaProtocol.Status;
+import dev.shardraft.raft.actor.ReplicaRole;
 import dev.shardraft.raft.actor.ReplicaSettings;
 import dev.shardraft.raft.core.ReadMode;
 import dev.shardraft.raft.port.LogWriter;
@@ -192,7 +193,7 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
     Await.value(
         id + " loaded its state",
         START_TIMEOUT,
-        () -> Optional.of(status(id)).filter(s -> !s.role().equals("Starting")),
+        () -> Optional.of(status(id)).filter(s -> s.role() != ReplicaRole.STARTING),
         () -> String.valueOf(status(id)));
     return ref;
   }
@@ -307,10 +308,7 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
 
   /** The ready leader that every replica in {@code statuses} follows at its term, if any. */
   public static Optional<Status> agreedLeader(Map<String, Status> statuses) {
-    List<Status> leaders =
-        statuses.values().stream()
-            .filter(s -> s.role().equals("Leader") && s.leaderReady())
-            .toList();
+    List<Status> leaders = statuses.values().stream().filter(Status::isReadyLeader).toList();
     if (leaders.size() != 1) {
       return Optional.empty();
     }

@@ -20,7 +20,7 @@ class OrdersStateMachineTest {
   @Test
   void acceptedCommandsYieldOneEventKeyedByOrderIdAndRefusedOnesNone() {
     OrdersStateMachine m = new OrdersStateMachine();
-    StateMachine.Applied<OrderReply> placed = m.apply(0, OrderBookTest.place("o1"));
+    StateMachine.Result<OrderReply> placed = m.apply(0, OrderBookTest.place("o1"));
     assertEquals(1, placed.events().size());
     StateMachine.DomainEvent e = placed.events().get(0);
     assertEquals("o1", e.key());

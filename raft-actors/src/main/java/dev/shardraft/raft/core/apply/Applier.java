@@ -142,7 +142,7 @@ public final class Applier<C, R> {
               + ": "
               + bad.getMessage());
     }
-    StateMachine.Applied<R> applied = stateMachine.apply(index, command);
+    StateMachine.Result<R> applied = stateMachine.apply(index, command);
     byte[] reply = stateMachine.replyCodec().encode(applied.reply());
     sessions.put(c.clientId(), new Session(c.sequence(), reply, index, index));
     return new CommandResult(new CommandOutcome.Success(index, reply, false), applied.events());

@@ -25,9 +25,9 @@ class ApplierTest {
     final List<String> items = new ArrayList<>();
 
     @Override
-    public Applied<Integer> apply(long index, String command) {
+    public Result<Integer> apply(long index, String command) {
       items.add(command);
-      return new Applied<>(items.size(), List.of(new DomainEvent(command, "added", new byte[0])));
+      return new Result<>(items.size(), List.of(new DomainEvent(command, "added", new byte[0])));
     }
 
     @Override
