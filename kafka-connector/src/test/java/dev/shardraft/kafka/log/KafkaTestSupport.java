@@ -1,9 +1,9 @@
 package dev.shardraft.kafka.log;
 
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.RaftLog;
 import dev.shardraft.raft.port.TailEvent;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -69,8 +69,7 @@ public final class KafkaTestSupport {
 
   /** A command entry whose payload is {@code text} in UTF-8. */
   public static LogEntry command(long term, String leader, String client, long seq, String text) {
-    return new LogEntry(
-        term, leader, new LogEntry.Command(client, seq, text.getBytes(StandardCharsets.UTF_8)));
+    return new LogEntry(term, leader, new LogEntry.Command(client, seq, Bytes.utf8(text)));
   }
 
   public static LogEntry barrier(long term, String leader) {
@@ -81,7 +80,7 @@ public final class KafkaTestSupport {
   public static String text(TailEvent event) {
     if (event instanceof TailEvent.Committed c
         && c.entry().body() instanceof LogEntry.Command cmd) {
-      return new String(cmd.payload(), StandardCharsets.UTF_8);
+      return cmd.payload().toUtf8();
     }
     return null;
   }

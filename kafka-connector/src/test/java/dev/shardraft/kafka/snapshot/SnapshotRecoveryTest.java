@@ -16,6 +16,7 @@ import dev.shardraft.kafka.log.KafkaFixture;
 import dev.shardraft.kafka.log.KafkaRaftLog;
 import dev.shardraft.kafka.log.KeyValueMachine;
 import dev.shardraft.raft.core.apply.Applier;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.LogTruncatedException;
 import dev.shardraft.raft.port.LogWriter;
@@ -120,12 +121,12 @@ class SnapshotRecoveryTest {
     try (TopicAdmin admin = new TopicAdmin(KAFKA.settings())) {
       admin.ensureShardTopics(shard);
     }
-    Snapshot high = new Snapshot(50, 3, new byte[] {5});
+    Snapshot high = new Snapshot(50, 3, Bytes.of(new byte[] {5}));
     try (KafkaSnapshotStore store = new KafkaSnapshotStore(KAFKA.settings())) {
       assertEquals(Optional.empty(), await(store.latest(shard)));
-      await(store.save(shard, new Snapshot(10, 1, new byte[] {1})));
+      await(store.save(shard, new Snapshot(10, 1, Bytes.of(new byte[] {1}))));
       await(store.save(shard, high));
-      await(store.save(shard, new Snapshot(20, 2, new byte[] {2})));
+      await(store.save(shard, new Snapshot(20, 2, Bytes.of(new byte[] {2}))));
       assertEquals(Optional.of(high), await(store.latest(shard)));
     }
     try (KafkaSnapshotStore other = new KafkaSnapshotStore(KAFKA.settings())) {
@@ -141,7 +142,7 @@ class SnapshotRecoveryTest {
     }
     byte[] data = new byte[5 * 1024 * 1024];
     new java.util.Random(7).nextBytes(data);
-    Snapshot big = new Snapshot(1, 1, data);
+    Snapshot big = new Snapshot(1, 1, Bytes.of(data));
     try (KafkaSnapshotStore store = new KafkaSnapshotStore(KAFKA.settings())) {
       await(store.save(shard, big));
     }

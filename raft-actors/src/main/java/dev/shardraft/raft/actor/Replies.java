@@ -14,6 +14,7 @@ import dev.shardraft.raft.core.ReadMode;
 import dev.shardraft.raft.core.Role;
 import dev.shardraft.raft.driver.Callers.ReadCaller;
 import dev.shardraft.raft.driver.ReplicaDriver;
+import dev.shardraft.raft.port.Bytes;
 import java.util.Optional;
 
 /** The core's answers in the replica's public protocol ({@link ReplicaProtocol}). */
@@ -37,7 +38,7 @@ final class Replies {
   /** Answers a {@link Read}'s sender. */
   record ToRead(Read read) implements ReadCaller {
     @Override
-    public void served(long index, ReadMode mode, byte[] result) {
+    public void served(long index, ReadMode mode, Bytes result) {
       read.replyTo().tell(new ReadResult(index, mode, result));
     }
 

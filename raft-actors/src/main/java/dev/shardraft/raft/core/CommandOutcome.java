@@ -1,6 +1,6 @@
 package dev.shardraft.raft.core;
 
-import java.util.Arrays;
+import dev.shardraft.raft.port.Bytes;
 import java.util.Optional;
 
 /** What a client is told about one command (one {@code (clientId, sequence)}). */
@@ -15,31 +15,7 @@ public sealed interface CommandOutcome {
    *     first applied)
    * @param reply the reply, encoded by the state machine's reply codec
    */
-  record Success(long index, byte[] reply, boolean duplicate) implements CommandOutcome {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Success s
-          && s.index == index
-          && s.duplicate == duplicate
-          && Arrays.equals(s.reply, reply);
-    }
-
-    @Override
-    public int hashCode() {
-      return Long.hashCode(index) * 31 + Arrays.hashCode(reply);
-    }
-
-    @Override
-    public String toString() {
-      return "Success[index="
-          + index
-          + ", "
-          + reply.length
-          + " bytes, duplicate="
-          + duplicate
-          + "]";
-    }
-  }
+  record Success(long index, Bytes reply, boolean duplicate) implements CommandOutcome {}
 
   /**
    * Definitively refused, never applied: retrying the same {@code (clientId, sequence)} cannot

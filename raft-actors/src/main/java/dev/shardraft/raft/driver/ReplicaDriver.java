@@ -14,6 +14,7 @@ import dev.shardraft.raft.core.apply.Applier;
 import dev.shardraft.raft.core.apply.ApplyResult;
 import dev.shardraft.raft.driver.Callers.CommandCaller;
 import dev.shardraft.raft.driver.Callers.ReadCaller;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogFencedException;
 import dev.shardraft.raft.port.LogWriter;
 import dev.shardraft.raft.port.QueryableStateMachine;
@@ -149,13 +150,13 @@ public final class ReplicaDriver<C, R> {
   }
 
   /** A client command; the core validates it (a malformed one is rejected) and answers it. */
-  public void submit(String clientId, long sequence, byte[] payload, CommandCaller caller) {
+  public void submit(String clientId, long sequence, Bytes payload, CommandCaller caller) {
     long id = waiting.addCommand(caller);
     step(new RaftInput.ClientCommand(host.nowMs(), id, clientId, sequence, payload));
   }
 
   /** A client read of the applied state; {@code query} goes to the state machine if served. */
-  public void read(ReadMode mode, byte[] query, ReadCaller caller) {
+  public void read(ReadMode mode, Bytes query, ReadCaller caller) {
     long id = waiting.addRead(caller, query);
     step(new RaftInput.ClientRead(host.nowMs(), id, mode));
   }
@@ -268,9 +269,9 @@ public final class ReplicaDriver<C, R> {
   }
 
   private void serve(PendingRequests.Read w, Effect.ServeRead r) {
-    byte[] result;
+    Bytes result;
     try {
-      result = machine.query(w.query());
+      result = Bytes.of(machine.query(w.query().toArray()));
     } catch (RuntimeException e) {
       host.log().warn("{}: query failed", who(), e);
       w.caller().failed("query failed: " + e);

@@ -19,6 +19,7 @@ import dev.shardraft.raft.core.RetryReason;
 import dev.shardraft.raft.memory.InMemoryRaftLog;
 import dev.shardraft.raft.memory.InMemoryRaftMetaStore;
 import dev.shardraft.raft.memory.InMemorySnapshotStore;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.RaftLog;
 import dev.shardraft.raft.port.RaftMetaStore;
@@ -221,7 +222,7 @@ class RaftReplicaEffectsTest {
     // A linearizable read waits for a majority to acknowledge a heartbeat round: the probes never
     // answer, so it stays pending.
     TestProbe<ReadReply> reader = kit.createTestProbe(ReadReply.class);
-    a.tell(new Read(ReadMode.LINEARIZABLE, new byte[0], reader.ref()));
+    a.tell(new Read(ReadMode.LINEARIZABLE, Bytes.EMPTY, reader.ref()));
     reader.expectNoMessage(QUIET);
 
     kit.stop(a, WAIT);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shardraft.raft.port.Bytes;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,7 @@ class MalformedCommandTest {
         .electAndBecomeReady(0);
   }
 
-  private static long submit(RaftTestContext c, String clientId, long sequence, byte[] payload) {
+  private static long submit(RaftTestContext c, String clientId, long sequence, Bytes payload) {
     long requestId = 9_000 + sequence;
     c.step(new RaftInput.ClientCommand(c.now(), requestId, clientId, sequence, payload));
     return requestId;
@@ -26,7 +27,7 @@ class MalformedCommandTest {
   @Test
   void aSequenceBelowOneIsRejectedAndTheLeaderKeepsWorking() {
     RaftTestContext c = readyLeader();
-    long bad = submit(c, "a", 0, new byte[] {1});
+    long bad = submit(c, "a", 0, Bytes.of(new byte[] {1}));
     CommandOutcome.Rejected rejected =
         assertInstanceOf(CommandOutcome.Rejected.class, c.replyTo(bad).orElseThrow());
     assertTrue(rejected.reason().contains("sequence must be >= 1"), rejected.reason());
@@ -43,7 +44,7 @@ class MalformedCommandTest {
   @Test
   void anEmptyClientIdIsRejectedEvenByAFollower() {
     RaftTestContext c = RaftTestContext.builder("n1", "n1", "n2", "n3").withTerm(1).build();
-    long bad = submit(c, "", 1, new byte[] {1});
+    long bad = submit(c, "", 1, Bytes.of(new byte[] {1}));
     CommandOutcome.Rejected rejected =
         assertInstanceOf(CommandOutcome.Rejected.class, c.replyTo(bad).orElseThrow());
     assertTrue(rejected.reason().contains("clientId"), rejected.reason());
@@ -53,7 +54,7 @@ class MalformedCommandTest {
   @Test
   void aNullClientIdOrPayloadIsRejectedByTheLeader() {
     RaftTestContext c = readyLeader();
-    long noClient = submit(c, null, 1, new byte[] {1});
+    long noClient = submit(c, null, 1, Bytes.of(new byte[] {1}));
     assertInstanceOf(CommandOutcome.Rejected.class, c.replyTo(noClient).orElseThrow());
     long noPayload = submit(c, "a", 2, null);
     CommandOutcome.Rejected rejected =

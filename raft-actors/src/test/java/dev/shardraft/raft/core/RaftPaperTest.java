@@ -11,6 +11,7 @@ import dev.shardraft.raft.core.RaftMessage.PreVoteRequest;
 import dev.shardraft.raft.core.RaftMessage.PreVoteResponse;
 import dev.shardraft.raft.core.RaftMessage.VoteRequest;
 import dev.shardraft.raft.core.RaftMessage.VoteResponse;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.TermAndVote;
 import java.util.List;
 import java.util.Optional;
@@ -398,7 +399,7 @@ class RaftPaperTest {
           2,
           2,
           new AppliedEntry.CommandDecided(
-              "a", 1, new CommandOutcome.Success(2, new byte[0], false)));
+              "a", 1, new CommandOutcome.Success(2, Bytes.EMPTY, false)));
       assertEquals(
           List.of(new Effect.ServeRead(read, 2, ReadMode.LINEARIZABLE)),
           c.all(Effect.ServeRead.class));
@@ -457,9 +458,10 @@ class RaftPaperTest {
           2,
           2,
           new AppliedEntry.CommandDecided(
-              "a", 1, new CommandOutcome.Success(2, new byte[] {7}, false)));
+              "a", 1, new CommandOutcome.Success(2, Bytes.of(new byte[] {7}), false)));
       assertEquals(
-          new CommandOutcome.Success(2, new byte[] {7}, false), c.replyTo(req).orElseThrow());
+          new CommandOutcome.Success(2, Bytes.of(new byte[] {7}), false),
+          c.replyTo(req).orElseThrow());
     }
 
     @Test

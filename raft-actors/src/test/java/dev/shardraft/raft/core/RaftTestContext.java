@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shardraft.raft.core.RaftInput.Receive;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.TermAndVote;
 import java.util.ArrayList;
@@ -133,7 +134,7 @@ final class RaftTestContext {
 
   long command(String clientId, long seq) {
     long id = nextRequestId++;
-    step(new RaftInput.ClientCommand(now, id, clientId, seq, new byte[] {(byte) seq}));
+    step(new RaftInput.ClientCommand(now, id, clientId, seq, Bytes.of(new byte[] {(byte) seq})));
     return id;
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.LogFencedException;
 import dev.shardraft.raft.port.LogTruncatedException;
@@ -39,7 +40,8 @@ class InMemoryRaftLogTest {
   }
 
   private static LogEntry cmd(long term, String client, long seq) {
-    return new LogEntry(term, "n" + term, new LogEntry.Command(client, seq, new byte[] {1}));
+    return new LogEntry(
+        term, "n" + term, new LogEntry.Command(client, seq, Bytes.of(new byte[] {1})));
   }
 
   private LogWriter open(long term) {

@@ -12,6 +12,7 @@ import dev.shardraft.raft.driver.DriverHost;
 import dev.shardraft.raft.driver.DriverOptions;
 import dev.shardraft.raft.driver.ReplicaDriver;
 import dev.shardraft.raft.driver.TailRecovery;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogTruncatedException;
 import dev.shardraft.raft.port.Snapshot;
 import dev.shardraft.raft.port.TailEvent;
@@ -116,7 +117,7 @@ final class SimReplica implements DriverHost {
     driver.submit(
         client.clientId,
         sequence,
-        SimStateMachine.COMMANDS.encode(client.valueOf(sequence)),
+        Bytes.of(SimStateMachine.COMMANDS.encode(client.valueOf(sequence))),
         outcome -> sim.replyToClient(req, outcome, -1));
   }
 
@@ -127,11 +128,11 @@ final class SimReplica implements DriverHost {
     Request req = new Request(client, readNo, true, ackedBefore);
     driver.read(
         ReadMode.LINEARIZABLE,
-        new byte[0],
+        Bytes.EMPTY,
         new ReadCaller() {
           @Override
-          public void served(long index, ReadMode mode, byte[] result) {
-            long count = ByteBuffer.wrap(result).getLong();
+          public void served(long index, ReadMode mode, Bytes result) {
+            long count = ByteBuffer.wrap(result.toArray()).getLong();
             sim.invariants.onReadServed(SimReplica.this, req, index, count);
             sim.replyToClient(req, null, count);
           }

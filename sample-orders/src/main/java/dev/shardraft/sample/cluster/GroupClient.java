@@ -6,6 +6,7 @@ import dev.shardraft.raft.actor.ReplicaProtocol.Rejected;
 import dev.shardraft.raft.actor.ReplicaProtocol.Retry;
 import dev.shardraft.raft.actor.ReplicaProtocol.Submit;
 import dev.shardraft.raft.actor.ReplicaProtocol.SubmitReply;
+import dev.shardraft.raft.port.Bytes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -105,7 +106,8 @@ public final class GroupClient {
             Asks.ask(
                 system,
                 ref.get(),
-                (ActorRef<SubmitReply> replyTo) -> new Submit(clientId, sequence, payload, replyTo),
+                (ActorRef<SubmitReply> replyTo) ->
+                    new Submit(clientId, sequence, Bytes.of(payload), replyTo),
                 attemptTimeout,
                 clientId + "#" + sequence + " at " + to);
       } catch (Asks.NoAnswer e) {
@@ -116,7 +118,8 @@ public final class GroupClient {
       }
       if (reply instanceof Applied a) {
         leaderGuess = Optional.of(to);
-        return new Ack(a.index(), a.reply(), a.duplicate(), to, attempts, System.nanoTime());
+        return new Ack(
+            a.index(), a.reply().toArray(), a.duplicate(), to, attempts, System.nanoTime());
       } else if (reply instanceof Rejected r) {
         throw new CommandRejected(clientId, sequence, r.reason());
       }

@@ -15,6 +15,7 @@ import dev.shardraft.raft.actor.ReplicaProtocol.Status;
 import dev.shardraft.raft.actor.ReplicaRole;
 import dev.shardraft.raft.actor.ReplicaSettings;
 import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogWriter;
 import dev.shardraft.raft.port.QueryableStateMachine;
 import java.time.Duration;
@@ -285,7 +286,7 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
     return Asks.ask(
         system,
         ref,
-        (ActorRef<ReadReply> replyTo) -> new Read(mode, query, replyTo),
+        (ActorRef<ReadReply> replyTo) -> new Read(mode, Bytes.of(query), replyTo),
         ASK_TIMEOUT,
         mode + " read at " + id);
   }

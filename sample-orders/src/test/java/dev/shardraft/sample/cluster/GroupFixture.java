@@ -70,7 +70,7 @@ final class GroupFixture implements AutoCloseable {
             ReadResult.class,
             group.read(id, ReadMode.STALE, OrderCodecs.QUERIES.encode(new OrderQuery.AllOrders())));
     return assertInstanceOf(
-            OrderQueryResult.Book.class, OrderCodecs.QUERY_RESULTS.decode(r.result()))
+            OrderQueryResult.Book.class, OrderCodecs.QUERY_RESULTS.decode(r.result().toArray()))
         .state();
   }
 

@@ -14,6 +14,7 @@ import dev.shardraft.raft.actor.ReplicaProtocol.ReadResult;
 import dev.shardraft.raft.actor.ReplicaProtocol.Retry;
 import dev.shardraft.raft.actor.ReplicaProtocol.Status;
 import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.LogFencedException;
 import dev.shardraft.raft.port.LogWriter;
@@ -100,7 +101,8 @@ class KafkaRaftGroupTest {
             ReadResult.class, group.read(leader.replica(), ReadMode.LINEARIZABLE, query));
     OrderQueryResult.OrderFound found =
         assertInstanceOf(
-            OrderQueryResult.OrderFound.class, OrderCodecs.QUERY_RESULTS.decode(r.result()));
+            OrderQueryResult.OrderFound.class,
+            OrderCodecs.QUERY_RESULTS.decode(r.result().toArray()));
     assertEquals(OrderStatus.SHIPPED, found.order().status());
     String follower =
         group.running().stream()
@@ -119,7 +121,8 @@ class KafkaRaftGroupTest {
         new LogEntry(
             term,
             leader,
-            new LogEntry.Command("zombie-" + orderId, 1, OrderCodecs.COMMANDS.encode(place))));
+            new LogEntry.Command(
+                "zombie-" + orderId, 1, Bytes.of(OrderCodecs.COMMANDS.encode(place)))));
   }
 
   /** Appends {@code batch} with {@code writer} and expects it to be fenced. */

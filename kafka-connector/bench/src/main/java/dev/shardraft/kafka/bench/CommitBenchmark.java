@@ -5,6 +5,7 @@ import dev.shardraft.kafka.admin.TopicAdmin;
 import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.kafka.local.LocalKafka;
 import dev.shardraft.kafka.log.KafkaRaftLog;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.LogWriter;
 import java.util.ArrayList;
@@ -132,8 +133,9 @@ public final class CommitBenchmark {
     AtomicInteger next = new AtomicInteger();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     CountDownLatch done = new CountDownLatch(count);
-    byte[] payload = new byte[o.payload];
-    Arrays.fill(payload, (byte) 'p');
+    byte[] filled = new byte[o.payload];
+    Arrays.fill(filled, (byte) 'p');
+    Bytes payload = Bytes.of(filled);
     List<Thread> threads = new ArrayList<>();
     for (int s = 0; s < o.submitters; s++) {
       String client = "client-" + s;
