@@ -17,6 +17,7 @@ import dev.shardraft.raft.driver.Callers.ReadCaller;
 import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogFencedException;
 import dev.shardraft.raft.port.LogWriter;
+import dev.shardraft.raft.port.MetaStoreSupersededException;
 import dev.shardraft.raft.port.QueryableStateMachine;
 import dev.shardraft.raft.port.Snapshot;
 import dev.shardraft.raft.port.TailEvent;
@@ -289,6 +290,14 @@ public final class ReplicaDriver<C, R> {
   }
 
   private void onSaved(TermAndVote tv, Throwable failure) {
+    if (failure != null && unwrap(failure) instanceof MetaStoreSupersededException superseded) {
+      // Another incarnation of this replica id saved since this one loaded: what this one
+      // believes its term and vote are is stale, and retrying would only be refused again. The
+      // host restarts the replica, which reloads the durable term and vote.
+      host.log()
+          .error("{}: {}; restarting to reload term and vote", who(), superseded.getMessage());
+      throw superseded;
+    }
     if (failure != null) {
       Duration delay = saveBackoff.next();
       host.log().warn("{}: saving {} failed, retrying in {}", who(), tv, delay, unwrap(failure));

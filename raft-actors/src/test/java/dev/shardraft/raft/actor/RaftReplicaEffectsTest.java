@@ -155,6 +155,35 @@ class RaftReplicaEffectsTest {
   }
 
   @Test
+  void aReplicaSupersededByAnotherIncarnationReloadsInsteadOfRetryingItsSave()
+      throws InterruptedException {
+    GatedMetaStore meta = new GatedMetaStore();
+    ActorRef<Command> a = spawn(List.of("a", "b", "c"), meta);
+    assertEquals(1, meta.loads());
+    advance(350);
+    peerMessage(b);
+    peerMessage(c);
+    a.tell(new PeerMessage(new RaftMessage.PreVoteResponse(0, "b", true)));
+
+    // Another incarnation of "a" (started elsewhere) saved a vote for term 1 first.
+    meta.supersede(meta.nextSave(), ReplicaGroup.SHARD, "a", new TermAndVote(1, Optional.of("c")));
+    b.expectNoMessage(QUIET);
+    kit.createTestProbe()
+        .awaitAssert(
+            WAIT,
+            Duration.ofMillis(50),
+            () -> {
+              advance(50); // the supervisor's restart back-off runs on the test's clock
+              assertEquals(2, meta.loads(), "restarted and reloaded term and vote");
+              return null;
+            });
+    awaitStarted(a);
+    Status s = status(a);
+    assertEquals(1, s.term());
+    assertEquals(Optional.of("c"), s.votedFor(), "it adopts the durable vote, never its own");
+  }
+
+  @Test
   void aGrantedVoteMakesALeaderThatFencesTheLogWritesItsBarrierAndSendsHeartbeats()
       throws InterruptedException {
     GatedMetaStore meta = new GatedMetaStore();
