@@ -30,6 +30,8 @@ import org.apache.pekko.stream.javadsl.Source;
  *       (deferred by a pause, lost by a crash). Opens are sometimes slow (50-850 ms: a slow
  *       initTransactions that lands after a newer leader's). The result travels back to the replica
  *       after 1-3 ms more, as an event of its own.
+ *   <li>Appends sometimes commit and are then reported fenced (Kafka's lost commit response before
+ *       a newer open: {@code LogStore.commitThenFence}).
  *   <li>Appends sometimes fail with an unknown outcome (a broker error): the batch may or may not
  *       be committed. Fencing is the {@code LogStore}'s: latest open wins.
  *   <li>Snapshots and log deletion take effect at once.
@@ -178,7 +180,22 @@ final class SimPorts {
             }
             List<Long> indices = null;
             RuntimeException failure = null;
-            if (sim.random.nextDouble() < sim.appendErrorRate) {
+            if (sim.random.nextDouble() < sim.appendErrorRate && sim.random.nextInt(3) == 0) {
+              // Kafka's lost EndTxn response followed by a newer open: the batch is committed,
+              // the writer fenced, and the leader told "fenced" (the port's outcome unknown).
+              boolean latest = epoch == sim.log.latestEpoch();
+              try {
+                sim.log.commitThenFence(epoch, term, batch);
+              } catch (LogFencedException fenced) {
+                if (latest) {
+                  sim.fencedButCommitted++;
+                  sim.onCommitted();
+                } else {
+                  sim.fencedAppends++; // already fenced: nothing was committed
+                }
+                failure = fenced;
+              }
+            } else if (sim.random.nextDouble() < sim.appendErrorRate) {
               String outcome = "not attempted";
               if (sim.random.nextBoolean()) {
                 try {

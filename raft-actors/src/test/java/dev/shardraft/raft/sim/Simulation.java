@@ -56,6 +56,7 @@ final class Simulation {
   long pauses;
   long partitions;
   long fencedAppends;
+  long fencedButCommitted;
   long maxOpenedTerm;
   long lateOpens;
   long truncations;
@@ -448,7 +449,8 @@ final class Simulation {
       long reads,
       long lateOpens,
       long truncations,
-      long snapshotReloads) {}
+      long snapshotReloads,
+      long fencedButCommitted) {}
 
   private Summary summary() {
     long acked = clients.stream().mapToLong(c -> c.acks).sum();
@@ -467,6 +469,7 @@ final class Simulation {
         invariants.readsChecked,
         lateOpens,
         truncations,
-        snapshotReloads);
+        snapshotReloads,
+        fencedButCommitted);
   }
 }
