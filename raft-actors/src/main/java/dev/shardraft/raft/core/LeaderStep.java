@@ -254,13 +254,12 @@ final class LeaderStep {
    * barrier is applied: it is appended once the leader is ready).
    */
   static void onClientCommand(StepContext ctx, RaftInput.ClientCommand c) {
-    Optional<String> malformed = malformed(c);
+    Optional<String> malformed = malformed(c, ctx.config().maxCommandBytes());
     if (malformed.isPresent()) {
       // Refused before it reaches a batch: a LogEntry cannot hold it, and building one would
       // fail the leader's step for every command of the batch.
       ctx.answer(
-          new Effect.ReplyCommand(
-              c.requestId(), new CommandOutcome.Rejected("malformed command: " + malformed.get())));
+          new Effect.ReplyCommand(c.requestId(), new CommandOutcome.Rejected(malformed.get())));
       return;
     }
     Optional<Leader> ol = leader(ctx);
@@ -300,15 +299,23 @@ final class LeaderStep {
   }
 
   /** Why a command can never be written to the log, if it cannot (see {@code LogEntry.Command}). */
-  private static Optional<String> malformed(RaftInput.ClientCommand c) {
+  private static Optional<String> malformed(RaftInput.ClientCommand c, int maxCommandBytes) {
     if (c.clientId() == null || c.clientId().isEmpty()) {
-      return Optional.of("clientId must not be empty");
+      return Optional.of("malformed command: clientId must not be empty");
     }
     if (c.sequence() < 1) {
-      return Optional.of("sequence must be >= 1, was " + c.sequence());
+      return Optional.of("malformed command: sequence must be >= 1, was " + c.sequence());
     }
     if (c.payload() == null) {
-      return Optional.of("payload must not be null");
+      return Optional.of("malformed command: payload must not be null");
+    }
+    if (c.payload().size() > maxCommandBytes) {
+      return Optional.of(
+          "command too large: its payload has "
+              + c.payload().size()
+              + " bytes, more than max-command-bytes ("
+              + maxCommandBytes
+              + ")");
     }
     return Optional.empty();
   }

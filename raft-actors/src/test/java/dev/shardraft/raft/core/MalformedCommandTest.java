@@ -63,4 +63,20 @@ class MalformedCommandTest {
     assertInstanceOf(Role.Leader.class, c.role());
     assertEquals(List.of(), c.appends(), "nothing malformed reaches a batch");
   }
+
+  @Test
+  void anOversizeCommandIsRejectedAtSubmitAndNeverReachesTheLog() {
+    RaftTestContext c = readyLeader(); // max-command-bytes 64 in the test configuration
+    long tooLarge = submit(c, "a", 1, Bytes.of(new byte[65]));
+    CommandOutcome.Rejected rejected =
+        assertInstanceOf(CommandOutcome.Rejected.class, c.replyTo(tooLarge).orElseThrow());
+    assertTrue(rejected.reason().contains("command too large"), rejected.reason());
+    assertTrue(rejected.reason().contains("65 bytes"), rejected.reason());
+    assertEquals(List.of(), c.appends(), "nothing oversize reaches a batch");
+    assertInstanceOf(Role.Leader.class, c.role(), "the leader does not step down");
+
+    long fits = submit(c, "a", 1, Bytes.of(new byte[64]));
+    assertTrue(c.replyTo(fits).isEmpty(), "a command of exactly the limit is taken");
+    assertEquals(1, c.appends().size());
+  }
 }

@@ -70,7 +70,7 @@ final class RaftTestContext {
     }
 
     RaftTestContext build() {
-      RaftConfig c = new RaftConfig("test-0", self, members, 150, 300, 50, 4, 8);
+      RaftConfig c = new RaftConfig("test-0", self, members, 150, 300, 50, 4, 8, 64);
       return new RaftTestContext(c, RaftCore.init(c, durable, appliedIndex, logTerm, 0, seed), 0);
     }
   }
