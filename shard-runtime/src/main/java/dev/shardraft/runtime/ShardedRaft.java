@@ -15,6 +15,7 @@ import dev.shardraft.raft.actor.ReplicaProtocol.Submit;
 import dev.shardraft.raft.actor.ReplicaProtocol.SubmitReply;
 import dev.shardraft.raft.actor.ReplicaSettings;
 import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.QueryableStateMachine;
 import dev.shardraft.runtime.node.FamilyHost;
 import dev.shardraft.runtime.node.KeepAlive;
@@ -277,10 +278,10 @@ public final class ShardedRaft<C, R> {
             what,
             timeout,
             true,
-            replyTo -> new Submit(session.id, sequence, payload, replyTo),
+            replyTo -> new Submit(session.id, sequence, Bytes.of(payload), replyTo),
             reply -> {
               if (reply instanceof Applied a) {
-                return Optional.of(a.reply());
+                return Optional.of(a.reply().toArray());
               }
               if (reply instanceof Rejected r) {
                 throw new ShardedRaftException.Rejected(group, what + " rejected: " + r.reason());
@@ -313,10 +314,10 @@ public final class ShardedRaft<C, R> {
             what,
             timeout,
             mode == ReadMode.LINEARIZABLE,
-            replyTo -> new Read(mode, query, replyTo),
+            replyTo -> new Read(mode, Bytes.of(query), replyTo),
             reply -> {
               if (reply instanceof ReadResult r) {
-                return Optional.of(r.result());
+                return Optional.of(r.result().toArray());
               }
               if (reply instanceof ReadFailed f) {
                 throw new ShardedRaftException.ReadFailed(group, what + " failed: " + f.reason());
@@ -468,7 +469,7 @@ public final class ShardedRaft<C, R> {
         return;
       }
       Retry r = (Retry) reply;
-      lastAnswer = "retry from " + target + ": " + r.reason();
+      lastAnswer = "retry from " + target + " (" + r.reason() + "): " + r.detail();
       Optional<String> hint = r.leaderHint().filter(members::contains);
       if (hint.isPresent()) {
         leaderNamed = true;

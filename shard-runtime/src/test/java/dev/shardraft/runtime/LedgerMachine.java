@@ -46,9 +46,9 @@ public final class LedgerMachine implements QueryableStateMachine<String, Intege
   private final List<String> applied = new ArrayList<>();
 
   @Override
-  public Applied<Integer> apply(long index, String command) {
+  public Result<Integer> apply(long index, String command) {
     applied.add(command);
-    return new Applied<>(applied.size(), List.of());
+    return new Result<>(applied.size(), List.of());
   }
 
   @Override

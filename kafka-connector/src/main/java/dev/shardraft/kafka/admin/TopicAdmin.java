@@ -1,7 +1,7 @@
 package dev.shardraft.kafka.admin;
 
 import dev.shardraft.kafka.config.KafkaSettings;
-import dev.shardraft.kafka.config.Retry;
+import dev.shardraft.kafka.config.Retries;
 import dev.shardraft.kafka.config.TopicNames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -275,8 +275,8 @@ public final class TopicAdmin implements AutoCloseable {
     return entry == null || entry.value() == null ? fallback : entry.value();
   }
 
-  private <T> T call(String operation, Retry.Call<T> call) {
-    return Retry.withBackoff(operation, settings.retry(), call);
+  private <T> T call(String operation, Retries.Call<T> call) {
+    return Retries.withBackoff(operation, settings.retry(), call);
   }
 
   private long timeoutMs() {

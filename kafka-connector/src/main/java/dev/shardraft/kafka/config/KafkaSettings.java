@@ -83,12 +83,7 @@ public final class KafkaSettings {
             t.getBoolean("allow-unsafe-topics"),
             t.getBytes("snapshot-max-message-bytes").intValue());
     Config w = kafka.getConfig("writer");
-    this.writer =
-        new WriterSettings(
-            w.getInt("max-batch-entries"),
-            w.getBytes("max-batch-bytes"),
-            w.getDuration("linger"),
-            w.getInt("open-attempts"));
+    this.writer = new WriterSettings(w.getInt("open-attempts"));
     Config r = kafka.getConfig("retry");
     this.retry =
         new RetrySettings(

@@ -1,29 +1,20 @@
 package dev.shardraft.kafka.config;
 
-import java.time.Duration;
-
 /**
- * Group-commit bounds and writer start-up retries.
+ * Settings of the log writer ({@code shardraft.kafka.writer}).
  *
- * @param maxBatchEntries at most this many entries per transaction (GroupCommitter)
- * @param maxBatchBytes at most about this many payload bytes per transaction (GroupCommitter; a
- *     single larger entry still goes alone)
- * @param linger how long GroupCommitter waits for more entries before committing a partial batch
+ * <p>There are no batch settings here: the leader's Raft core batches (one append in flight, at
+ * most {@code maxBatchSize} commands per append, see {@code ReplicaSettings}), and the writer
+ * commits each batch it is given in one transaction.
+ *
  * @param openAttempts attempts of {@code initTransactions()} when it times out
  */
-public record WriterSettings(
-    int maxBatchEntries, long maxBatchBytes, Duration linger, int openAttempts) {
+public record WriterSettings(int openAttempts) {
 
   public WriterSettings {
-    if (maxBatchEntries < 1 || maxBatchBytes < 1 || openAttempts < 1 || linger.isNegative()) {
+    if (openAttempts < 1) {
       throw new KafkaSettingsException(
-          "shardraft.kafka.writer: need max-batch-entries, max-batch-bytes, open-attempts >= 1 and"
-              + " linger >= 0, was "
-              + toStringRaw(maxBatchEntries, maxBatchBytes, linger, openAttempts));
+          "shardraft.kafka.writer: need open-attempts >= 1, was " + openAttempts);
     }
-  }
-
-  private static String toStringRaw(int entries, long bytes, Duration linger, int attempts) {
-    return entries + ", " + bytes + ", " + attempts + ", " + linger;
   }
 }

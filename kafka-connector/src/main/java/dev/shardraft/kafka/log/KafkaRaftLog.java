@@ -1,7 +1,7 @@
 package dev.shardraft.kafka.log;
 
 import dev.shardraft.kafka.config.KafkaSettings;
-import dev.shardraft.kafka.config.Retry;
+import dev.shardraft.kafka.config.Retries;
 import dev.shardraft.kafka.config.TopicNames;
 import dev.shardraft.raft.port.LogTruncatedException;
 import dev.shardraft.raft.port.LogWriter;
@@ -209,7 +209,7 @@ public final class KafkaRaftLog implements RaftLog, AutoCloseable {
   }
 
   private long offset(OffsetSpec spec, String what) {
-    return Retry.withBackoff(
+    return Retries.withBackoff(
         "querying the " + what + partition.topic(),
         settings.retry(),
         () ->
@@ -239,7 +239,7 @@ public final class KafkaRaftLog implements RaftLog, AutoCloseable {
                 cut,
                 index);
           }
-          Retry.withBackoff(
+          Retries.withBackoff(
               "deleting records of " + partition.topic() + " before " + cut,
               settings.retry(),
               () ->
@@ -255,7 +255,7 @@ public final class KafkaRaftLog implements RaftLog, AutoCloseable {
   private OptionalLong projectionOffset() {
     String group = TopicNames.projectionId(shard);
     Map<TopicPartition, OffsetAndMetadata> offsets =
-        Retry.withBackoff(
+        Retries.withBackoff(
             "reading the offsets of " + group,
             settings.retry(),
             () ->

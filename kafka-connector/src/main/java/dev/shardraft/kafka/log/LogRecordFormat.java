@@ -1,5 +1,6 @@
 package dev.shardraft.kafka.log;
 
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.TailEvent;
 import java.nio.ByteBuffer;
@@ -60,19 +61,10 @@ public final class LogRecordFormat {
       headers.add(new RecordHeader(KIND, new byte[] {KIND_COMMAND}));
       headers.add(new RecordHeader(SEQUENCE, longBytes(c.sequence())));
       return new ProducerRecord<>(
-          topic, 0, c.clientId().getBytes(StandardCharsets.UTF_8), c.payload(), headers);
+          topic, 0, c.clientId().getBytes(StandardCharsets.UTF_8), c.payload().toArray(), headers);
     }
     headers.add(new RecordHeader(KIND, new byte[] {KIND_BARRIER}));
     return new ProducerRecord<>(topic, 0, (byte[]) null, new byte[0], headers);
-  }
-
-  /** The approximate size of {@code entry} in a batch: payload, key and headers. */
-  public static long approximateSize(LogEntry entry) {
-    long size = 64 + entry.leaderId().length();
-    if (entry.body() instanceof LogEntry.Command c) {
-      size += c.payload().length + c.clientId().length();
-    }
-    return size;
   }
 
   /** What a reader sees at {@code record.offset()}; never throws for bad data. */
@@ -118,7 +110,7 @@ public final class LogRecordFormat {
           throw new MalformedRecordException("command without a value");
         }
         String clientId = utf8(record.key(), "key");
-        yield new LogEntry(term, leader, new LogEntry.Command(clientId, sequence, value));
+        yield new LogEntry(term, leader, new LogEntry.Command(clientId, sequence, Bytes.of(value)));
       }
       default -> throw new MalformedRecordException("unknown entry kind " + kind[0]);
     };

@@ -6,9 +6,9 @@
  * initTransactions()}); {@link dev.shardraft.kafka.log.LogRecordFormat} is the record layout
  * (headers {@code sr.format}, {@code sr.kind}, {@code sr.term}, {@code sr.leader}, {@code sr.seq};
  * key = client id; value = command payload) and decodes records into {@code TailEvent}s without
- * ever throwing for bad data; {@link dev.shardraft.kafka.log.GroupCommitter} batches single entries
- * into transactions bounded by count, bytes and linger with one transaction in flight; {@link
- * dev.shardraft.kafka.log.LogMetrics} counts what the tails delivered. docs/KAFKA-LOG.md tells the
- * whole story.
+ * ever throwing for bad data; {@link dev.shardraft.kafka.log.LogMetrics} counts what the tails
+ * delivered. Batching is the leader's Raft core's (one append in flight, at most {@code
+ * maxBatchSize} commands); the writer commits each batch it is given as one transaction.
+ * docs/KAFKA-LOG.md tells the whole story.
  */
 package dev.shardraft.kafka.log;

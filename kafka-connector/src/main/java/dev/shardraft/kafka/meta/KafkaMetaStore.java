@@ -2,7 +2,7 @@ package dev.shardraft.kafka.meta;
 
 import dev.shardraft.kafka.config.KafkaOperationException;
 import dev.shardraft.kafka.config.KafkaSettings;
-import dev.shardraft.kafka.config.Retry;
+import dev.shardraft.kafka.config.Retries;
 import dev.shardraft.kafka.config.TopicNames;
 import dev.shardraft.kafka.log.KafkaLogWriter;
 import dev.shardraft.kafka.log.TopicReader;
@@ -223,7 +223,7 @@ public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
         new KafkaProducer<>(
             settings.producerProperties(TopicNames.metaTransactionalId(shard, replicaId)));
     try {
-      Retry.withBackoff(
+      Retries.withBackoff(
           "fencing older incarnations of " + key(shard, replicaId),
           settings.retry(),
           () -> {
@@ -239,7 +239,7 @@ public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
 
   /** Reads whatever was added to the topic since the last call, up to its end as of now. */
   private void catchUp() {
-    Retry.withBackoff(
+    Retries.withBackoff(
         "reading " + TopicNames.META,
         settings.retry(),
         () -> {

@@ -1,7 +1,7 @@
 package dev.shardraft.kafka.projection;
 
 import dev.shardraft.kafka.config.KafkaSettings;
-import dev.shardraft.kafka.config.Retry;
+import dev.shardraft.kafka.config.Retries;
 import dev.shardraft.kafka.config.TopicNames;
 import dev.shardraft.kafka.log.LogRecordFormat;
 import dev.shardraft.raft.core.apply.Applier;
@@ -455,8 +455,8 @@ public final class EventProjection<C, R> {
     return ProducerMessage.multi(records, message.partitionOffset());
   }
 
-  private <T> T call(String operation, Retry.Call<T> call) {
-    return Retry.withBackoff(operation, settings.retry(), call);
+  private <T> T call(String operation, Retries.Call<T> call) {
+    return Retries.withBackoff(operation, settings.retry(), call);
   }
 
   private long timeoutMs() {

@@ -2,7 +2,7 @@ package dev.shardraft.kafka.snapshot;
 
 import dev.shardraft.kafka.config.KafkaOperationException;
 import dev.shardraft.kafka.config.KafkaSettings;
-import dev.shardraft.kafka.config.Retry;
+import dev.shardraft.kafka.config.Retries;
 import dev.shardraft.kafka.config.TopicNames;
 import dev.shardraft.kafka.log.TopicReader;
 import dev.shardraft.raft.port.Snapshot;
@@ -102,8 +102,8 @@ public final class KafkaSnapshotStore implements SnapshotStore, AutoCloseable {
                     + " failed (the limit is "
                     + settings.topics().snapshotMaxMessageBytes()
                     + " bytes): "
-                    + Retry.unwrap(e),
-                Retry.unwrap(e));
+                    + Retries.unwrap(e),
+                Retries.unwrap(e));
           }
           latest.put(shard, snapshot);
           LOG.info("Saved {} of {}", snapshot, shard);
@@ -114,7 +114,7 @@ public final class KafkaSnapshotStore implements SnapshotStore, AutoCloseable {
   private void catchUp(String shard) {
     TopicReader reader =
         readers.computeIfAbsent(shard, s -> new TopicReader(TopicNames.snapshot(s), settings));
-    Retry.withBackoff(
+    Retries.withBackoff(
         "reading " + TopicNames.snapshot(shard),
         settings.retry(),
         () -> {

@@ -1,5 +1,6 @@
 package dev.shardraft.kafka.snapshot;
 
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.Snapshot;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,8 @@ final class SnapshotRecordFormat {
 
   static ProducerRecord<byte[], byte[]> encode(String topic, String shard, Snapshot snapshot) {
     ProducerRecord<byte[], byte[]> record =
-        new ProducerRecord<>(topic, shard.getBytes(StandardCharsets.UTF_8), snapshot.data());
+        new ProducerRecord<>(
+            topic, shard.getBytes(StandardCharsets.UTF_8), snapshot.data().toArray());
     record.headers().add(new RecordHeader(FORMAT, FORMAT_V1.clone()));
     record.headers().add(new RecordHeader(NEXT_INDEX, longBytes(snapshot.nextIndex())));
     record.headers().add(new RecordHeader(TERM, longBytes(snapshot.term())));
@@ -43,7 +45,9 @@ final class SnapshotRecordFormat {
       throw new IllegalArgumentException("snapshot record without a value");
     }
     return new Snapshot(
-        longValue(header(record, NEXT_INDEX)), longValue(header(record, TERM)), record.value());
+        longValue(header(record, NEXT_INDEX)),
+        longValue(header(record, TERM)),
+        Bytes.of(record.value()));
   }
 
   private static byte[] header(ConsumerRecord<byte[], byte[]> record, String name) {

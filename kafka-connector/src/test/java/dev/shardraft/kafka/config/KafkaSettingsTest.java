@@ -25,8 +25,7 @@ class KafkaSettingsTest {
     assertEquals(1, s.topics().replicationFactorFor(1));
     assertEquals(1, s.topics().minInsyncReplicasFor(1));
     assertFalse(s.topics().allowUnsafeTopics());
-    assertEquals(256, s.writer().maxBatchEntries());
-    assertEquals(Duration.ZERO, s.writer().linger());
+    assertEquals(5, s.writer().openAttempts());
     assertEquals(16 * 1024 * 1024, s.topics().snapshotMaxMessageBytes());
   }
 
@@ -108,7 +107,7 @@ class KafkaSettingsTest {
     assertRefused("shardraft.kafka.client.ssl.cipher.suites = [a, b]", "must be a plain value");
     assertRefused(
         "shardraft.kafka.topics.replication-factor = 0", "replication-factor must be >= 1");
-    assertRefused("shardraft.kafka.writer.max-batch-entries = 0", "shardraft.kafka.writer");
+    assertRefused("shardraft.kafka.writer.open-attempts = 0", "shardraft.kafka.writer");
     assertRefused("shardraft.kafka.bootstrap-servers = \"\"", "must not be empty");
     assertRefused("shardraft.kafka.retry.attempts = nope", "invalid shardraft.kafka configuration");
   }

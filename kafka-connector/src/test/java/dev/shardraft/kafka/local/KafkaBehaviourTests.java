@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shardraft.kafka.log.KafkaFixture;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.kafka.ConsumerSettings;
 import org.apache.pekko.kafka.ProducerMessage;
 import org.apache.pekko.kafka.ProducerSettings;
@@ -38,8 +38,6 @@ import org.apache.pekko.kafka.javadsl.Producer;
 import org.apache.pekko.kafka.javadsl.Transactional;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Source;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,21 +52,9 @@ import org.slf4j.LoggerFactory;
 abstract class KafkaBehaviourTests {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaBehaviourTests.class);
-  private static ActorSystem system;
 
-  /** The cluster of the concrete test class. */
-  abstract LocalKafkaExtension kafka();
-
-  @BeforeAll
-  static void startActorSystem() {
-    system = ActorSystem.create("kafka-behaviour");
-  }
-
-  @AfterAll
-  static void stopActorSystem() throws Exception {
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-  }
+  /** The cluster and actor system of the concrete test class. */
+  abstract KafkaFixture kafka();
 
   int replicationFactor() {
     return Math.min(3, kafka().kafka().size());
@@ -97,7 +83,7 @@ abstract class KafkaBehaviourTests {
     }
 
     List<ConsumerRecord<String, String>> committed =
-        readUntil(system, readCommitted(system, bootstrap), topic, "end");
+        readUntil(kafka().system(), readCommitted(kafka().system(), bootstrap), topic, "end");
     assertEquals(List.of("c1", "c2", "c3", "c4", "c5", "end"), values(committed));
     for (int i = 1; i < committed.size(); i++) {
       assertTrue(committed.get(i).offset() > committed.get(i - 1).offset(), "offsets increase");
@@ -107,11 +93,11 @@ abstract class KafkaBehaviourTests {
         "aborted records and transaction markers leave offset gaps");
 
     ConsumerSettings<String, String> uncommitted =
-        readCommitted(system, bootstrap)
+        readCommitted(kafka().system(), bootstrap)
             .withProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
     assertEquals(
         List.of("c1", "c2", "c3", "aborted-1", "aborted-2", "c4", "c5", "end"),
-        values(readUntil(system, uncommitted, topic, "end")),
+        values(readUntil(kafka().system(), uncommitted, topic, "end")),
         "the aborted records are in the log: read_committed is what hides them");
   }
 
@@ -141,7 +127,8 @@ abstract class KafkaBehaviourTests {
     }
     assertEquals(
         List.of("from-leader", "end"),
-        values(readUntil(system, readCommitted(system, bootstrap), topic, "end")));
+        values(
+            readUntil(kafka().system(), readCommitted(kafka().system(), bootstrap), topic, "end")));
   }
 
   @Test
@@ -169,7 +156,9 @@ abstract class KafkaBehaviourTests {
       leader.commitTransaction();
     }
     assertEquals(
-        List.of("end"), values(readUntil(system, readCommitted(system, bootstrap), topic, "end")));
+        List.of("end"),
+        values(
+            readUntil(kafka().system(), readCommitted(kafka().system(), bootstrap), topic, "end")));
   }
 
   @Test
@@ -177,18 +166,20 @@ abstract class KafkaBehaviourTests {
     String bootstrap = kafka().bootstrapServers();
     String topic = createTopic(bootstrap, "plain", 1, replicationFactor(), Map.of());
     ProducerSettings<String, String> settings =
-        ProducerSettings.create(system, new StringSerializer(), new StringSerializer())
+        ProducerSettings.create(kafka().system(), new StringSerializer(), new StringSerializer())
             .withBootstrapServers(bootstrap)
             .withProperty("acks", "all");
     List<String> written = IntStream.range(0, 100).mapToObj(i -> "p" + i).toList();
     Source.from(written)
         .map(value -> new ProducerRecord<>(topic, "k", value))
-        .runWith(Producer.plainSink(settings), system)
+        .runWith(Producer.plainSink(settings), kafka().system())
         .toCompletableFuture()
         .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
     assertEquals(
-        written, values(readUntil(system, readCommitted(system, bootstrap), topic, "p99")));
+        written,
+        values(
+            readUntil(kafka().system(), readCommitted(kafka().system(), bootstrap), topic, "p99")));
   }
 
   @Test
@@ -207,11 +198,11 @@ abstract class KafkaBehaviourTests {
     // On shutdown the source's revoke handler waits up to commit-timeout (15 s by default) for
     // a drain that has already happened; 2 s keeps the test short (see docs/KAFKA-VERSIONS.md).
     ConsumerSettings<String, String> consumerSettings =
-        readCommitted(system, bootstrap)
+        readCommitted(kafka().system(), bootstrap)
             .withGroupId(group)
             .withCommitTimeout(Duration.ofSeconds(2));
     ProducerSettings<String, String> producerSettings =
-        ProducerSettings.create(system, new StringSerializer(), new StringSerializer())
+        ProducerSettings.create(kafka().system(), new StringSerializer(), new StringSerializer())
             .withBootstrapServers(bootstrap);
     Consumer.DrainingControl<org.apache.pekko.Done> control =
         Transactional.source(consumerSettings, Subscriptions.topics(Set.of(input)))
@@ -223,13 +214,16 @@ abstract class KafkaBehaviourTests {
                         message.partitionOffset()))
             .toMat(Transactional.sink(producerSettings, "tx-stage-" + output), Keep.both())
             .mapMaterializedValue(Consumer::createDrainingControl)
-            .run(system);
+            .run(kafka().system());
     List<String> copied;
     try {
-      copied = values(readUntil(system, readCommitted(system, bootstrap), output, "M19"));
+      copied =
+          values(
+              readUntil(
+                  kafka().system(), readCommitted(kafka().system(), bootstrap), output, "M19"));
     } finally {
       control
-          .drainAndShutdown(system.dispatcher())
+          .drainAndShutdown(kafka().system().dispatcher())
           .toCompletableFuture()
           .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }

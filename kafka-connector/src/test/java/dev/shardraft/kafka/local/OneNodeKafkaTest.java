@@ -5,6 +5,7 @@ import static dev.shardraft.kafka.local.KafkaTestClients.ackAllProducer;
 import static dev.shardraft.kafka.local.KafkaTestClients.createTopic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.shardraft.kafka.log.KafkaFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +24,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** {@link KafkaBehaviourTests} on a one-node cluster, plus kill and restart of that node. */
 class OneNodeKafkaTest extends KafkaBehaviourTests {
 
-  @RegisterExtension static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
+  @RegisterExtension static final KafkaFixture KAFKA = KafkaFixture.nodes(1);
 
   @Override
-  LocalKafkaExtension kafka() {
+  KafkaFixture kafka() {
     return KAFKA;
   }
 

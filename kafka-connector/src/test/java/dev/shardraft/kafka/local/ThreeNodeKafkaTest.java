@@ -8,6 +8,7 @@ import static dev.shardraft.kafka.local.KafkaTestClients.readUntil;
 import static dev.shardraft.kafka.local.KafkaTestClients.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.shardraft.kafka.log.KafkaFixture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +31,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ThreeNodeKafkaTest extends KafkaBehaviourTests {
 
-  @RegisterExtension static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(3);
+  @RegisterExtension static final KafkaFixture KAFKA = KafkaFixture.nodes(3);
 
   @Override
-  LocalKafkaExtension kafka() {
+  KafkaFixture kafka() {
     return KAFKA;
   }
 
@@ -60,15 +61,13 @@ class ThreeNodeKafkaTest extends KafkaBehaviourTests {
         ack.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       }
     }
-    ActorSystem system = ActorSystem.create("survive");
+    ActorSystem system = KAFKA.system();
     try {
       assertEquals(
           written,
           values(readUntil(system, readCommitted(system, kafka.bootstrapServers()), topic, "r399")),
           "every acknowledged record, once, in order, with partition leader " + leader + " killed");
     } finally {
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       kafka.restart(leader);
     }
   }

@@ -1,9 +1,9 @@
 package dev.shardraft.kafka.log;
 
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.RaftLog;
 import dev.shardraft.raft.port.TailEvent;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -11,8 +11,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -46,17 +44,6 @@ public final class KafkaTestSupport {
     }
   }
 
-  /** Polls {@code condition} until true or the deadline passes (then fails with {@code what}). */
-  public static void awaitUntil(String what, Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
-      }
-      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-    }
-  }
-
   /**
    * Reads {@code log} from {@code from} up to and including the first event matching {@code last}.
    */
@@ -82,8 +69,7 @@ public final class KafkaTestSupport {
 
   /** A command entry whose payload is {@code text} in UTF-8. */
   public static LogEntry command(long term, String leader, String client, long seq, String text) {
-    return new LogEntry(
-        term, leader, new LogEntry.Command(client, seq, text.getBytes(StandardCharsets.UTF_8)));
+    return new LogEntry(term, leader, new LogEntry.Command(client, seq, Bytes.utf8(text)));
   }
 
   public static LogEntry barrier(long term, String leader) {
@@ -94,7 +80,7 @@ public final class KafkaTestSupport {
   public static String text(TailEvent event) {
     if (event instanceof TailEvent.Committed c
         && c.entry().body() instanceof LogEntry.Command cmd) {
-      return new String(cmd.payload(), StandardCharsets.UTF_8);
+      return cmd.payload().toUtf8();
     }
     return null;
   }

@@ -14,7 +14,8 @@ import java.util.TreeMap;
  */
 public final class KeyValueMachine implements StateMachine<String, String> {
 
-  private static final Codec<String> UTF8 =
+  /** Plain UTF-8 text: the replies. */
+  public static final Codec<String> UTF8 =
       new Codec<>() {
         @Override
         public byte[] encode(String value) {
@@ -27,16 +28,17 @@ public final class KeyValueMachine implements StateMachine<String, String> {
         }
       };
 
+  /** UTF-8 {@code "key=value"}: the commands; anything else does not decode. */
   private static final Codec<String> COMMANDS =
       new Codec<>() {
         @Override
         public byte[] encode(String value) {
-          return value.getBytes(StandardCharsets.UTF_8);
+          return UTF8.encode(value);
         }
 
         @Override
         public String decode(byte[] bytes) {
-          String text = new String(bytes, StandardCharsets.UTF_8);
+          String text = UTF8.decode(bytes);
           if (!text.contains("=")) {
             throw new IllegalArgumentException("not key=value: " + text);
           }
@@ -47,13 +49,13 @@ public final class KeyValueMachine implements StateMachine<String, String> {
   private final TreeMap<String, String> state = new TreeMap<>();
 
   @Override
-  public Applied<String> apply(long index, String command) {
+  public Result<String> apply(long index, String command) {
     int eq = command.indexOf('=');
     String key = command.substring(0, eq);
     String value = command.substring(eq + 1);
     String previous = state.put(key, value);
-    byte[] event = (command + "@" + index).getBytes(StandardCharsets.UTF_8);
-    return new Applied<>(
+    byte[] event = UTF8.encode(command + "@" + index);
+    return new Result<>(
         previous == null ? "-" : previous, List.of(new DomainEvent(key, "put", event)));
   }
 
@@ -61,13 +63,13 @@ public final class KeyValueMachine implements StateMachine<String, String> {
   public byte[] snapshot() {
     StringBuilder out = new StringBuilder();
     state.forEach((k, v) -> out.append(k).append('=').append(v).append('\n'));
-    return out.toString().getBytes(StandardCharsets.UTF_8);
+    return UTF8.encode(out.toString());
   }
 
   @Override
   public void restore(byte[] snapshot) {
     state.clear();
-    for (String line : new String(snapshot, StandardCharsets.UTF_8).split("\n")) {
+    for (String line : UTF8.decode(snapshot).split("\n")) {
       if (!line.isEmpty()) {
         int eq = line.indexOf('=');
         state.put(line.substring(0, eq), line.substring(eq + 1));

@@ -2,7 +2,6 @@ package dev.shardraft.kafka.log;
 
 import static dev.shardraft.kafka.log.KafkaTestSupport.TIMEOUT;
 import static dev.shardraft.kafka.log.KafkaTestSupport.await;
-import static dev.shardraft.kafka.log.KafkaTestSupport.awaitUntil;
 import static dev.shardraft.kafka.log.KafkaTestSupport.barrier;
 import static dev.shardraft.kafka.log.KafkaTestSupport.command;
 import static dev.shardraft.kafka.log.KafkaTestSupport.isText;
@@ -15,9 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.shardraft.kafka.admin.TopicAdmin;
 import dev.shardraft.kafka.admin.TopicCheck;
 import dev.shardraft.kafka.admin.UnsafeTopicException;
-import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.kafka.config.TopicNames;
-import dev.shardraft.kafka.local.LocalKafkaExtension;
+import dev.shardraft.kafka.local.Await;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.LogWriter;
 import dev.shardraft.raft.port.TailEvent;
@@ -31,9 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.pekko.actor.ActorSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -51,27 +46,13 @@ class ThreeBrokerLogTest {
 
   private static final Logger LOG = LoggerFactory.getLogger(ThreeBrokerLogTest.class);
 
-  @RegisterExtension static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(3);
-
-  private static ActorSystem system;
-  private static KafkaSettings settings;
-
-  @BeforeAll
-  static void start() {
-    system = ActorSystem.create("three-broker-log-test");
-    settings = KafkaSettings.forBootstrapServers(KAFKA.bootstrapServers());
-  }
-
-  @AfterAll
-  static void stop() {
-    system.terminate();
-  }
+  @RegisterExtension static final KafkaFixture KAFKA = KafkaFixture.nodes(3);
 
   @Test
   @Order(2)
   void killingOneOfThreeBrokersMidLoadLosesNoCommittedEntryAndWritesContinue() throws Exception {
     String shard = uniqueShard("broker-loss");
-    try (TopicAdmin admin = new TopicAdmin(settings)) {
+    try (TopicAdmin admin = new TopicAdmin(KAFKA.settings())) {
       admin.ensureShardTopics(shard);
       assertEquals(
           new TopicCheck.Observed(1, 3, 2, "delete", -1, -1),
@@ -89,7 +70,7 @@ class ThreeBrokerLogTest {
     java.util.concurrent.atomic.AtomicBoolean killed =
         new java.util.concurrent.atomic.AtomicBoolean();
 
-    try (KafkaRaftLog log = new KafkaRaftLog(shard, settings, system)) {
+    try (KafkaRaftLog log = new KafkaRaftLog(shard, KAFKA.settings(), KAFKA.system())) {
       CompletableFuture<Void> load =
           CompletableFuture.runAsync(
               () -> {
@@ -139,7 +120,7 @@ class ThreeBrokerLogTest {
                 }
               });
 
-      awaitUntil(
+      Await.until(
           killAfter + " batches acked",
           TIMEOUT,
           () -> ackedBatches.get() >= killAfter || load.isDone());
@@ -153,7 +134,7 @@ class ThreeBrokerLogTest {
       load.get(TIMEOUT.toSeconds() * 3, TimeUnit.SECONDS);
 
       assertTrue(ackedAfterKill.get() > 0, "writes continue after the broker loss");
-      List<TailEvent> events = readThrough(log, 0, e -> isText(e, "end"), system);
+      List<TailEvent> events = readThrough(log, 0, e -> isText(e, "end"), KAFKA.system());
       List<String> read = new ArrayList<>();
       events.forEach(
           e -> {
@@ -196,7 +177,7 @@ class ThreeBrokerLogTest {
           .all()
           .get(60, TimeUnit.SECONDS);
     }
-    try (TopicAdmin admin = new TopicAdmin(settings)) {
+    try (TopicAdmin admin = new TopicAdmin(KAFKA.settings())) {
       UnsafeTopicException e =
           assertThrows(UnsafeTopicException.class, () -> admin.ensureShardTopics(shard));
       assertTrue(

@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shardraft.kafka.admin.TopicAdmin;
-import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.kafka.config.TopicNames;
-import dev.shardraft.kafka.local.LocalKafkaExtension;
+import dev.shardraft.kafka.log.KafkaFixture;
 import dev.shardraft.raft.port.MetaStoreSupersededException;
 import dev.shardraft.raft.port.TermAndVote;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +26,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,14 +33,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** {@link KafkaMetaStore} against one real broker. */
 class KafkaMetaStoreTest {
 
-  @RegisterExtension static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
-
-  private static KafkaSettings settings;
+  @RegisterExtension static final KafkaFixture KAFKA = KafkaFixture.nodes(1);
 
   @BeforeAll
   static void createTopic() {
-    settings = KafkaSettings.forBootstrapServers(KAFKA.bootstrapServers());
-    try (TopicAdmin admin = new TopicAdmin(settings)) {
+    try (TopicAdmin admin = new TopicAdmin(KAFKA.settings())) {
       admin.ensureMetaTopic();
     }
   }
@@ -50,14 +45,14 @@ class KafkaMetaStoreTest {
   @Test
   void aSavedTermAndVoteIsLoadedByANewStoreInstance() throws Exception {
     TermAndVote voted = new TermAndVote(7, Optional.of("replica-2"));
-    try (KafkaMetaStore first = new KafkaMetaStore(settings)) {
+    try (KafkaMetaStore first = new KafkaMetaStore(KAFKA.settings())) {
       assertEquals(TermAndVote.INITIAL, await(first.load("orders-0", "replica-1")));
       await(first.save("orders-0", "replica-1", new TermAndVote(6, Optional.empty())));
       await(first.save("orders-0", "replica-1", voted));
       await(first.save("orders-0", "replica-3", new TermAndVote(2, Optional.empty())));
       assertEquals(voted, await(first.load("orders-0", "replica-1")));
     }
-    try (KafkaMetaStore second = new KafkaMetaStore(settings)) {
+    try (KafkaMetaStore second = new KafkaMetaStore(KAFKA.settings())) {
       assertEquals(voted, await(second.load("orders-0", "replica-1")));
       assertEquals(
           new TermAndVote(2, Optional.empty()), await(second.load("orders-0", "replica-3")));
@@ -67,8 +62,8 @@ class KafkaMetaStoreTest {
 
   @Test
   void aLoadSeesASaveMadeByAnotherStoreAfterItsOwnFirstLoad() throws Exception {
-    try (KafkaMetaStore reader = new KafkaMetaStore(settings);
-        KafkaMetaStore writer = new KafkaMetaStore(settings)) {
+    try (KafkaMetaStore reader = new KafkaMetaStore(KAFKA.settings());
+        KafkaMetaStore writer = new KafkaMetaStore(KAFKA.settings())) {
       assertEquals(TermAndVote.INITIAL, await(reader.load("moving-0", "r1")));
       await(writer.save("moving-0", "r1", new TermAndVote(4, Optional.of("r1"))));
       assertEquals(new TermAndVote(4, Optional.of("r1")), await(reader.load("moving-0", "r1")));
@@ -77,11 +72,7 @@ class KafkaMetaStoreTest {
 
   @Test
   void aCorruptValueFailsTheLoadOfThatKeyOnlyWithAClearError() throws Exception {
-    try (KafkaProducer<byte[], byte[]> plain =
-        new KafkaProducer<>(
-            Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
-            new ByteArraySerializer(),
-            new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> plain = KAFKA.plainProducer()) {
       plain
           .send(
               new ProducerRecord<>(
@@ -90,7 +81,7 @@ class KafkaMetaStoreTest {
                   "garbage".getBytes(StandardCharsets.UTF_8)))
           .get(60, TimeUnit.SECONDS);
     }
-    try (KafkaMetaStore store = new KafkaMetaStore(settings)) {
+    try (KafkaMetaStore store = new KafkaMetaStore(KAFKA.settings())) {
       IllegalStateException e =
           assertThrows(IllegalStateException.class, () -> await(store.load("bad-0", "r1")));
       assertTrue(e.getMessage().contains("corrupt raft-meta value for bad-0/r1"), e.getMessage());
@@ -115,8 +106,8 @@ class KafkaMetaStoreTest {
     String id = "r1";
     int successes = 0;
     int superseded = 0;
-    try (KafkaMetaStore older = new KafkaMetaStore(settings);
-        KafkaMetaStore newer = new KafkaMetaStore(settings)) {
+    try (KafkaMetaStore older = new KafkaMetaStore(KAFKA.settings());
+        KafkaMetaStore newer = new KafkaMetaStore(KAFKA.settings())) {
       assertEquals(TermAndVote.INITIAL, await(older.load(shard, id)));
       assertEquals(TermAndVote.INITIAL, await(newer.load(shard, id))); // fences the older one
       for (long term = 1; term <= 12; term++) {
@@ -149,7 +140,7 @@ class KafkaMetaStoreTest {
     Map<Long, Set<String>> votes = new TreeMap<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(
-            settings.consumerProperties(null),
+            KAFKA.settings().consumerProperties(null),
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer())) {
       TopicPartition partition = new TopicPartition(TopicNames.META, 0);

@@ -12,11 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shardraft.kafka.admin.TopicAdmin;
-import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.kafka.config.TopicNames;
-import dev.shardraft.kafka.local.LocalKafkaExtension;
+import dev.shardraft.kafka.local.Await;
+import dev.shardraft.kafka.log.KafkaFixture;
 import dev.shardraft.kafka.log.KafkaRaftLog;
-import dev.shardraft.kafka.log.KafkaTestSupport;
 import dev.shardraft.kafka.log.KeyValueMachine;
 import dev.shardraft.kafka.snapshot.KafkaSnapshotStore;
 import dev.shardraft.kafka.snapshot.SnapshotThenTruncate;
@@ -40,10 +39,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.pekko.actor.ActorSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -53,21 +48,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class EventProjectionTest {
 
-  @RegisterExtension static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
-
-  private static ActorSystem system;
-  private static KafkaSettings settings;
-
-  @BeforeAll
-  static void start() {
-    system = ActorSystem.create("event-projection-test");
-    settings = KafkaSettings.forBootstrapServers(KAFKA.bootstrapServers());
-  }
-
-  @AfterAll
-  static void stop() {
-    system.terminate();
-  }
+  @RegisterExtension static final KafkaFixture KAFKA = KafkaFixture.nodes(1);
 
   /** The test's state machine; it throws once on the command {@code crash=1} while armed. */
   private static final class CrashingMachine implements StateMachine<String, String> {
@@ -79,7 +60,7 @@ class EventProjectionTest {
     }
 
     @Override
-    public Applied<String> apply(long index, String command) {
+    public Result<String> apply(long index, String command) {
       if (command.equals("crash=1") && armed.compareAndSet(true, false)) {
         throw new IllegalStateException("injected crash of the projection at " + index);
       }
@@ -110,11 +91,7 @@ class EventProjectionTest {
   @Test
   void eachEventIsProjectedExactlyOnceInOrderAcrossACrashAndARestart() throws Exception {
     String shard = uniqueShard("projection");
-    String eventsTopic = "events-" + shard;
-    try (TopicAdmin admin = new TopicAdmin(settings)) {
-      admin.ensureShardTopics(shard);
-      admin.ensureEventsTopic(eventsTopic);
-    }
+    String eventsTopic = ensureTopics(shard);
     AtomicBoolean armed = new AtomicBoolean(true);
     EventProjection<String, String> projection =
         new EventProjection<>(
@@ -123,10 +100,10 @@ class EventProjectionTest {
             () -> new CrashingMachine(armed),
             10_000,
             Optional.empty(),
-            settings,
-            system);
+            KAFKA.settings(),
+            KAFKA.system());
 
-    try (KafkaRaftLog log = new KafkaRaftLog(shard, settings, system)) {
+    try (KafkaRaftLog log = new KafkaRaftLog(shard, KAFKA.settings(), KAFKA.system())) {
       // Part 1: written and fully projected (committed downstream) before anything goes wrong.
       LogWriter a = await(log.openWriter(1, "A"));
       await(a.append(List.of(barrier(1, "A"))));
@@ -192,19 +169,15 @@ class EventProjectionTest {
   @Test
   void aProjectionOnATruncatedLogStartsAtTheSnapshotAndRestartsFromIt() throws Exception {
     String shard = uniqueShard("projection-snap");
-    String eventsTopic = "events-" + shard;
-    try (TopicAdmin admin = new TopicAdmin(settings)) {
-      admin.ensureShardTopics(shard);
-      admin.ensureEventsTopic(eventsTopic);
-    }
-    try (KafkaRaftLog log = new KafkaRaftLog(shard, settings, system);
-        KafkaSnapshotStore store = new KafkaSnapshotStore(settings)) {
+    String eventsTopic = ensureTopics(shard);
+    try (KafkaRaftLog log = new KafkaRaftLog(shard, KAFKA.settings(), KAFKA.system());
+        KafkaSnapshotStore store = new KafkaSnapshotStore(KAFKA.settings())) {
       LogWriter w = await(log.openWriter(1, "A"));
       await(w.append(List.of(barrier(1, "A"))));
       await(w.append(commands(1, "A", "a", 1, 10)));
       await(w.append(List.of(command(1, "A", "a", 11, "snap=1"))));
       Applier<String, String> replica = new Applier<>(new KeyValueMachine(), 10_000);
-      readThrough(log, 0, e -> isText(e, "snap=1"), system).forEach(replica::apply);
+      readThrough(log, 0, e -> isText(e, "snap=1"), KAFKA.system()).forEach(replica::apply);
       Snapshot snapshot = replica.snapshot();
       await(SnapshotThenTruncate.run(store, log, snapshot));
       await(w.append(commands(1, "A", "a", 12, 5)));
@@ -217,8 +190,8 @@ class EventProjectionTest {
               KeyValueMachine::new,
               10_000,
               Optional.of(store),
-              settings,
-              system);
+              KAFKA.settings(),
+              KAFKA.system());
       EventProjection.Running first = await(projection.start());
       assertEquals(
           snapshot.nextIndex(),
@@ -240,7 +213,7 @@ class EventProjectionTest {
       Applier<String, String> expectedApplier = new Applier<>(new KeyValueMachine(), 10_000);
       expectedApplier.restore(snapshot);
       List<String> expected = new ArrayList<>();
-      readThrough(log, snapshot.nextIndex(), e -> isText(e, "end=2"), system)
+      readThrough(log, snapshot.nextIndex(), e -> isText(e, "end=2"), KAFKA.system())
           .forEach(
               e ->
                   expectedApplier
@@ -267,12 +240,18 @@ class EventProjectionTest {
     return batch;
   }
 
+  /** Creates the shard's topics and its events topic; returns the events topic's name. */
+  private static String ensureTopics(String shard) {
+    String eventsTopic = "events-" + shard;
+    try (TopicAdmin admin = new TopicAdmin(KAFKA.settings())) {
+      admin.ensureShardTopics(shard);
+      admin.ensureEventsTopic(eventsTopic);
+    }
+    return eventsTopic;
+  }
+
   private static void writeForeignRecord(String topic) throws Exception {
-    try (KafkaProducer<byte[], byte[]> plain =
-        new KafkaProducer<>(
-            Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
-            new ByteArraySerializer(),
-            new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> plain = KAFKA.plainProducer()) {
       plain
           .send(
               new ProducerRecord<>(topic, 0, null, "not an entry".getBytes(StandardCharsets.UTF_8)))
@@ -284,7 +263,7 @@ class EventProjectionTest {
   private static List<String> expectedEvents(KafkaRaftLog log, String last) throws Exception {
     Applier<String, String> applier = new Applier<>(new KeyValueMachine(), 10_000);
     List<String> events = new ArrayList<>();
-    readThrough(log, 0, e -> isText(e, last), system)
+    readThrough(log, 0, e -> isText(e, last), KAFKA.system())
         .forEach(
             e ->
                 applier
@@ -304,13 +283,13 @@ class EventProjectionTest {
    */
   private static List<String> awaitEvent(String topic, String last) {
     List<String> seen = new ArrayList<>();
-    Map<String, Object> props = settings.consumerProperties(null);
+    Map<String, Object> props = KAFKA.settings().consumerProperties(null);
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       TopicPartition partition = new TopicPartition(topic, 0);
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));
-      KafkaTestSupport.awaitUntil(
+      Await.until(
           "event of " + last + " on " + topic,
           TIMEOUT,
           () -> {

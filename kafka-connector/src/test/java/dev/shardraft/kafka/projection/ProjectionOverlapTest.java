@@ -2,7 +2,6 @@ package dev.shardraft.kafka.projection;
 
 import static dev.shardraft.kafka.log.KafkaTestSupport.TIMEOUT;
 import static dev.shardraft.kafka.log.KafkaTestSupport.await;
-import static dev.shardraft.kafka.log.KafkaTestSupport.awaitUntil;
 import static dev.shardraft.kafka.log.KafkaTestSupport.barrier;
 import static dev.shardraft.kafka.log.KafkaTestSupport.command;
 import static dev.shardraft.kafka.log.KafkaTestSupport.isText;
@@ -15,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.shardraft.kafka.admin.TopicAdmin;
 import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.kafka.config.TopicNames;
-import dev.shardraft.kafka.local.LocalKafkaExtension;
+import dev.shardraft.kafka.local.Await;
+import dev.shardraft.kafka.log.KafkaFixture;
 import dev.shardraft.kafka.log.KafkaRaftLog;
 import dev.shardraft.kafka.snapshot.KafkaSnapshotStore;
 import dev.shardraft.raft.core.apply.Applier;
@@ -46,7 +46,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.pekko.actor.ActorSystem;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -58,20 +57,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ProjectionOverlapTest {
 
-  @RegisterExtension static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
+  @RegisterExtension static final KafkaFixture KAFKA = KafkaFixture.nodes(1);
 
   private static ActorSystem system;
   private static KafkaSettings settings;
 
   @BeforeAll
   static void start() {
-    system = ActorSystem.create("projection-overlap-test");
-    settings = KafkaSettings.forBootstrapServers(KAFKA.bootstrapServers());
-  }
-
-  @AfterAll
-  static void stop() {
-    system.terminate();
+    system = KAFKA.system();
+    settings = KAFKA.settings();
   }
 
   @Test
@@ -315,7 +309,7 @@ class ProjectionOverlapTest {
       TopicPartition partition = new TopicPartition(topic, 0);
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));
-      awaitUntil(
+      Await.until(
           "events on " + topic,
           TIMEOUT,
           () -> {
@@ -349,10 +343,10 @@ class ProjectionOverlapTest {
     long count;
 
     @Override
-    public Applied<String> apply(long index, String command) {
+    public Result<String> apply(long index, String command) {
       count++;
       byte[] event = (count + " " + command + "@" + index).getBytes(StandardCharsets.UTF_8);
-      return new Applied<>(Long.toString(count), List.of(new DomainEvent("c", "applied", event)));
+      return new Result<>(Long.toString(count), List.of(new DomainEvent("c", "applied", event)));
     }
 
     @Override

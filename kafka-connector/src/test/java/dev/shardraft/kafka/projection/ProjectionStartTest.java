@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.Snapshot;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class ProjectionStartTest {
 
-  private static final Snapshot AT_30 = new Snapshot(30, 2, new byte[] {1});
+  private static final Snapshot AT_30 = new Snapshot(30, 2, Bytes.of(new byte[] {1}));
 
   @Test
   void aNewProjectionOnAnUntruncatedLogStartsAtZero() {

@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.Snapshot;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RecoveryStartTest {
 
-  private static final Snapshot AT_40 = new Snapshot(40, 2, new byte[] {1});
+  private static final Snapshot AT_40 = new Snapshot(40, 2, Bytes.of(new byte[] {1}));
 
   @Test
   void resumesAfterTheSnapshotOrFromZero() {

@@ -11,12 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shardraft.kafka.admin.TopicAdmin;
-import dev.shardraft.kafka.config.KafkaSettings;
-import dev.shardraft.kafka.local.LocalKafkaExtension;
 import dev.shardraft.kafka.log.ExecutionExceptionCheck;
+import dev.shardraft.kafka.log.KafkaFixture;
 import dev.shardraft.kafka.log.KafkaRaftLog;
 import dev.shardraft.kafka.log.KeyValueMachine;
 import dev.shardraft.raft.core.apply.Applier;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.LogTruncatedException;
 import dev.shardraft.raft.port.LogWriter;
@@ -25,9 +25,6 @@ import dev.shardraft.raft.port.TailEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.pekko.actor.ActorSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,21 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SnapshotRecoveryTest {
 
-  @RegisterExtension static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
-
-  private static ActorSystem system;
-  private static KafkaSettings settings;
-
-  @BeforeAll
-  static void start() {
-    system = ActorSystem.create("snapshot-recovery-test");
-    settings = KafkaSettings.forBootstrapServers(KAFKA.bootstrapServers());
-  }
-
-  @AfterAll
-  static void stop() {
-    system.terminate();
-  }
+  @RegisterExtension static final KafkaFixture KAFKA = KafkaFixture.nodes(1);
 
   private static List<LogEntry> commands(
       long term, String leader, String client, int fromSeq, int count, String prefix) {
@@ -68,11 +51,11 @@ class SnapshotRecoveryTest {
   void aReplicaRestoredFromASnapshotAfterTruncationMatchesOneThatReplayedEverything()
       throws Exception {
     String shard = uniqueShard("recovery");
-    try (TopicAdmin admin = new TopicAdmin(settings)) {
+    try (TopicAdmin admin = new TopicAdmin(KAFKA.settings())) {
       admin.ensureShardTopics(shard);
     }
-    try (KafkaRaftLog log = new KafkaRaftLog(shard, settings, system);
-        KafkaSnapshotStore store = new KafkaSnapshotStore(settings)) {
+    try (KafkaRaftLog log = new KafkaRaftLog(shard, KAFKA.settings(), KAFKA.system());
+        KafkaSnapshotStore store = new KafkaSnapshotStore(KAFKA.settings())) {
       LogWriter writer = await(log.openWriter(1, "r1"));
       await(writer.append(List.of(barrier(1, "r1"))));
       await(writer.append(commands(1, "r1", "a", 1, 20, "k")));
@@ -83,7 +66,7 @@ class SnapshotRecoveryTest {
       // The full-replay replica applies the first part, snapshots, and truncates the log.
       KeyValueMachine fullMachine = new KeyValueMachine();
       Applier<String, String> full = new Applier<>(fullMachine, 10_000);
-      readThrough(log, 0, e -> isText(e, "end=1"), system).forEach(full::apply);
+      readThrough(log, 0, e -> isText(e, "end=1"), KAFKA.system()).forEach(full::apply);
       Snapshot snapshot = full.snapshot();
       await(SnapshotThenTruncate.run(store, log, snapshot));
       assertEquals(snapshot.nextIndex(), await(log.logStartIndex()));
@@ -94,12 +77,13 @@ class SnapshotRecoveryTest {
       await(next.append(commands(2, "r2", "b", 16, 10, "m")));
       await(next.append(List.of(command(2, "r2", "c", 1, "end=2"))));
       next.close();
-      List<TailEvent> rest = readThrough(log, full.nextIndex(), e -> isText(e, "end=2"), system);
+      List<TailEvent> rest =
+          readThrough(log, full.nextIndex(), e -> isText(e, "end=2"), KAFKA.system());
       rest.forEach(full::apply);
 
       // A fresh replica on another "node": new store and log instances, snapshot + tail.
-      try (KafkaSnapshotStore freshStore = new KafkaSnapshotStore(settings);
-          KafkaRaftLog freshLog = new KafkaRaftLog(shard, settings, system)) {
+      try (KafkaSnapshotStore freshStore = new KafkaSnapshotStore(KAFKA.settings());
+          KafkaRaftLog freshLog = new KafkaRaftLog(shard, KAFKA.settings(), KAFKA.system())) {
         Optional<Snapshot> latest = await(freshStore.latest(shard));
         assertEquals(Optional.of(snapshot), latest);
         RecoveryStart start = RecoveryStart.plan(shard, latest, await(freshLog.logStartIndex()));
@@ -109,14 +93,14 @@ class SnapshotRecoveryTest {
         LogTruncatedException belowStart =
             ExecutionExceptionCheck.assertFailsWith(
                 LogTruncatedException.class,
-                () -> read(freshLog, 0, 1, system),
+                () -> read(freshLog, 0, 1, KAFKA.system()),
                 "starts at " + snapshot.nextIndex());
         assertEquals(0, belowStart.requestedIndex());
 
         KeyValueMachine restoredMachine = new KeyValueMachine();
         Applier<String, String> restored = new Applier<>(restoredMachine, 10_000);
         restored.restore(start.snapshot().orElseThrow());
-        readThrough(freshLog, start.fromIndex(), e -> isText(e, "end=2"), system)
+        readThrough(freshLog, start.fromIndex(), e -> isText(e, "end=2"), KAFKA.system())
             .forEach(restored::apply);
 
         assertEquals(fullMachine.state(), restoredMachine.state());
@@ -134,18 +118,18 @@ class SnapshotRecoveryTest {
   @Test
   void latestIsTheHighestNextIndexAndALowerSaveNeverReplacesIt() throws Exception {
     String shard = uniqueShard("latest");
-    try (TopicAdmin admin = new TopicAdmin(settings)) {
+    try (TopicAdmin admin = new TopicAdmin(KAFKA.settings())) {
       admin.ensureShardTopics(shard);
     }
-    Snapshot high = new Snapshot(50, 3, new byte[] {5});
-    try (KafkaSnapshotStore store = new KafkaSnapshotStore(settings)) {
+    Snapshot high = new Snapshot(50, 3, Bytes.of(new byte[] {5}));
+    try (KafkaSnapshotStore store = new KafkaSnapshotStore(KAFKA.settings())) {
       assertEquals(Optional.empty(), await(store.latest(shard)));
-      await(store.save(shard, new Snapshot(10, 1, new byte[] {1})));
+      await(store.save(shard, new Snapshot(10, 1, Bytes.of(new byte[] {1}))));
       await(store.save(shard, high));
-      await(store.save(shard, new Snapshot(20, 2, new byte[] {2})));
+      await(store.save(shard, new Snapshot(20, 2, Bytes.of(new byte[] {2}))));
       assertEquals(Optional.of(high), await(store.latest(shard)));
     }
-    try (KafkaSnapshotStore other = new KafkaSnapshotStore(settings)) {
+    try (KafkaSnapshotStore other = new KafkaSnapshotStore(KAFKA.settings())) {
       assertEquals(Optional.of(high), await(other.latest(shard)));
     }
   }
@@ -153,16 +137,16 @@ class SnapshotRecoveryTest {
   @Test
   void aSnapshotOfSeveralMegabytesIsSavedAndLoaded() throws Exception {
     String shard = uniqueShard("large");
-    try (TopicAdmin admin = new TopicAdmin(settings)) {
+    try (TopicAdmin admin = new TopicAdmin(KAFKA.settings())) {
       admin.ensureShardTopics(shard);
     }
     byte[] data = new byte[5 * 1024 * 1024];
     new java.util.Random(7).nextBytes(data);
-    Snapshot big = new Snapshot(1, 1, data);
-    try (KafkaSnapshotStore store = new KafkaSnapshotStore(settings)) {
+    Snapshot big = new Snapshot(1, 1, Bytes.of(data));
+    try (KafkaSnapshotStore store = new KafkaSnapshotStore(KAFKA.settings())) {
       await(store.save(shard, big));
     }
-    try (KafkaSnapshotStore other = new KafkaSnapshotStore(settings)) {
+    try (KafkaSnapshotStore other = new KafkaSnapshotStore(KAFKA.settings())) {
       assertEquals(Optional.of(big), await(other.latest(shard)));
     }
   }

@@ -10,6 +10,7 @@ import dev.shardraft.raft.actor.ReplicaProtocol.TransferLeadership;
 import dev.shardraft.raft.actor.ReplicaProtocol.TransferRefused;
 import dev.shardraft.raft.actor.ReplicaProtocol.TransferReply;
 import dev.shardraft.raft.actor.ReplicaProtocol.TransferStarted;
+import dev.shardraft.raft.core.RetryReason;
 import dev.shardraft.raft.driver.Backoff;
 import dev.shardraft.raft.driver.Completion;
 import dev.shardraft.raft.driver.DriverHost;
@@ -293,9 +294,15 @@ public final class RaftReplica<C, R> {
     if (stash.isFull()) {
       context.getLog().warn("{}: stash full while starting, dropping {}", who, m);
       if (m instanceof Submit s) {
-        s.replyTo().tell(new Retry(Optional.empty(), "replica starting, stash full"));
+        s.replyTo()
+            .tell(
+                new Retry(
+                    Optional.empty(), RetryReason.UNAVAILABLE, "replica starting, stash full"));
       } else if (m instanceof Read r) {
-        r.replyTo().tell(new Retry(Optional.empty(), "replica starting, stash full"));
+        r.replyTo()
+            .tell(
+                new Retry(
+                    Optional.empty(), RetryReason.UNAVAILABLE, "replica starting, stash full"));
       }
       return Behaviors.same();
     }

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.shardraft.raft.core.RaftMessage;
 import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.raft.core.RetryReason;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.QueryableStateMachine;
 import dev.shardraft.raft.serialization.CborSerializable;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -55,28 +56,8 @@ public final class ReplicaProtocol {
    * A client command, identified by {@code (clientId, sequence)} for exactly-once application.
    * Answered once with a {@link SubmitReply}: {@link Applied}, {@link Rejected} or {@link Retry}.
    */
-  public record Submit(
-      String clientId, long sequence, byte[] payload, ActorRef<SubmitReply> replyTo)
-      implements Command, CborSerializable {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Submit s
-          && s.sequence == sequence
-          && Objects.equals(s.clientId, clientId)
-          && Arrays.equals(s.payload, payload)
-          && Objects.equals(s.replyTo, replyTo);
-    }
-
-    @Override
-    public int hashCode() {
-      return Objects.hash(clientId, sequence, replyTo);
-    }
-
-    @Override
-    public String toString() {
-      return "Submit[" + clientId + "#" + sequence + "]";
-    }
-  }
+  public record Submit(String clientId, long sequence, Bytes payload, ActorRef<SubmitReply> replyTo)
+      implements Command, CborSerializable {}
 
   /** The answer to a {@link Submit}. */
   public sealed interface SubmitReply extends CborSerializable {}
@@ -85,83 +66,29 @@ public final class ReplicaProtocol {
    * The command is applied. {@code duplicate}: it had been applied before and this answer comes
    * from the client's session (it was not applied again).
    */
-  public record Applied(long index, byte[] reply, boolean duplicate) implements SubmitReply {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Applied a
-          && a.index == index
-          && a.duplicate == duplicate
-          && Arrays.equals(a.reply, reply);
-    }
-
-    @Override
-    public int hashCode() {
-      return Long.hashCode(index) * 31 + Arrays.hashCode(reply);
-    }
-
-    @Override
-    public String toString() {
-      return "Applied[index=" + index + ", duplicate=" + duplicate + "]";
-    }
-  }
+  public record Applied(long index, Bytes reply, boolean duplicate) implements SubmitReply {}
 
   /** Definitively refused; retrying the same {@code (clientId, sequence)} cannot succeed. */
   public record Rejected(String reason) implements SubmitReply {}
 
   /**
    * Not done here, now: retry with the same {@code (clientId, sequence)} (or read), at {@code
-   * leaderHint} if present.
+   * leaderHint} if present. {@code reason} says why (decide by it); {@code detail} is for people.
    */
-  public record Retry(Optional<String> leaderHint, String reason)
+  public record Retry(Optional<String> leaderHint, RetryReason reason, String detail)
       implements SubmitReply, ReadReply {}
 
   /**
    * A read of the applied state; {@code query} is passed to {@link QueryableStateMachine#query}.
    */
-  public record Read(ReadMode mode, byte[] query, ActorRef<ReadReply> replyTo)
-      implements Command, CborSerializable {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Read r
-          && r.mode == mode
-          && Arrays.equals(r.query, query)
-          && Objects.equals(r.replyTo, replyTo);
-    }
-
-    @Override
-    public int hashCode() {
-      return Objects.hash(mode, replyTo);
-    }
-
-    @Override
-    public String toString() {
-      return "Read[" + mode + "]";
-    }
-  }
+  public record Read(ReadMode mode, Bytes query, ActorRef<ReadReply> replyTo)
+      implements Command, CborSerializable {}
 
   /** The answer to a {@link Read}: {@link ReadResult}, {@link ReadFailed} or {@link Retry}. */
   public sealed interface ReadReply extends CborSerializable {}
 
   /** The query's answer from a state that reflects the log at least up to {@code index}. */
-  public record ReadResult(long index, ReadMode mode, byte[] result) implements ReadReply {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof ReadResult r
-          && r.index == index
-          && r.mode == mode
-          && Arrays.equals(r.result, result);
-    }
-
-    @Override
-    public int hashCode() {
-      return Long.hashCode(index) * 31 + Arrays.hashCode(result);
-    }
-
-    @Override
-    public String toString() {
-      return "ReadResult[index=" + index + ", " + mode + ", " + result.length + " bytes]";
-    }
-  }
+  public record ReadResult(long index, ReadMode mode, Bytes result) implements ReadReply {}
 
   /** The state machine could not answer the query. */
   public record ReadFailed(String reason) implements ReadReply {}
@@ -185,8 +112,7 @@ public final class ReplicaProtocol {
   /**
    * What a replica reports about itself.
    *
-   * @param role {@code Starting}, {@code Follower}, {@code PreCandidate}, {@code Candidate} or
-   *     {@code Leader}
+   * @param role what the replica does now
    * @param leaderReady a leader that has applied its own barrier (takes commands and reads)
    * @param skippedStaleTerm log positions skipped because their term was stale
    * @param skippedUndecodable log positions skipped because they did not decode
@@ -194,7 +120,7 @@ public final class ReplicaProtocol {
    */
   public record Status(
       String replica,
-      String role,
+      ReplicaRole role,
       long term,
       Optional<String> votedFor,
       Optional<String> leader,
@@ -204,5 +130,11 @@ public final class ReplicaProtocol {
       long skippedStaleTerm,
       long skippedUndecodable,
       long duplicates)
-      implements CborSerializable {}
+      implements CborSerializable {
+
+    /** A leader that has applied its barrier: it takes commands and linearizable reads. */
+    public boolean isReadyLeader() {
+      return role == ReplicaRole.LEADER && leaderReady;
+    }
+  }
 }

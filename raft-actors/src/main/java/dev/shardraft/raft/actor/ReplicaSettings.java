@@ -16,7 +16,7 @@ import java.util.Objects;
  * methods change one value. Immutable.
  *
  * @param raft the core's configuration: shard, self, members, election timeout range, heartbeat
- *     interval, {@code max-batch-size}, {@code max-pending-commands}
+ *     interval, {@code max-batch-size}, {@code max-pending-commands}, {@code max-command-bytes}
  * @param snapshotEvery take a snapshot after this many applied log positions; 0 disables
  * @param deleteLogAfterSnapshot after a snapshot is saved, the leader deletes the log below it
  * @param sessionExpiryPositions a client session unused for this many log positions expires
@@ -90,7 +90,8 @@ public record ReplicaSettings(
               max.toMillis(),
               heartbeat.toMillis(),
               atLeast(c, "max-batch-size", 1),
-              atLeast(c, "max-pending-commands", 1));
+              atLeast(c, "max-pending-commands", 1),
+              bytesAtLeast(c, "max-command-bytes", 1));
     } catch (IllegalArgumentException e) { // members or self: not configuration keys
       throw new IllegalArgumentException(shard + "/" + self + ": " + e.getMessage(), e);
     }
@@ -177,7 +178,8 @@ public record ReplicaSettings(
             max.toMillis(),
             heartbeat.toMillis(),
             raft.maxBatchSize(),
-            raft.maxPendingCommands());
+            raft.maxPendingCommands(),
+            raft.maxCommandBytes());
     return new ReplicaSettings(
         timed,
         snapshotEvery,
@@ -203,6 +205,15 @@ public record ReplicaSettings(
       throw bad(c, key, "must be >= " + min + ", was " + v);
     }
     return v;
+  }
+
+  private static int bytesAtLeast(Config c, String key, int min) {
+    long v = c.getBytes(key(key));
+    if (v < min || v > Integer.MAX_VALUE) {
+      throw bad(
+          c, key, "must be between " + min + " and " + Integer.MAX_VALUE + " bytes, was " + v);
+    }
+    return (int) v;
   }
 
   private static long atLeastLong(Config c, String key, long min) {

@@ -14,6 +14,7 @@ import dev.shardraft.raft.core.ReadMode;
 import dev.shardraft.raft.core.Role;
 import dev.shardraft.raft.driver.Callers.ReadCaller;
 import dev.shardraft.raft.driver.ReplicaDriver;
+import dev.shardraft.raft.port.Bytes;
 import java.util.Optional;
 
 /** The core's answers in the replica's public protocol ({@link ReplicaProtocol}). */
@@ -31,13 +32,13 @@ final class Replies {
   }
 
   static Retry toRetry(CommandOutcome.Retry r) {
-    return new Retry(r.leaderHint(), r.reason());
+    return new Retry(r.leaderHint(), r.reason(), r.detail());
   }
 
   /** Answers a {@link Read}'s sender. */
   record ToRead(Read read) implements ReadCaller {
     @Override
-    public void served(long index, ReadMode mode, byte[] result) {
+    public void served(long index, ReadMode mode, Bytes result) {
       read.replyTo().tell(new ReadResult(index, mode, result));
     }
 
@@ -58,7 +59,7 @@ final class Replies {
     boolean ready = s.role() instanceof Role.Leader l && l.ready();
     return new Status(
         self,
-        s.role().name(),
+        ReplicaRole.of(s.role()),
         s.term(),
         s.votedFor(),
         s.leaderHint(),
@@ -73,6 +74,6 @@ final class Replies {
   /** The status of a replica that is still loading. */
   static Status starting(String self) {
     return new Status(
-        self, "Starting", 0, Optional.empty(), Optional.empty(), false, -1, 0, 0, 0, 0);
+        self, ReplicaRole.STARTING, 0, Optional.empty(), Optional.empty(), false, -1, 0, 0, 0, 0);
   }
 }

@@ -1,6 +1,6 @@
 package dev.shardraft.raft.core;
 
-import java.util.Arrays;
+import dev.shardraft.raft.port.Bytes;
 import java.util.Optional;
 
 /** What a client is told about one command (one {@code (clientId, sequence)}). */
@@ -15,31 +15,7 @@ public sealed interface CommandOutcome {
    *     first applied)
    * @param reply the reply, encoded by the state machine's reply codec
    */
-  record Success(long index, byte[] reply, boolean duplicate) implements CommandOutcome {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Success s
-          && s.index == index
-          && s.duplicate == duplicate
-          && Arrays.equals(s.reply, reply);
-    }
-
-    @Override
-    public int hashCode() {
-      return Long.hashCode(index) * 31 + Arrays.hashCode(reply);
-    }
-
-    @Override
-    public String toString() {
-      return "Success[index="
-          + index
-          + ", "
-          + reply.length
-          + " bytes, duplicate="
-          + duplicate
-          + "]";
-    }
-  }
+  record Success(long index, Bytes reply, boolean duplicate) implements CommandOutcome {}
 
   /**
    * Definitively refused, never applied: retrying the same {@code (clientId, sequence)} cannot
@@ -51,7 +27,9 @@ public sealed interface CommandOutcome {
   /**
    * Not applied by this replica now; the outcome may be unknown (e.g. the leader stepped down while
    * the command's append was in flight). The client retries with the <b>same</b> {@code (clientId,
-   * sequence)}, at {@code leaderHint} if present; the session table makes the retry safe.
+   * sequence)}, at {@code leaderHint} if present; the session table makes the retry safe. {@code
+   * reason} says why, {@code detail} is for people.
    */
-  record Retry(Optional<String> leaderHint, String reason) implements CommandOutcome {}
+  record Retry(Optional<String> leaderHint, RetryReason reason, String detail)
+      implements CommandOutcome {}
 }

@@ -214,6 +214,7 @@ final class LeaderStep {
                 c.requestId(),
                 new CommandOutcome.Retry(
                     Optional.of(ctx.self()),
+                    RetryReason.SKIPPED,
                     "entry at " + c.index() + " was skipped by the apply rule")));
       } else {
         keep.add(c);
@@ -253,20 +254,21 @@ final class LeaderStep {
    * barrier is applied: it is appended once the leader is ready).
    */
   static void onClientCommand(StepContext ctx, RaftInput.ClientCommand c) {
-    Optional<String> malformed = malformed(c);
+    Optional<String> malformed = malformed(c, ctx.config().maxCommandBytes());
     if (malformed.isPresent()) {
       // Refused before it reaches a batch: a LogEntry cannot hold it, and building one would
       // fail the leader's step for every command of the batch.
       ctx.answer(
-          new Effect.ReplyCommand(
-              c.requestId(), new CommandOutcome.Rejected("malformed command: " + malformed.get())));
+          new Effect.ReplyCommand(c.requestId(), new CommandOutcome.Rejected(malformed.get())));
       return;
     }
     Optional<Leader> ol = leader(ctx);
     if (ol.isEmpty()) {
       ctx.answer(
           new Effect.ReplyCommand(
-              c.requestId(), new CommandOutcome.Retry(ctx.state().leaderHint(), "not leader")));
+              c.requestId(),
+              new CommandOutcome.Retry(
+                  ctx.state().leaderHint(), RetryReason.NOT_LEADER, "not leader")));
       return;
     }
     Leader l = ol.get();
@@ -275,7 +277,9 @@ final class LeaderStep {
           new Effect.ReplyCommand(
               c.requestId(),
               new CommandOutcome.Retry(
-                  Optional.of(l.transfer().get().target()), "leadership transfer in progress")));
+                  Optional.of(l.transfer().get().target()),
+                  RetryReason.TRANSFER,
+                  "leadership transfer in progress")));
       return;
     }
     if (l.queue().size() >= ctx.config().maxPendingCommands()) {
@@ -283,7 +287,9 @@ final class LeaderStep {
           new Effect.ReplyCommand(
               c.requestId(),
               new CommandOutcome.Retry(
-                  Optional.of(ctx.self()), "leader queue full (" + l.queue().size() + ")")));
+                  Optional.of(ctx.self()),
+                  RetryReason.QUEUE_FULL,
+                  "leader queue full (" + l.queue().size() + ")")));
       return;
     }
     List<PendingCommand> q = new ArrayList<>(l.queue());
@@ -293,15 +299,23 @@ final class LeaderStep {
   }
 
   /** Why a command can never be written to the log, if it cannot (see {@code LogEntry.Command}). */
-  private static Optional<String> malformed(RaftInput.ClientCommand c) {
+  private static Optional<String> malformed(RaftInput.ClientCommand c, int maxCommandBytes) {
     if (c.clientId() == null || c.clientId().isEmpty()) {
-      return Optional.of("clientId must not be empty");
+      return Optional.of("malformed command: clientId must not be empty");
     }
     if (c.sequence() < 1) {
-      return Optional.of("sequence must be >= 1, was " + c.sequence());
+      return Optional.of("malformed command: sequence must be >= 1, was " + c.sequence());
     }
     if (c.payload() == null) {
-      return Optional.of("payload must not be null");
+      return Optional.of("malformed command: payload must not be null");
+    }
+    if (c.payload().size() > maxCommandBytes) {
+      return Optional.of(
+          "command too large: its payload has "
+              + c.payload().size()
+              + " bytes, more than max-command-bytes ("
+              + maxCommandBytes
+              + ")");
     }
     return Optional.empty();
   }

@@ -59,7 +59,8 @@ final class Leadership {
   }
 
   private static void abandon(StepContext ctx, Leader l, Optional<String> hint, String reason) {
-    CommandOutcome.Retry retry = new CommandOutcome.Retry(hint, "leader stepped down: " + reason);
+    CommandOutcome.Retry retry =
+        new CommandOutcome.Retry(hint, RetryReason.STEPPED_DOWN, "leader stepped down: " + reason);
     l.inFlight().ifPresent(b -> b.unanswered().forEach(c -> reply(ctx, c, retry)));
     l.awaiting().forEach(c -> reply(ctx, c, retry));
     l.queue().forEach(c -> reply(ctx, c, retry));

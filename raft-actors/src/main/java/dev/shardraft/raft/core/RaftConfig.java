@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param maxBatchSize at most this many commands go into one append
  * @param maxPendingCommands a leader holds at most this many commands that are not yet appended;
  *     beyond that new commands are refused with {@link CommandOutcome.Retry}
+ * @param maxCommandBytes a command payload larger than this is rejected when submitted, before it
+ *     reaches the log (it would fail its Kafka transaction and make the leader step down)
  */
 public record RaftConfig(
     String shard,
@@ -26,7 +28,8 @@ public record RaftConfig(
     long electionTimeoutMaxMs,
     long heartbeatIntervalMs,
     int maxBatchSize,
-    int maxPendingCommands) {
+    int maxPendingCommands,
+    int maxCommandBytes) {
 
   public RaftConfig {
     Objects.requireNonNull(shard, "shard");
@@ -48,14 +51,18 @@ public record RaftConfig(
     if (electionTimeoutMaxMs < electionTimeoutMinMs) {
       throw new IllegalArgumentException("electionTimeoutMaxMs < electionTimeoutMinMs");
     }
-    if (maxBatchSize < 1 || maxPendingCommands < 1) {
-      throw new IllegalArgumentException("maxBatchSize and maxPendingCommands must be >= 1");
+    if (maxBatchSize < 1 || maxPendingCommands < 1 || maxCommandBytes < 1) {
+      throw new IllegalArgumentException(
+          "maxBatchSize, maxPendingCommands and maxCommandBytes must be >= 1");
     }
   }
 
-  /** Defaults used by the runtime: 150-300 ms election timeout, 50 ms heartbeats. */
+  /**
+   * The defaults of {@code shardraft.replica} in {@code reference.conf}: 150-300 ms election
+   * timeout, 50 ms heartbeats, batches of 256, a queue of 10,000, commands up to 512 KiB.
+   */
   public static RaftConfig of(String shard, String self, List<String> members) {
-    return new RaftConfig(shard, self, members, 150, 300, 50, 256, 10_000);
+    return new RaftConfig(shard, self, members, 150, 300, 50, 256, 10_000, 512 * 1024);
   }
 
   /** The other members, in configuration order. */

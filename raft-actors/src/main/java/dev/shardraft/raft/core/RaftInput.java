@@ -1,7 +1,7 @@
 package dev.shardraft.raft.core;
 
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.TermAndVote;
-import java.util.Arrays;
 
 /**
  * Everything that can happen to a replica, as data. Every input carries {@code nowMs}, the driver's
@@ -58,28 +58,8 @@ public sealed interface RaftInput {
    * A client command. {@code requestId} is chosen by the driver, unique per request, and echoed in
    * the {@link Effect.ReplyCommand} that answers it.
    */
-  record ClientCommand(long nowMs, long requestId, String clientId, long sequence, byte[] payload)
-      implements RaftInput {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof ClientCommand c
-          && c.nowMs == nowMs
-          && c.requestId == requestId
-          && c.sequence == sequence
-          && c.clientId.equals(clientId)
-          && Arrays.equals(c.payload, payload);
-    }
-
-    @Override
-    public int hashCode() {
-      return Long.hashCode(requestId);
-    }
-
-    @Override
-    public String toString() {
-      return "ClientCommand[" + requestId + ", " + clientId + "#" + sequence + "]";
-    }
-  }
+  record ClientCommand(long nowMs, long requestId, String clientId, long sequence, Bytes payload)
+      implements RaftInput {}
 
   /** A client read; answered by {@link Effect.ServeRead} or {@link Effect.RejectRead}. */
   record ClientRead(long nowMs, long requestId, ReadMode mode) implements RaftInput {}

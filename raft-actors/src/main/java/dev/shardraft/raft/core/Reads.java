@@ -24,7 +24,8 @@ final class Reads {
     if (!(ctx.role() instanceof Leader l)) {
       ctx.answer(
           new Effect.RejectRead(
-              r.requestId(), new CommandOutcome.Retry(s.leaderHint(), "not leader")));
+              r.requestId(),
+              new CommandOutcome.Retry(s.leaderHint(), RetryReason.NOT_LEADER, "not leader")));
       return;
     }
     if (!l.ready()) {
@@ -32,7 +33,9 @@ final class Reads {
           new Effect.RejectRead(
               r.requestId(),
               new CommandOutcome.Retry(
-                  Optional.of(ctx.self()), "leader not ready (barrier not applied)")));
+                  Optional.of(ctx.self()),
+                  RetryReason.ELECTION,
+                  "leader not ready (barrier not applied)")));
       return;
     }
     long readIndex = Math.max(l.commitIndex(), l.barrierIndex());

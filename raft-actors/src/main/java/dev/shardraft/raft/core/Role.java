@@ -1,6 +1,6 @@
 package dev.shardraft.raft.core;
 
-import java.util.Arrays;
+import dev.shardraft.raft.port.Bytes;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -307,40 +307,13 @@ public sealed interface Role {
 
     /** A client command held by the leader. {@code index} is -1 until its append completed. */
     public record PendingCommand(
-        long requestId, String clientId, long sequence, byte[] payload, long index) {
+        long requestId, String clientId, long sequence, Bytes payload, long index) {
       PendingCommand withIndex(long i) {
         return new PendingCommand(requestId, clientId, sequence, payload, i);
       }
 
       boolean sameCommand(String c, long s) {
         return sequence == s && clientId.equals(c);
-      }
-
-      @Override
-      public boolean equals(Object o) {
-        return o instanceof PendingCommand p
-            && p.requestId == requestId
-            && p.index == index
-            && p.sameCommand(clientId, sequence)
-            && Arrays.equals(p.payload, payload);
-      }
-
-      @Override
-      public int hashCode() {
-        return Long.hashCode(requestId);
-      }
-
-      @Override
-      public String toString() {
-        return "PendingCommand["
-            + requestId
-            + ", "
-            + clientId
-            + "#"
-            + sequence
-            + ", @"
-            + index
-            + "]";
       }
     }
 

@@ -2,6 +2,7 @@ package dev.shardraft.raft.driver;
 
 import dev.shardraft.raft.core.CommandOutcome;
 import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.raft.port.Bytes;
 
 /** Who is waiting for the answer to a client request; each is answered at most once. */
 public final class Callers {
@@ -16,7 +17,7 @@ public final class Callers {
   /** The client of a read. */
   public interface ReadCaller {
     /** The query's answer from a state that reflects the log at least up to {@code index}. */
-    void served(long index, ReadMode mode, byte[] result);
+    void served(long index, ReadMode mode, Bytes result);
 
     /** The state machine could not answer the query. */
     void failed(String reason);

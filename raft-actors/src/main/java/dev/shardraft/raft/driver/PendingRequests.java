@@ -3,6 +3,7 @@ package dev.shardraft.raft.driver;
 import dev.shardraft.raft.core.CommandOutcome;
 import dev.shardraft.raft.driver.Callers.CommandCaller;
 import dev.shardraft.raft.driver.Callers.ReadCaller;
+import dev.shardraft.raft.port.Bytes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +16,7 @@ import java.util.Optional;
 final class PendingRequests {
 
   /** A waiting read and the query to run once the core allows it. */
-  record Read(ReadCaller caller, byte[] query) {}
+  record Read(ReadCaller caller, Bytes query) {}
 
   private final Map<Long, Object> waiting = new LinkedHashMap<>();
   private long nextId = 1;
@@ -26,9 +27,9 @@ final class PendingRequests {
     return id;
   }
 
-  long addRead(ReadCaller caller, byte[] query) {
+  long addRead(ReadCaller caller, Bytes query) {
     long id = nextId++;
-    waiting.put(id, new Read(caller, query == null ? new byte[0] : query));
+    waiting.put(id, new Read(caller, query == null ? Bytes.EMPTY : query));
     return id;
   }
 

@@ -7,14 +7,17 @@ import dev.shardraft.raft.core.RaftInput;
 import dev.shardraft.raft.core.RaftMessage;
 import dev.shardraft.raft.core.RaftState;
 import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.raft.core.RetryReason;
 import dev.shardraft.raft.core.TimerKey;
 import dev.shardraft.raft.core.Transition;
 import dev.shardraft.raft.core.apply.Applier;
 import dev.shardraft.raft.core.apply.ApplyResult;
 import dev.shardraft.raft.driver.Callers.CommandCaller;
 import dev.shardraft.raft.driver.Callers.ReadCaller;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogFencedException;
 import dev.shardraft.raft.port.LogWriter;
+import dev.shardraft.raft.port.MetaStoreSupersededException;
 import dev.shardraft.raft.port.QueryableStateMachine;
 import dev.shardraft.raft.port.Snapshot;
 import dev.shardraft.raft.port.TailEvent;
@@ -117,7 +120,7 @@ public final class ReplicaDriver<C, R> {
    * later completions of this incarnation are dropped.
    */
   public void stop(String reason) {
-    waiting.retryAll(new CommandOutcome.Retry(Optional.empty(), reason));
+    waiting.retryAll(new CommandOutcome.Retry(Optional.empty(), RetryReason.UNAVAILABLE, reason));
     writers.closeAll();
     stopped = true;
   }
@@ -148,13 +151,13 @@ public final class ReplicaDriver<C, R> {
   }
 
   /** A client command; the core validates it (a malformed one is rejected) and answers it. */
-  public void submit(String clientId, long sequence, byte[] payload, CommandCaller caller) {
+  public void submit(String clientId, long sequence, Bytes payload, CommandCaller caller) {
     long id = waiting.addCommand(caller);
     step(new RaftInput.ClientCommand(host.nowMs(), id, clientId, sequence, payload));
   }
 
   /** A client read of the applied state; {@code query} goes to the state machine if served. */
-  public void read(ReadMode mode, byte[] query, ReadCaller caller) {
+  public void read(ReadMode mode, Bytes query, ReadCaller caller) {
     long id = waiting.addRead(caller, query);
     step(new RaftInput.ClientRead(host.nowMs(), id, mode));
   }
@@ -267,9 +270,9 @@ public final class ReplicaDriver<C, R> {
   }
 
   private void serve(PendingRequests.Read w, Effect.ServeRead r) {
-    byte[] result;
+    Bytes result;
     try {
-      result = machine.query(w.query());
+      result = Bytes.of(machine.query(w.query().toArray()));
     } catch (RuntimeException e) {
       host.log().warn("{}: query failed", who(), e);
       w.caller().failed("query failed: " + e);
@@ -287,6 +290,14 @@ public final class ReplicaDriver<C, R> {
   }
 
   private void onSaved(TermAndVote tv, Throwable failure) {
+    if (failure != null && unwrap(failure) instanceof MetaStoreSupersededException superseded) {
+      // Another incarnation of this replica id saved since this one loaded: what this one
+      // believes its term and vote are is stale, and retrying would only be refused again. The
+      // host restarts the replica, which reloads the durable term and vote.
+      host.log()
+          .error("{}: {}; restarting to reload term and vote", who(), superseded.getMessage());
+      throw superseded;
+    }
     if (failure != null) {
       Duration delay = saveBackoff.next();
       host.log().warn("{}: saving {} failed, retrying in {}", who(), tv, delay, unwrap(failure));

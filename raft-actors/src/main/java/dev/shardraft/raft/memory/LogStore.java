@@ -24,6 +24,9 @@ import java.util.concurrent.CompletableFuture;
  *       latest open may commit.
  *   <li><b>Atomic batches.</b> {@link #commit} makes all entries of a batch visible at once, or
  *       (fenced) none.
+ *   <li><b>Fenced but committed.</b> {@link #commitThenFence} commits a batch and then fences its
+ *       writer, so the caller sees {@link LogFencedException} for a batch that is visible: Kafka's
+ *       lost commit response followed by a newer open. A fenced outcome is therefore unknown.
  *   <li><b>Index gaps.</b> Each committed batch consumes one extra index after its entries, like a
  *       Kafka transaction's commit marker, so indices increase with gaps.
  *   <li><b>Foreign records.</b> {@link #appendForeign} adds a record that no shardraft writer wrote
@@ -102,6 +105,26 @@ public final class LogStore {
     }
     wake.forEach(w -> w.complete(null));
     return List.copyOf(indices);
+  }
+
+  /**
+   * Commits a batch for the writer of {@code epoch}, then fences that writer (as a newer open
+   * would) and reports the commit as fenced: the batch is visible although the caller is told
+   * {@link LogFencedException}. If the writer was already fenced, nothing is committed, as in
+   * {@link #commit}.
+   *
+   * @throws LogFencedException always
+   */
+  public List<Long> commitThenFence(long epoch, long term, List<LogEntry> batch) {
+    List<Long> indices = commit(epoch, term, batch);
+    synchronized (this) {
+      latestEpoch++; // a newer open right after the commit, before its response arrived
+    }
+    throw new LogFencedException(
+        shard,
+        term,
+        new IllegalStateException(
+            "commit of indices " + indices + " landed, then the writer was fenced"));
   }
 
   /** Appends a record that is not a shardraft entry; returns its index. */

@@ -1,6 +1,5 @@
 package dev.shardraft.raft.port;
 
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -40,31 +39,13 @@ public record LogEntry(long term, String leaderId, Body body) {
    * @param sequence strictly increasing per client, starting at 1
    * @param payload the command, encoded by the state machine's codec; opaque to the log
    */
-  public record Command(String clientId, long sequence, byte[] payload) implements Body {
+  public record Command(String clientId, long sequence, Bytes payload) implements Body {
     public Command {
       Objects.requireNonNull(clientId, "clientId");
       Objects.requireNonNull(payload, "payload");
       if (sequence < 1) {
         throw new IllegalArgumentException("sequence must be >= 1, was " + sequence);
       }
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Command c
-          && c.sequence == sequence
-          && c.clientId.equals(clientId)
-          && Arrays.equals(c.payload, payload);
-    }
-
-    @Override
-    public int hashCode() {
-      return 31 * Objects.hash(clientId, sequence) + Arrays.hashCode(payload);
-    }
-
-    @Override
-    public String toString() {
-      return "Command[" + clientId + "#" + sequence + ", " + payload.length + " bytes]";
     }
   }
 }

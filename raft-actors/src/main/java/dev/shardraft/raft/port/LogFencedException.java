@@ -1,9 +1,11 @@
 package dev.shardraft.raft.port;
 
 /**
- * A write was refused because a writer of a newer term has fenced this one (Kafka: {@code
- * ProducerFencedException} or {@code InvalidProducerEpochException}). Nothing of the refused write
- * is, or will ever become, visible to readers. The leader that sees it must step down.
+ * A writer of a newer term has fenced this one (Kafka: {@code ProducerFencedException}, {@code
+ * InvalidProducerEpochException} or {@code InvalidTxnStateException}). The leader that sees it must
+ * step down. <b>The outcome of the write that failed is unknown</b>: usually nothing of it is
+ * visible, but Kafka also reports a commit whose response was lost before a newer open as fenced,
+ * and such a commit is visible (below the newer writer's entries). See {@link LogWriter}.
  */
 public final class LogFencedException extends RuntimeException {
   private final String shard;

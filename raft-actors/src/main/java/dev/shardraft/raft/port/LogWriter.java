@@ -15,10 +15,14 @@ import java.util.concurrent.CompletionStage;
  *       after the batch is committed and durable (Kafka: {@code acks=all} and the transaction
  *       committed).
  *   <li>It completes exceptionally with {@link LogFencedException} once a writer of a newer term
- *       has been opened; no entry of that batch is ever visible.
+ *       has been opened. <b>The batch's outcome is then unknown</b>: Kafka reports a commit as
+ *       fenced also when the commit reached the coordinator but its response was lost and a newer
+ *       writer's open followed, and the coordinator completes such a commit before that open
+ *       returns. So a fenced batch may be visible, but only below the newer writer's first entry.
  *   <li>Other failures (broker unavailable after retries, timeouts) complete it exceptionally with
- *       another exception; whether the batch became visible is then unknown, so the caller must
- *       treat its commands as "outcome unknown" and rely on client sessions for retries.
+ *       another exception; whether the batch became visible is likewise unknown.
+ *   <li>Either way the caller must treat the batch's commands as "outcome unknown" and rely on
+ *       client sessions for retries; it must never answer them as not applied.
  *   <li>Callers issue one append at a time: the next append starts after the previous completed.
  *       Commands that arrive meanwhile go into the next batch.
  * </ul>

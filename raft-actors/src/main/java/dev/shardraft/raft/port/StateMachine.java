@@ -18,7 +18,7 @@ public interface StateMachine<C, R> {
    * Applies a command that was committed at {@code index}. A command the state machine rejects
    * (business rule) still yields a reply that says so; it must not throw for such cases.
    */
-  Applied<R> apply(long index, C command);
+  Result<R> apply(long index, C command);
 
   /** The whole state, serialized. */
   byte[] snapshot();
@@ -32,8 +32,8 @@ public interface StateMachine<C, R> {
   Codec<R> replyCodec();
 
   /** The result of applying one command. */
-  record Applied<R>(R reply, List<DomainEvent> events) {
-    public Applied {
+  record Result<R>(R reply, List<DomainEvent> events) {
+    public Result {
       events = List.copyOf(events);
     }
   }

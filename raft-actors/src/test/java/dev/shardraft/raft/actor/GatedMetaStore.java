@@ -1,6 +1,7 @@
 package dev.shardraft.raft.actor;
 
 import dev.shardraft.raft.memory.InMemoryRaftMetaStore;
+import dev.shardraft.raft.port.MetaStoreSupersededException;
 import dev.shardraft.raft.port.RaftMetaStore;
 import dev.shardraft.raft.port.TermAndVote;
 import java.util.concurrent.BlockingQueue;
@@ -8,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The in-memory meta store, except that each save completes only when the test releases it: a slow
@@ -19,10 +21,28 @@ final class GatedMetaStore implements RaftMetaStore {
 
   private final InMemoryRaftMetaStore durable = new InMemoryRaftMetaStore();
   private final BlockingQueue<Save> saves = new LinkedBlockingQueue<>();
+  private final AtomicInteger loads = new AtomicInteger();
 
   @Override
   public CompletionStage<TermAndVote> load(String shard, String replicaId) {
+    loads.incrementAndGet();
     return durable.load(shard, replicaId);
+  }
+
+  /** How many loads the replica made (one per start or restart). */
+  int loads() {
+    return loads.get();
+  }
+
+  /**
+   * Another incarnation of the replica saved {@code theirs} first: it becomes durable, and the
+   * replica's save fails as a fencing store reports it.
+   */
+  void supersede(Save s, String shard, String replicaId, TermAndVote theirs) {
+    durable.save(shard, replicaId, theirs).toCompletableFuture().join();
+    s.done()
+        .completeExceptionally(
+            new MetaStoreSupersededException(shard, replicaId, "test: saved " + theirs + " first"));
   }
 
   @Override

@@ -24,12 +24,12 @@ final class ListMachine implements QueryableStateMachine<String, String> {
   }
 
   @Override
-  public Applied<String> apply(long index, String command) {
+  public Result<String> apply(long index, String command) {
     if (command.equals("boom") && failOnBoom.getAndSet(false)) {
       throw new IllegalStateException("boom at " + index + " (test failure, thrown once)");
     }
     items.add(command);
-    return new Applied<>(String.valueOf(items.size()), List.of());
+    return new Result<>(String.valueOf(items.size()), List.of());
   }
 
   @Override

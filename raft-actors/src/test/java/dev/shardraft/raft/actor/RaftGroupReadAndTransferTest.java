@@ -46,7 +46,7 @@ class RaftGroupReadAndTransferTest {
 
     assertEquals(ReadMode.LINEARIZABLE, r.mode());
     assertTrue(r.index() >= b.index() && b.index() > a.index(), "read index " + r.index());
-    assertEquals(List.of("x", "y"), ListMachine.items(r.result()));
+    assertEquals(List.of("x", "y"), ListMachine.items(r.result().toArray()));
   }
 
   @Test
@@ -64,7 +64,7 @@ class RaftGroupReadAndTransferTest {
     ReadResult r = assertInstanceOf(ReadResult.class, group.read(followers.get(1), ReadMode.STALE));
 
     assertEquals(ReadMode.STALE, r.mode());
-    assertEquals(List.of("x"), ListMachine.items(r.result()));
+    assertEquals(List.of("x"), ListMachine.items(r.result().toArray()));
     assertEquals(group.status(followers.get(1)).appliedIndex(), r.index());
   }
 

@@ -60,7 +60,7 @@ class RaftGroupTest {
         assertTrue(applied.index() > lastIndex, "indices increase");
         lastIndex = applied.index();
         expected.add(text);
-        assertEquals(String.valueOf(expected.size()), new String(applied.reply()));
+        assertEquals(String.valueOf(expected.size()), applied.reply().toUtf8());
       }
     }
     group.awaitItemsEverywhere(expected);
@@ -86,7 +86,7 @@ class RaftGroupTest {
 
     assertTrue(again.duplicate());
     assertEquals(first.index(), again.index());
-    assertEquals("1", new String(again.reply()));
+    assertEquals("1", again.reply().toUtf8());
     group.awaitItemsEverywhere(List.of("once"));
     assertEquals(1, group.status(leader).duplicates());
   }

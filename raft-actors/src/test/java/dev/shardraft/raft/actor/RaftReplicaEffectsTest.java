@@ -15,9 +15,11 @@ import dev.shardraft.raft.actor.ReplicaProtocol.Submit;
 import dev.shardraft.raft.actor.ReplicaProtocol.SubmitReply;
 import dev.shardraft.raft.core.RaftMessage;
 import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.raft.core.RetryReason;
 import dev.shardraft.raft.memory.InMemoryRaftLog;
 import dev.shardraft.raft.memory.InMemoryRaftMetaStore;
 import dev.shardraft.raft.memory.InMemorySnapshotStore;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.RaftLog;
 import dev.shardraft.raft.port.RaftMetaStore;
@@ -80,7 +82,7 @@ class RaftReplicaEffectsTest {
         .awaitAssert(
             WAIT,
             () -> {
-              assertTrue(!status(replica).role().equals("Starting"));
+              assertTrue(!status(replica).role().equals(ReplicaRole.STARTING));
               return null;
             });
   }
@@ -153,6 +155,35 @@ class RaftReplicaEffectsTest {
   }
 
   @Test
+  void aReplicaSupersededByAnotherIncarnationReloadsInsteadOfRetryingItsSave()
+      throws InterruptedException {
+    GatedMetaStore meta = new GatedMetaStore();
+    ActorRef<Command> a = spawn(List.of("a", "b", "c"), meta);
+    assertEquals(1, meta.loads());
+    advance(350);
+    peerMessage(b);
+    peerMessage(c);
+    a.tell(new PeerMessage(new RaftMessage.PreVoteResponse(0, "b", true)));
+
+    // Another incarnation of "a" (started elsewhere) saved a vote for term 1 first.
+    meta.supersede(meta.nextSave(), ReplicaGroup.SHARD, "a", new TermAndVote(1, Optional.of("c")));
+    b.expectNoMessage(QUIET);
+    kit.createTestProbe()
+        .awaitAssert(
+            WAIT,
+            Duration.ofMillis(50),
+            () -> {
+              advance(50); // the supervisor's restart back-off runs on the test's clock
+              assertEquals(2, meta.loads(), "restarted and reloaded term and vote");
+              return null;
+            });
+    awaitStarted(a);
+    Status s = status(a);
+    assertEquals(1, s.term());
+    assertEquals(Optional.of("c"), s.votedFor(), "it adopts the durable vote, never its own");
+  }
+
+  @Test
   void aGrantedVoteMakesALeaderThatFencesTheLogWritesItsBarrierAndSendsHeartbeats()
       throws InterruptedException {
     GatedMetaStore meta = new GatedMetaStore();
@@ -196,8 +227,9 @@ class RaftReplicaEffectsTest {
     a.tell(new Submit("alice", 1, ReplicaGroup.bytes("x"), client.ref()));
 
     Retry retry = assertInstanceOf(Retry.class, client.receiveMessage(WAIT));
-    assertTrue(retry.reason().contains("fenced"), retry.reason());
-    assertEquals("Follower", status(a).role());
+    assertEquals(RetryReason.STEPPED_DOWN, retry.reason(), retry.detail());
+    assertTrue(retry.detail().contains("fenced"), retry.detail());
+    assertEquals(ReplicaRole.FOLLOWER, status(a).role());
     assertEquals(1, log.store().read(0, 100).size(), "only the barrier is in the log");
   }
 
@@ -219,13 +251,14 @@ class RaftReplicaEffectsTest {
     // A linearizable read waits for a majority to acknowledge a heartbeat round: the probes never
     // answer, so it stays pending.
     TestProbe<ReadReply> reader = kit.createTestProbe(ReadReply.class);
-    a.tell(new Read(ReadMode.LINEARIZABLE, new byte[0], reader.ref()));
+    a.tell(new Read(ReadMode.LINEARIZABLE, Bytes.EMPTY, reader.ref()));
     reader.expectNoMessage(QUIET);
 
     kit.stop(a, WAIT);
 
     Retry retry = assertInstanceOf(Retry.class, reader.receiveMessage(WAIT));
-    assertTrue(retry.reason().contains("stopped"), retry.reason());
+    assertEquals(RetryReason.UNAVAILABLE, retry.reason(), retry.detail());
+    assertTrue(retry.detail().contains("stopped"), retry.detail());
   }
 
   @Test
@@ -252,7 +285,7 @@ class RaftReplicaEffectsTest {
                 ports,
                 ListMachine::new));
     TestProbe<SubmitReply> client = kit.createTestProbe(SubmitReply.class);
-    assertEquals("Starting", status(a).role());
+    assertEquals(ReplicaRole.STARTING, status(a).role());
 
     a.tell(new Submit("alice", 1, ReplicaGroup.bytes("x"), client.ref()));
     client.expectNoMessage(QUIET);

@@ -17,6 +17,8 @@ import dev.shardraft.raft.actor.ReplicaProtocol.TransferRefused;
 import dev.shardraft.raft.actor.ReplicaProtocol.TransferStarted;
 import dev.shardraft.raft.core.RaftMessage;
 import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.raft.core.RetryReason;
+import dev.shardraft.raft.port.Bytes;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -57,20 +59,32 @@ class RaftReplicaSerializationTest {
         new PeerMessage(new RaftMessage.Heartbeat(3, "a", 40, 7)),
         new PeerMessage(new RaftMessage.HeartbeatResponse(3, "b", true, 39, 7)),
         new PeerMessage(new RaftMessage.TimeoutNow(3, "a")),
-        new Submit("alice", 4, new byte[] {1, 2, 3}, ref.unsafeUpcast()),
-        new Applied(12, new byte[] {9}, true),
+        new Submit("alice", 4, Bytes.of(new byte[] {1, 2, 3}), ref.unsafeUpcast()),
+        new Applied(12, Bytes.of(new byte[] {9}), true),
         new Rejected("sequence too old"),
-        new Retry(Optional.of("b"), "not leader"),
-        new Retry(Optional.empty(), "stopped"),
-        new Read(ReadMode.LINEARIZABLE, new byte[] {7}, ref.unsafeUpcast()),
-        new ReadResult(12, ReadMode.STALE, new byte[] {1}),
+        new Retry(Optional.of("b"), RetryReason.NOT_LEADER, "not leader"),
+        new Retry(Optional.empty(), RetryReason.UNAVAILABLE, "stopped"),
+        new Read(ReadMode.LINEARIZABLE, Bytes.of(new byte[] {7}), ref.unsafeUpcast()),
+        new ReadResult(12, ReadMode.STALE, Bytes.of(new byte[] {1})),
         new ReadFailed("bad query"),
         new TransferLeadership("c", ref.unsafeUpcast()),
         new TransferStarted("c"),
         new TransferRefused("x", "not a peer"),
         new GetStatus(ref.unsafeUpcast()),
-        new Status("a", "Leader", 3, Optional.of("a"), Optional.of("a"), true, 40, 3, 1, 2, 5),
-        new Status("b", "Follower", 3, Optional.empty(), Optional.empty(), false, -1, 0, 0, 0, 0));
+        new Status(
+            "a", ReplicaRole.LEADER, 3, Optional.of("a"), Optional.of("a"), true, 40, 3, 1, 2, 5),
+        new Status(
+            "b",
+            ReplicaRole.FOLLOWER,
+            3,
+            Optional.empty(),
+            Optional.empty(),
+            false,
+            -1,
+            0,
+            0,
+            0,
+            0));
   }
 
   @ParameterizedTest

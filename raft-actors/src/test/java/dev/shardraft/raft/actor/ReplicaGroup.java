@@ -17,8 +17,8 @@ import dev.shardraft.raft.core.ReadMode;
 import dev.shardraft.raft.memory.InMemoryRaftLog;
 import dev.shardraft.raft.memory.InMemoryRaftMetaStore;
 import dev.shardraft.raft.memory.InMemorySnapshotStore;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.RaftLog;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -136,7 +136,7 @@ final class ReplicaGroup implements AutoCloseable {
             WAIT,
             Duration.ofMillis(10),
             () -> {
-              assertTrue(!status(id).role().equals("Starting"), id + " still starting");
+              assertTrue(!status(id).role().equals(ReplicaRole.STARTING), id + " still starting");
               return null;
             });
   }
@@ -233,7 +233,7 @@ final class ReplicaGroup implements AutoCloseable {
   }
 
   static boolean isLeader(Status s) {
-    return s.role().equals("Leader");
+    return s.role() == ReplicaRole.LEADER;
   }
 
   static Optional<String> leaderOf(Map<String, Status> s) {
@@ -250,7 +250,7 @@ final class ReplicaGroup implements AutoCloseable {
 
   ReadReply read(String at, ReadMode mode) {
     TestProbe<ReadReply> probe = kit.createTestProbe(ReadReply.class);
-    refs.get(at).tell(new Read(mode, new byte[0], probe.ref()));
+    refs.get(at).tell(new Read(mode, Bytes.EMPTY, probe.ref()));
     return probe.receiveMessage(WAIT);
   }
 
@@ -258,7 +258,7 @@ final class ReplicaGroup implements AutoCloseable {
   List<String> items(String id) {
     ReadReply r = read(id, ReadMode.STALE);
     assertTrue(r instanceof ReadResult, "stale read at " + id + " answered " + r);
-    return ListMachine.items(((ReadResult) r).result());
+    return ListMachine.items(((ReadResult) r).result().toArray());
   }
 
   /** Waits until every running replica holds exactly {@code expected}. */
@@ -275,8 +275,8 @@ final class ReplicaGroup implements AutoCloseable {
         });
   }
 
-  static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
+  static Bytes bytes(String s) {
+    return Bytes.utf8(s);
   }
 
   @Override

@@ -50,6 +50,7 @@ class ReplicaSettingsTest {
               heartbeat-interval = 75ms
               max-batch-size = 64
               max-pending-commands = 500
+              max-command-bytes = 64KiB
               snapshot-every = 100
               delete-log-after-snapshot = on
               session-expiry-positions = 7
@@ -63,6 +64,7 @@ class ReplicaSettingsTest {
     assertEquals(75, r.heartbeatIntervalMs());
     assertEquals(64, r.maxBatchSize());
     assertEquals(500, r.maxPendingCommands());
+    assertEquals(64 * 1024, r.maxCommandBytes());
     assertEquals(100, s.snapshotEvery());
     assertTrue(s.deleteLogAfterSnapshot());
     assertEquals(7, s.sessionExpiryPositions());
@@ -93,6 +95,9 @@ class ReplicaSettingsTest {
     assertTrue(
         errorOf("shardraft.replica.max-batch-size = 0")
             .contains("shardraft.replica.max-batch-size"));
+    assertTrue(
+        errorOf("shardraft.replica.max-command-bytes = 0")
+            .contains("shardraft.replica.max-command-bytes"));
     assertTrue(
         errorOf("shardraft.replica.snapshot-every = -1")
             .contains("shardraft.replica.snapshot-every"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shardraft.raft.port.Bytes;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,7 @@ class MalformedCommandTest {
         .electAndBecomeReady(0);
   }
 
-  private static long submit(RaftTestContext c, String clientId, long sequence, byte[] payload) {
+  private static long submit(RaftTestContext c, String clientId, long sequence, Bytes payload) {
     long requestId = 9_000 + sequence;
     c.step(new RaftInput.ClientCommand(c.now(), requestId, clientId, sequence, payload));
     return requestId;
@@ -26,7 +27,7 @@ class MalformedCommandTest {
   @Test
   void aSequenceBelowOneIsRejectedAndTheLeaderKeepsWorking() {
     RaftTestContext c = readyLeader();
-    long bad = submit(c, "a", 0, new byte[] {1});
+    long bad = submit(c, "a", 0, Bytes.of(new byte[] {1}));
     CommandOutcome.Rejected rejected =
         assertInstanceOf(CommandOutcome.Rejected.class, c.replyTo(bad).orElseThrow());
     assertTrue(rejected.reason().contains("sequence must be >= 1"), rejected.reason());
@@ -43,7 +44,7 @@ class MalformedCommandTest {
   @Test
   void anEmptyClientIdIsRejectedEvenByAFollower() {
     RaftTestContext c = RaftTestContext.builder("n1", "n1", "n2", "n3").withTerm(1).build();
-    long bad = submit(c, "", 1, new byte[] {1});
+    long bad = submit(c, "", 1, Bytes.of(new byte[] {1}));
     CommandOutcome.Rejected rejected =
         assertInstanceOf(CommandOutcome.Rejected.class, c.replyTo(bad).orElseThrow());
     assertTrue(rejected.reason().contains("clientId"), rejected.reason());
@@ -53,7 +54,7 @@ class MalformedCommandTest {
   @Test
   void aNullClientIdOrPayloadIsRejectedByTheLeader() {
     RaftTestContext c = readyLeader();
-    long noClient = submit(c, null, 1, new byte[] {1});
+    long noClient = submit(c, null, 1, Bytes.of(new byte[] {1}));
     assertInstanceOf(CommandOutcome.Rejected.class, c.replyTo(noClient).orElseThrow());
     long noPayload = submit(c, "a", 2, null);
     CommandOutcome.Rejected rejected =
@@ -61,5 +62,21 @@ class MalformedCommandTest {
     assertTrue(rejected.reason().contains("payload"), rejected.reason());
     assertInstanceOf(Role.Leader.class, c.role());
     assertEquals(List.of(), c.appends(), "nothing malformed reaches a batch");
+  }
+
+  @Test
+  void anOversizeCommandIsRejectedAtSubmitAndNeverReachesTheLog() {
+    RaftTestContext c = readyLeader(); // max-command-bytes 64 in the test configuration
+    long tooLarge = submit(c, "a", 1, Bytes.of(new byte[65]));
+    CommandOutcome.Rejected rejected =
+        assertInstanceOf(CommandOutcome.Rejected.class, c.replyTo(tooLarge).orElseThrow());
+    assertTrue(rejected.reason().contains("command too large"), rejected.reason());
+    assertTrue(rejected.reason().contains("65 bytes"), rejected.reason());
+    assertEquals(List.of(), c.appends(), "nothing oversize reaches a batch");
+    assertInstanceOf(Role.Leader.class, c.role(), "the leader does not step down");
+
+    long fits = submit(c, "a", 1, Bytes.of(new byte[64]));
+    assertTrue(c.replyTo(fits).isEmpty(), "a command of exactly the limit is taken");
+    assertEquals(1, c.appends().size());
   }
 }

@@ -11,6 +11,7 @@ import dev.shardraft.raft.core.RaftMessage.PreVoteRequest;
 import dev.shardraft.raft.core.RaftMessage.PreVoteResponse;
 import dev.shardraft.raft.core.RaftMessage.VoteRequest;
 import dev.shardraft.raft.core.RaftMessage.VoteResponse;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.TermAndVote;
 import java.util.List;
 import java.util.Optional;
@@ -332,7 +333,8 @@ class RaftPaperTest {
       assertTrue(c.sent(RaftMessage.TimeoutNow.class).isEmpty());
       long refused = c.command("a", 1);
       assertEquals(
-          new CommandOutcome.Retry(Optional.of("n3"), "leadership transfer in progress"),
+          new CommandOutcome.Retry(
+              Optional.of("n3"), RetryReason.TRANSFER, "leadership transfer in progress"),
           c.replyTo(refused).orElseThrow());
       c.deliver(new HeartbeatResponse(2, "n3", true, 3, 2));
       assertTrue(c.sent(RaftMessage.TimeoutNow.class).isEmpty(), "n3 has not applied 4 yet");
@@ -397,7 +399,7 @@ class RaftPaperTest {
           2,
           2,
           new AppliedEntry.CommandDecided(
-              "a", 1, new CommandOutcome.Success(2, new byte[0], false)));
+              "a", 1, new CommandOutcome.Success(2, Bytes.EMPTY, false)));
       assertEquals(
           List.of(new Effect.ServeRead(read, 2, ReadMode.LINEARIZABLE)),
           c.all(Effect.ServeRead.class));
@@ -456,9 +458,10 @@ class RaftPaperTest {
           2,
           2,
           new AppliedEntry.CommandDecided(
-              "a", 1, new CommandOutcome.Success(2, new byte[] {7}, false)));
+              "a", 1, new CommandOutcome.Success(2, Bytes.of(new byte[] {7}), false)));
       assertEquals(
-          new CommandOutcome.Success(2, new byte[] {7}, false), c.replyTo(req).orElseThrow());
+          new CommandOutcome.Success(2, Bytes.of(new byte[] {7}), false),
+          c.replyTo(req).orElseThrow());
     }
 
     @Test

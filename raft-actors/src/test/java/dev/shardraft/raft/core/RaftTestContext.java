@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shardraft.raft.core.RaftInput.Receive;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.TermAndVote;
 import java.util.ArrayList;
@@ -69,7 +70,7 @@ final class RaftTestContext {
     }
 
     RaftTestContext build() {
-      RaftConfig c = new RaftConfig("test-0", self, members, 150, 300, 50, 4, 8);
+      RaftConfig c = new RaftConfig("test-0", self, members, 150, 300, 50, 4, 8, 64);
       return new RaftTestContext(c, RaftCore.init(c, durable, appliedIndex, logTerm, 0, seed), 0);
     }
   }
@@ -133,7 +134,7 @@ final class RaftTestContext {
 
   long command(String clientId, long seq) {
     long id = nextRequestId++;
-    step(new RaftInput.ClientCommand(now, id, clientId, seq, new byte[] {(byte) seq}));
+    step(new RaftInput.ClientCommand(now, id, clientId, seq, Bytes.of(new byte[] {(byte) seq})));
     return id;
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.LogFencedException;
 import dev.shardraft.raft.port.LogTruncatedException;
@@ -39,7 +40,8 @@ class InMemoryRaftLogTest {
   }
 
   private static LogEntry cmd(long term, String client, long seq) {
-    return new LogEntry(term, "n" + term, new LogEntry.Command(client, seq, new byte[] {1}));
+    return new LogEntry(
+        term, "n" + term, new LogEntry.Command(client, seq, Bytes.of(new byte[] {1})));
   }
 
   private LogWriter open(long term) {
@@ -75,6 +77,25 @@ class InMemoryRaftLogTest {
     assertInstanceOf(LogFencedException.class, e.getCause());
     assertEquals(List.of(0L), append(staleButLater, cmd(3, "a", 1)));
     assertEquals(1, log.store().read(0, 10).size(), "the fenced batch is never visible");
+  }
+
+  @Test
+  void aFencedCommitMayStillBeVisibleSoItsOutcomeIsUnknown() {
+    LogWriter w = open(1);
+    long epoch = log.store().latestEpoch();
+    LogFencedException e =
+        assertThrows(
+            LogFencedException.class,
+            () -> log.store().commitThenFence(epoch, 1, List.of(cmd(1, "a", 1))));
+    assertEquals(1, e.term());
+    assertEquals(1, log.store().read(0, 10).size(), "reported fenced, yet committed");
+    CompletionException later =
+        assertThrows(CompletionException.class, () -> append(w, cmd(1, "a", 2)));
+    assertInstanceOf(LogFencedException.class, later.getCause(), "the writer stays fenced");
+    assertThrows(
+        LogFencedException.class,
+        () -> log.store().commitThenFence(epoch, 1, List.of(cmd(1, "a", 3))));
+    assertEquals(1, log.store().read(0, 10).size(), "an already fenced writer commits nothing");
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.shardraft.raft.core.AppliedEntry;
 import dev.shardraft.raft.core.CommandOutcome;
 import dev.shardraft.raft.core.Role;
 import dev.shardraft.raft.core.apply.ApplyResult;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.TailEvent;
 import dev.shardraft.raft.port.TermAndVote;
 import java.util.Arrays;
@@ -29,7 +30,7 @@ import java.util.Map;
  * </ul>
  */
 final class Invariants {
-  private record Canon(String decision, long total, long count, byte[] reply) {}
+  private record Canon(String decision, long total, long count, Bytes reply) {}
 
   private final Simulation sim;
   private final Map<Long, Integer> leaderOfTerm = new HashMap<>();
@@ -107,7 +108,7 @@ final class Invariants {
   void onApplied(SimReplica r, TailEvent e, ApplyResult result, SimStateMachine m) {
     AppliedEntry what = result.what();
     String decision = describe(what);
-    byte[] reply =
+    Bytes reply =
         what instanceof AppliedEntry.CommandDecided d
                 && d.outcome() instanceof CommandOutcome.Success s
             ? s.reply()
@@ -197,11 +198,11 @@ final class Invariants {
     }
   }
 
-  private record PendingAck(String key, byte[] reply) {}
+  private record PendingAck(String key, Bytes reply) {}
 
   private final Map<Long, PendingAck> pendingAcks = new HashMap<>();
 
-  private void checkAck(String k, long index, byte[] reply) {
+  private void checkAck(String k, long index, Bytes reply) {
     Long at = appliedAt.get(k);
     if (at == null) {
       fail(
@@ -215,7 +216,7 @@ final class Invariants {
     if (at != index) {
       fail(k + " acknowledged at index " + index + " but applied at " + at);
     }
-    if (!Arrays.equals(canonical.get(at).reply, reply)) {
+    if (!java.util.Objects.equals(canonical.get(at).reply, reply)) {
       fail(k + " acknowledged with a reply that differs from the applied one");
     }
   }

@@ -26,6 +26,7 @@ class RaftSimulationTest {
   private static final AtomicLong LATE_OPENS = new AtomicLong();
   private static final AtomicLong TRUNCATIONS = new AtomicLong();
   private static final AtomicLong RELOADS = new AtomicLong();
+  private static final AtomicLong FENCED_BUT_COMMITTED = new AtomicLong();
   private static final long STARTED = System.nanoTime();
 
   static Stream<Long> seeds() {
@@ -52,6 +53,7 @@ class RaftSimulationTest {
     LATE_OPENS.addAndGet(s.lateOpens());
     TRUNCATIONS.addAndGet(s.truncations());
     RELOADS.addAndGet(s.snapshotReloads());
+    FENCED_BUT_COMMITTED.addAndGet(s.fencedButCommitted());
   }
 
   @AfterAll
@@ -60,7 +62,8 @@ class RaftSimulationTest {
     System.out.printf(
         "simulation: %d seeds passed in %.1f s wall; %d events, %d commands acknowledged, "
             + "%d faults, %d elections, %d late (zombie) opens, %d stale-term entries skipped, "
-            + "%d linearizable reads checked, %d log truncations, %d snapshot reloads after one%n",
+            + "%d linearizable reads checked, %d log truncations, %d snapshot reloads after one, "
+            + "%d appends committed but reported fenced%n",
         RUNS.get(),
         secs,
         EVENTS.get(),
@@ -71,6 +74,7 @@ class RaftSimulationTest {
         STALE.get(),
         READS.get(),
         TRUNCATIONS.get(),
-        RELOADS.get());
+        RELOADS.get(),
+        FENCED_BUT_COMMITTED.get());
   }
 }

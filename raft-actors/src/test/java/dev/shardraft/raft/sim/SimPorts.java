@@ -23,13 +23,15 @@ import org.apache.pekko.stream.javadsl.Source;
  * completed by events of the simulation's scheduler, with the fault model of a remote broker:
  *
  * <ul>
- *   <li>Term/vote saves take 1-50 ms and complete in issue order; one that has not completed when
- *       its process crashes is lost.
+ *   <li>Term/vote saves take 1-50 ms and complete in issue order (the driver issues one at a time);
+ *       one that has not completed when its process crashes is lost.
  *   <li>An open or an append is, half of the time, already on the wire: it takes effect even if the
  *       replica pauses or crashes meanwhile (a zombie's commit); else it is still in the client
  *       (deferred by a pause, lost by a crash). Opens are sometimes slow (50-850 ms: a slow
  *       initTransactions that lands after a newer leader's). The result travels back to the replica
  *       after 1-3 ms more, as an event of its own.
+ *   <li>Appends sometimes commit and are then reported fenced (Kafka's lost commit response before
+ *       a newer open: {@code LogStore.commitThenFence}).
  *   <li>Appends sometimes fail with an unknown outcome (a broker error): the batch may or may not
  *       be committed. Fencing is the {@code LogStore}'s: latest open wins.
  *   <li>Snapshots and log deletion take effect at once.
@@ -69,9 +71,6 @@ final class SimPorts {
     /** Saves complete in order; a crash before completion loses the save. */
     @Override
     public CompletionStage<Void> save(String shard, String replicaId, TermAndVote tv) {
-      if (tv.votedFor().isPresent()) {
-        sim.onVoteSaveStarted(idx);
-      }
       CompletableFuture<Void> done = new CompletableFuture<>();
       int inc = replica.incarnation;
       long at = Math.max(sim.now(), persistBusyUntil) + sim.persistDelay();
@@ -181,7 +180,22 @@ final class SimPorts {
             }
             List<Long> indices = null;
             RuntimeException failure = null;
-            if (sim.random.nextDouble() < sim.appendErrorRate) {
+            if (sim.random.nextDouble() < sim.appendErrorRate && sim.random.nextInt(3) == 0) {
+              // Kafka's lost EndTxn response followed by a newer open: the batch is committed,
+              // the writer fenced, and the leader told "fenced" (the port's outcome unknown).
+              boolean latest = epoch == sim.log.latestEpoch();
+              try {
+                sim.log.commitThenFence(epoch, term, batch);
+              } catch (LogFencedException fenced) {
+                if (latest) {
+                  sim.fencedButCommitted++;
+                  sim.onCommitted();
+                } else {
+                  sim.fencedAppends++; // already fenced: nothing was committed
+                }
+                failure = fenced;
+              }
+            } else if (sim.random.nextDouble() < sim.appendErrorRate) {
               String outcome = "not attempted";
               if (sim.random.nextBoolean()) {
                 try {

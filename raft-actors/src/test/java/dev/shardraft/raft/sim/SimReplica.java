@@ -12,6 +12,7 @@ import dev.shardraft.raft.driver.DriverHost;
 import dev.shardraft.raft.driver.DriverOptions;
 import dev.shardraft.raft.driver.ReplicaDriver;
 import dev.shardraft.raft.driver.TailRecovery;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogTruncatedException;
 import dev.shardraft.raft.port.Snapshot;
 import dev.shardraft.raft.port.TailEvent;
@@ -116,7 +117,7 @@ final class SimReplica implements DriverHost {
     driver.submit(
         client.clientId,
         sequence,
-        SimStateMachine.COMMANDS.encode(client.valueOf(sequence)),
+        Bytes.of(SimStateMachine.COMMANDS.encode(client.valueOf(sequence))),
         outcome -> sim.replyToClient(req, outcome, -1));
   }
 
@@ -127,11 +128,11 @@ final class SimReplica implements DriverHost {
     Request req = new Request(client, readNo, true, ackedBefore);
     driver.read(
         ReadMode.LINEARIZABLE,
-        new byte[0],
+        Bytes.EMPTY,
         new ReadCaller() {
           @Override
-          public void served(long index, ReadMode mode, byte[] result) {
-            long count = ByteBuffer.wrap(result).getLong();
+          public void served(long index, ReadMode mode, Bytes result) {
+            long count = ByteBuffer.wrap(result.toArray()).getLong();
             sim.invariants.onReadServed(SimReplica.this, req, index, count);
             sim.replyToClient(req, null, count);
           }
@@ -216,6 +217,13 @@ final class SimReplica implements DriverHost {
       sim.trace(id + " " + from + " -> " + to);
     }
     sim.invariants.afterStep(this);
+    if (after.votedFor().isPresent()
+        && (after.term() != before.term() || !after.votedFor().equals(before.votedFor()))) {
+      // A new vote (granted, or for itself): sometimes the process crashes a moment later, before
+      // the vote is durable. Tied to the vote, not to the save's start: the driver queues a save
+      // behind a running one (one at a time), and the window that matters opens with the vote.
+      sim.onVoteSaveStarted(idx);
+    }
   }
 
   @Override

@@ -13,10 +13,10 @@ final class SimStateMachine implements QueryableStateMachine<Long, long[]> {
   private long count;
 
   @Override
-  public Applied<long[]> apply(long index, Long command) {
+  public Result<long[]> apply(long index, Long command) {
     total += command;
     count++;
-    return new Applied<>(new long[] {total, count}, List.of());
+    return new Result<>(new long[] {total, count}, List.of());
   }
 
   /** Any query: the number of commands applied, 8 bytes. */

@@ -56,6 +56,7 @@ final class Simulation {
   long pauses;
   long partitions;
   long fencedAppends;
+  long fencedButCommitted;
   long maxOpenedTerm;
   long lateOpens;
   long truncations;
@@ -324,8 +325,9 @@ final class Simulation {
   }
 
   /**
-   * Called when a replica starts saving a vote: sometimes it crashes a moment later (before or just
-   * after the save completes) and comes back quickly, while the election is still running.
+   * Called when a replica has just voted (its save is issued or queued): sometimes it crashes a
+   * moment later (before or just after the save completes) and comes back quickly, while the
+   * election is still running.
    */
   void onVoteSaveStarted(int i) {
     if (!calm && random.nextInt(5) == 0) {
@@ -447,7 +449,8 @@ final class Simulation {
       long reads,
       long lateOpens,
       long truncations,
-      long snapshotReloads) {}
+      long snapshotReloads,
+      long fencedButCommitted) {}
 
   private Summary summary() {
     long acked = clients.stream().mapToLong(c -> c.acks).sum();
@@ -466,6 +469,7 @@ final class Simulation {
         invariants.readsChecked,
         lateOpens,
         truncations,
-        snapshotReloads);
+        snapshotReloads,
+        fencedButCommitted);
   }
 }

@@ -6,6 +6,7 @@ import dev.shardraft.raft.actor.ReplicaProtocol.Rejected;
 import dev.shardraft.raft.actor.ReplicaProtocol.Retry;
 import dev.shardraft.raft.actor.ReplicaProtocol.Submit;
 import dev.shardraft.raft.actor.ReplicaProtocol.SubmitReply;
+import dev.shardraft.raft.port.Bytes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -105,7 +106,8 @@ public final class GroupClient {
             Asks.ask(
                 system,
                 ref.get(),
-                (ActorRef<SubmitReply> replyTo) -> new Submit(clientId, sequence, payload, replyTo),
+                (ActorRef<SubmitReply> replyTo) ->
+                    new Submit(clientId, sequence, Bytes.of(payload), replyTo),
                 attemptTimeout,
                 clientId + "#" + sequence + " at " + to);
       } catch (Asks.NoAnswer e) {
@@ -116,21 +118,34 @@ public final class GroupClient {
       }
       if (reply instanceof Applied a) {
         leaderGuess = Optional.of(to);
-        return new Ack(a.index(), a.reply(), a.duplicate(), to, attempts, System.nanoTime());
+        return new Ack(
+            a.index(), a.reply().toArray(), a.duplicate(), to, attempts, System.nanoTime());
       } else if (reply instanceof Rejected r) {
         throw new CommandRejected(clientId, sequence, r.reason());
       }
       Retry r = (Retry) reply;
-      lastAnswer = "retry from " + to + ": " + r.reason();
+      lastAnswer = "retry from " + to + " (" + r.reason() + "): " + r.detail();
       retries++;
-      if (r.leaderHint().isPresent() && !r.leaderHint().get().equals(to)) {
-        leaderGuess = r.leaderHint(); // redirected: go there at once
-      } else if (r.leaderHint().isPresent()) {
-        leaderGuess = r.leaderHint(); // the leader itself asks to retry (e.g. queue full)
-        LockSupport.parkNanos(PAUSE_NANOS);
-      } else {
-        forget(to);
-        LockSupport.parkNanos(PAUSE_NANOS); // an election is likely running
+      switch (r.reason()) {
+        case NOT_LEADER, TRANSFER -> { // redirected: go to the hinted replica at once, if any
+          if (r.leaderHint().isPresent() && !r.leaderHint().get().equals(to)) {
+            leaderGuess = r.leaderHint();
+          } else {
+            forget(to);
+            LockSupport.parkNanos(PAUSE_NANOS); // no leader known: an election is likely running
+          }
+        }
+        case ELECTION, QUEUE_FULL, SKIPPED -> { // the leader itself asks to come back shortly
+          leaderGuess = Optional.of(to);
+          LockSupport.parkNanos(PAUSE_NANOS);
+        }
+        case STEPPED_DOWN, UNAVAILABLE -> {
+          leaderGuess = r.leaderHint().filter(h -> !h.equals(to));
+          if (leaderGuess.isEmpty()) {
+            forget(to);
+          }
+          LockSupport.parkNanos(PAUSE_NANOS);
+        }
       }
     }
     throw new IllegalStateException(

@@ -2,6 +2,7 @@ package dev.shardraft.sample.cluster;
 
 import dev.shardraft.kafka.admin.TopicAdmin;
 import dev.shardraft.kafka.config.KafkaSettings;
+import dev.shardraft.kafka.local.Await;
 import dev.shardraft.kafka.log.KafkaRaftLog;
 import dev.shardraft.raft.actor.PeerRegistry;
 import dev.shardraft.raft.actor.RaftReplica;
@@ -11,8 +12,10 @@ import dev.shardraft.raft.actor.ReplicaProtocol.GetStatus;
 import dev.shardraft.raft.actor.ReplicaProtocol.Read;
 import dev.shardraft.raft.actor.ReplicaProtocol.ReadReply;
 import dev.shardraft.raft.actor.ReplicaProtocol.Status;
+import dev.shardraft.raft.actor.ReplicaRole;
 import dev.shardraft.raft.actor.ReplicaSettings;
 import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogWriter;
 import dev.shardraft.raft.port.QueryableStateMachine;
 import java.time.Duration;
@@ -188,10 +191,10 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
     }
     running.put(id, new Running(ref, stores));
     peers.register(id, ref);
-    Poll.until(
-        START_TIMEOUT,
+    Await.value(
         id + " loaded its state",
-        () -> Optional.of(status(id)).filter(s -> !s.role().equals("Starting")),
+        START_TIMEOUT,
+        () -> Optional.of(status(id)).filter(s -> s.role() != ReplicaRole.STARTING),
         () -> String.valueOf(status(id)));
     return ref;
   }
@@ -283,7 +286,7 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
     return Asks.ask(
         system,
         ref,
-        (ActorRef<ReadReply> replyTo) -> new Read(mode, query, replyTo),
+        (ActorRef<ReadReply> replyTo) -> new Read(mode, Bytes.of(query), replyTo),
         ASK_TIMEOUT,
         mode + " read at " + id);
   }
@@ -294,9 +297,9 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
    */
   public Status awaitLeader(Duration timeout) {
     AtomicReference<Map<String, Status>> last = new AtomicReference<>();
-    return Poll.until(
-        timeout,
+    return Await.value(
         "one ready leader followed by every running replica of " + shard,
+        timeout,
         () -> {
           last.set(statuses());
           return agreedLeader(last.get());
@@ -306,10 +309,7 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
 
   /** The ready leader that every replica in {@code statuses} follows at its term, if any. */
   public static Optional<Status> agreedLeader(Map<String, Status> statuses) {
-    List<Status> leaders =
-        statuses.values().stream()
-            .filter(s -> s.role().equals("Leader") && s.leaderReady())
-            .toList();
+    List<Status> leaders = statuses.values().stream().filter(Status::isReadyLeader).toList();
     if (leaders.size() != 1) {
       return Optional.empty();
     }
@@ -323,9 +323,9 @@ public final class KafkaRaftGroup<C, R> implements AutoCloseable {
   /** Waits until every running replica has applied the log at least up to {@code index}. */
   public Map<String, Status> awaitApplied(long index, Duration timeout) {
     AtomicReference<Map<String, Status>> last = new AtomicReference<>();
-    return Poll.until(
-        timeout,
+    return Await.value(
         "every running replica applied up to " + index,
+        timeout,
         () -> {
           last.set(statuses());
           return last.get().values().stream().allMatch(s -> s.appliedIndex() >= index)

@@ -1,5 +1,6 @@
 package dev.shardraft.sample.cluster;
 
+import dev.shardraft.kafka.local.Await;
 import dev.shardraft.sample.orders.OrderAudit;
 import dev.shardraft.sample.orders.OrderCodecs;
 import dev.shardraft.sample.orders.OrderCommand;
@@ -109,9 +110,9 @@ public final class OrderStream {
 
   /** Waits until at least {@code n} commands are acknowledged (fails early if a client failed). */
   public void awaitAcknowledged(int n, Duration timeout) {
-    Poll.until(
-        timeout,
+    Await.value(
         n + " commands acknowledged",
+        timeout,
         () -> {
           throwIfFailed();
           return acked.size() >= n ? Optional.of(true) : Optional.empty();

@@ -7,6 +7,7 @@ import dev.shardraft.raft.actor.ReplicaProtocol.ReadResult;
 import dev.shardraft.raft.actor.ReplicaProtocol.Status;
 import dev.shardraft.raft.actor.ReplicaSettings;
 import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.LogFencedException;
 import dev.shardraft.raft.port.LogWriter;
@@ -222,7 +223,7 @@ public final class RaftGroupRun {
     if (!(reply instanceof ReadResult r)) {
       throw new IllegalStateException("linearizable read at " + leader + " answered " + reply);
     }
-    OrderQueryResult result = OrderCodecs.QUERY_RESULTS.decode(r.result());
+    OrderQueryResult result = OrderCodecs.QUERY_RESULTS.decode(r.result().toArray());
     String what =
         result instanceof OrderQueryResult.OrderFound f
             ? "is "
@@ -253,7 +254,8 @@ public final class RaftGroupRun {
             new LogEntry(
                 old.term(),
                 old.replica(),
-                new LogEntry.Command(runId + "-zombie", 1, OrderCodecs.COMMANDS.encode(ghost))));
+                new LogEntry.Command(
+                    runId + "-zombie", 1, Bytes.of(OrderCodecs.COMMANDS.encode(ghost)))));
     try {
       zombie.append(batch).toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
       throw new IllegalStateException(

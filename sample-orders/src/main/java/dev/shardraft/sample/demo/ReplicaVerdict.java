@@ -75,6 +75,6 @@ record ReplicaVerdict(
     if (!(reply instanceof ReadResult r)) {
       throw new IllegalStateException("reading the state of " + id + " answered " + reply);
     }
-    return ((OrderQueryResult.Book) OrderCodecs.QUERY_RESULTS.decode(r.result())).state();
+    return ((OrderQueryResult.Book) OrderCodecs.QUERY_RESULTS.decode(r.result().toArray())).state();
   }
 }

@@ -9,9 +9,6 @@
  * <p>{@link dev.shardraft.sample.demo.Demo} is the main class (it picks the Kafka, see {@link
  * dev.shardraft.sample.demo.BootstrapServers}), {@link dev.shardraft.sample.demo.RaftGroupRun} the
  * scenario, {@link dev.shardraft.sample.demo.ReplicaVerdict} the check of the replicas' states and
- * {@link dev.shardraft.sample.demo.RaftGroupReport} the closing lines. {@link
- * dev.shardraft.sample.demo.DemoRun} is the first demo (a transactional write, a read_committed
- * read and a projection with plain Kafka topics); it no longer runs from {@code main} but its test
- * still checks that ground.
+ * {@link dev.shardraft.sample.demo.RaftGroupReport} the closing lines.
  */
 package dev.shardraft.sample.demo;

@@ -19,7 +19,7 @@ public final class OrdersStateMachine implements QueryableStateMachine<OrderComm
   private final OrderBook book = new OrderBook();
 
   @Override
-  public Applied<OrderReply> apply(long index, OrderCommand command) {
+  public Result<OrderReply> apply(long index, OrderCommand command) {
     OrderBook.Decision d = book.apply(index, command);
     List<DomainEvent> events =
         d.event()
@@ -28,7 +28,7 @@ public final class OrdersStateMachine implements QueryableStateMachine<OrderComm
                     List.of(
                         new DomainEvent(e.orderId(), e.typeName(), OrderCodecs.EVENTS.encode(e))))
             .orElse(List.of());
-    return new Applied<>(d.reply(), events);
+    return new Result<>(d.reply(), events);
   }
 
   @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.shardraft.kafka.config.KafkaSettings;
+import dev.shardraft.kafka.local.Await;
 import dev.shardraft.raft.actor.ReplicaProtocol.ReadResult;
 import dev.shardraft.raft.actor.ReplicaProtocol.Status;
 import dev.shardraft.raft.actor.ReplicaSettings;
@@ -69,15 +70,15 @@ final class GroupFixture implements AutoCloseable {
             ReadResult.class,
             group.read(id, ReadMode.STALE, OrderCodecs.QUERIES.encode(new OrderQuery.AllOrders())));
     return assertInstanceOf(
-            OrderQueryResult.Book.class, OrderCodecs.QUERY_RESULTS.decode(r.result()))
+            OrderQueryResult.Book.class, OrderCodecs.QUERY_RESULTS.decode(r.result().toArray()))
         .state();
   }
 
   /** Waits for a ready leader, followed by all, at a term above {@code term}. */
   static Status awaitLeaderAbove(KafkaRaftGroup<OrderCommand, OrderReply> group, long term) {
-    return Poll.until(
-        WAIT,
+    return Await.value(
         "a leader above term " + term,
+        WAIT,
         () -> KafkaRaftGroup.agreedLeader(group.statuses()).filter(s -> s.term() > term),
         () -> "" + group.statuses());
   }

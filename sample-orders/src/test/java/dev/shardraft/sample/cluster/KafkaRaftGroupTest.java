@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shardraft.kafka.local.Await;
 import dev.shardraft.kafka.local.LocalKafkaExtension;
 import dev.shardraft.kafka.log.KafkaRaftLog;
 import dev.shardraft.raft.actor.ReplicaProtocol.ReadResult;
 import dev.shardraft.raft.actor.ReplicaProtocol.Retry;
 import dev.shardraft.raft.actor.ReplicaProtocol.Status;
 import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.LogFencedException;
 import dev.shardraft.raft.port.LogWriter;
@@ -99,7 +101,8 @@ class KafkaRaftGroupTest {
             ReadResult.class, group.read(leader.replica(), ReadMode.LINEARIZABLE, query));
     OrderQueryResult.OrderFound found =
         assertInstanceOf(
-            OrderQueryResult.OrderFound.class, OrderCodecs.QUERY_RESULTS.decode(r.result()));
+            OrderQueryResult.OrderFound.class,
+            OrderCodecs.QUERY_RESULTS.decode(r.result().toArray()));
     assertEquals(OrderStatus.SHIPPED, found.order().status());
     String follower =
         group.running().stream()
@@ -118,7 +121,8 @@ class KafkaRaftGroupTest {
         new LogEntry(
             term,
             leader,
-            new LogEntry.Command("zombie-" + orderId, 1, OrderCodecs.COMMANDS.encode(place))));
+            new LogEntry.Command(
+                "zombie-" + orderId, 1, Bytes.of(OrderCodecs.COMMANDS.encode(place)))));
   }
 
   /** Appends {@code batch} with {@code writer} and expects it to be fenced. */
@@ -228,9 +232,9 @@ class KafkaRaftGroupTest {
       // replica had applied: the entries of the first commands exist only in snapshots now.
       KafkaRaftLog log = group.kafkaLog(leader).orElseThrow();
       long logStart =
-          Poll.until(
-              WAIT,
+          Await.value(
               "the log truncated past " + firstIndex,
+              WAIT,
               () ->
                   Optional.of(Asks.await(log.logStartIndex(), WAIT, "log start"))
                       .filter(start -> start > firstIndex),

@@ -9,6 +9,7 @@ import dev.shardraft.raft.core.AppliedEntry;
 import dev.shardraft.raft.core.CommandOutcome;
 import dev.shardraft.raft.core.apply.Applier;
 import dev.shardraft.raft.core.apply.ApplyResult;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.StateMachine;
 import dev.shardraft.raft.port.TailEvent;
@@ -20,7 +21,7 @@ class OrdersStateMachineTest {
   @Test
   void acceptedCommandsYieldOneEventKeyedByOrderIdAndRefusedOnesNone() {
     OrdersStateMachine m = new OrdersStateMachine();
-    StateMachine.Applied<OrderReply> placed = m.apply(0, OrderBookTest.place("o1"));
+    StateMachine.Result<OrderReply> placed = m.apply(0, OrderBookTest.place("o1"));
     assertEquals(1, placed.events().size());
     StateMachine.DomainEvent e = placed.events().get(0);
     assertEquals("o1", e.key());
@@ -78,7 +79,8 @@ class OrdersStateMachineTest {
     assertEquals(true, s2.duplicate());
     assertEquals(s1.index(), s2.index());
     assertEquals(
-        new OrderReply.Accepted("o1", OrderStatus.PLACED), OrderCodecs.REPLIES.decode(s2.reply()));
+        new OrderReply.Accepted("o1", OrderStatus.PLACED),
+        OrderCodecs.REPLIES.decode(s2.reply().toArray()));
     assertEquals(1, first.events().size());
     assertEquals(0, retry.events().size());
 
@@ -89,7 +91,7 @@ class OrdersStateMachineTest {
 
   private static TailEvent command(long index, String client, long seq, byte[] payload) {
     return new TailEvent.Committed(
-        index, new LogEntry(1, "r1", new LogEntry.Command(client, seq, payload)));
+        index, new LogEntry(1, "r1", new LogEntry.Command(client, seq, Bytes.of(payload))));
   }
 
   private static CommandOutcome.Success success(ApplyResult r) {

@@ -8,6 +8,7 @@ import dev.shardraft.raft.actor.ReplicaProtocol.GetStatus;
 import dev.shardraft.raft.actor.ReplicaProtocol.Status;
 import dev.shardraft.raft.actor.ReplicaProtocol.TransferLeadership;
 import dev.shardraft.raft.actor.ReplicaProtocol.TransferReply;
+import dev.shardraft.raft.actor.ReplicaRole;
 import dev.shardraft.raft.port.QueryableStateMachine;
 import dev.shardraft.raft.serialization.CborSerializable;
 import java.time.Duration;
@@ -199,7 +200,7 @@ public final class ReplicaEntity {
   }
 
   private Behavior<Command> onHandOffStatus(HandOffStatus m) {
-    if (!m.status().role().equals("Leader")) {
+    if (m.status().role() != ReplicaRole.LEADER) {
       context
           .getLog()
           .info(

@@ -182,8 +182,7 @@ class ShardedRaftClusterTest {
         // a replica on a lost node: the others decide
       }
     }
-    List<Status> leaders =
-        statuses.stream().filter(s -> s.role().equals("Leader") && s.leaderReady()).toList();
+    List<Status> leaders = statuses.stream().filter(Status::isReadyLeader).toList();
     if (statuses.size() < 2 || leaders.size() != 1) {
       return Optional.empty();
     }
@@ -207,7 +206,7 @@ class ShardedRaftClusterTest {
                 .status(group, r, Duration.ofMillis(300))
                 .toCompletableFuture()
                 .get(1, TimeUnit.SECONDS);
-        if (s.role().equals("Leader") && s.leaderReady()) {
+        if (s.isReadyLeader()) {
           return true;
         }
       } catch (Exception busy) {

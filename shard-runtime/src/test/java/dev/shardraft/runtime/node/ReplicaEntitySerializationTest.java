@@ -9,6 +9,7 @@ import dev.shardraft.raft.actor.ReplicaProtocol.Submit;
 import dev.shardraft.raft.actor.ReplicaProtocol.TransferLeadership;
 import dev.shardraft.raft.core.RaftMessage;
 import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.raft.port.Bytes;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.Serialization;
@@ -57,8 +58,8 @@ class ReplicaEntitySerializationTest {
     var readProbe = testKit.<ReplicaProtocol.ReadReply>createTestProbe();
     ReplicaProtocol.Command[] inner = {
       new ReplicaProtocol.PeerMessage(new RaftMessage.TimeoutNow(4, "r1")),
-      new Submit("c/1", 3, new byte[] {1, 2}, submitProbe.ref()),
-      new ReplicaProtocol.Read(ReadMode.STALE, new byte[] {9}, readProbe.ref()),
+      new Submit("c/1", 3, Bytes.of(new byte[] {1, 2}), submitProbe.ref()),
+      new ReplicaProtocol.Read(ReadMode.STALE, Bytes.of(new byte[] {9}), readProbe.ref()),
       new TransferLeadership("r2", transferProbe.ref()),
       new GetStatus(statusProbe.ref())
     };

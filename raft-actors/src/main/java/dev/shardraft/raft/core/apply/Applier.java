@@ -2,6 +2,7 @@ package dev.shardraft.raft.core.apply;
 
 import dev.shardraft.raft.core.AppliedEntry;
 import dev.shardraft.raft.core.CommandOutcome;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.Snapshot;
 import dev.shardraft.raft.port.StateMachine;
@@ -132,7 +133,7 @@ public final class Applier<C, R> {
     }
     C command;
     try {
-      command = stateMachine.commandCodec().decode(c.payload());
+      command = stateMachine.commandCodec().decode(c.payload().toArray());
     } catch (IllegalArgumentException bad) {
       return rejected(
           "undecodable command payload of "
@@ -142,8 +143,8 @@ public final class Applier<C, R> {
               + ": "
               + bad.getMessage());
     }
-    StateMachine.Applied<R> applied = stateMachine.apply(index, command);
-    byte[] reply = stateMachine.replyCodec().encode(applied.reply());
+    StateMachine.Result<R> applied = stateMachine.apply(index, command);
+    Bytes reply = Bytes.of(stateMachine.replyCodec().encode(applied.reply()));
     sessions.put(c.clientId(), new Session(c.sequence(), reply, index, index));
     return new CommandResult(new CommandOutcome.Success(index, reply, false), applied.events());
   }
@@ -197,7 +198,7 @@ public final class Applier<C, R> {
   public Snapshot snapshot() {
     appliedSinceSnapshot = 0;
     byte[] data = SnapshotCodec.encode(logTerm, sessions, stateMachine.snapshot());
-    return new Snapshot(nextIndex, logTerm, data);
+    return new Snapshot(nextIndex, logTerm, Bytes.of(data));
   }
 
   /**
@@ -206,7 +207,7 @@ public final class Applier<C, R> {
    * @throws IllegalArgumentException if the snapshot is malformed; nothing is changed then
    */
   public void restore(Snapshot snapshot) {
-    SnapshotCodec.Decoded d = SnapshotCodec.decode(snapshot.data());
+    SnapshotCodec.Decoded d = SnapshotCodec.decode(snapshot.data().toArray());
     stateMachine.restore(d.stateMachine());
     sessions.clear();
     d.sessions().forEach(sessions::put);

@@ -1,6 +1,6 @@
 package dev.shardraft.raft.core.apply;
 
-import java.util.Arrays;
+import dev.shardraft.raft.port.Bytes;
 
 /**
  * One client's session: the last command applied for it and its encoded reply, so a retry of that
@@ -12,23 +12,9 @@ import java.util.Arrays;
  * @param lastActivityIndex the log index of the session's last use (apply or duplicate); drives
  *     deterministic expiry
  */
-public record Session(long lastSequence, byte[] lastReply, long lastIndex, long lastActivityIndex) {
+public record Session(long lastSequence, Bytes lastReply, long lastIndex, long lastActivityIndex) {
 
   Session touched(long index) {
     return new Session(lastSequence, lastReply, lastIndex, index);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Session s
-        && s.lastSequence == lastSequence
-        && s.lastIndex == lastIndex
-        && s.lastActivityIndex == lastActivityIndex
-        && Arrays.equals(s.lastReply, lastReply);
-  }
-
-  @Override
-  public int hashCode() {
-    return Long.hashCode(lastSequence) * 31 + Long.hashCode(lastIndex);
   }
 }

@@ -1,5 +1,6 @@
 package dev.shardraft.raft.core.apply;
 
+import dev.shardraft.raft.port.Bytes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -34,8 +35,9 @@ final class SnapshotCodec {
         out.writeLong(s.lastSequence());
         out.writeLong(s.lastIndex());
         out.writeLong(s.lastActivityIndex());
-        out.writeInt(s.lastReply().length);
-        out.write(s.lastReply());
+        byte[] reply = s.lastReply().toArray();
+        out.writeInt(reply.length);
+        out.write(reply);
       }
       out.writeInt(stateMachine.length);
       out.write(stateMachine);
@@ -65,7 +67,7 @@ final class SnapshotCodec {
         long seq = in.readLong();
         long idx = in.readLong();
         long activity = in.readLong();
-        sessions.put(client, new Session(seq, readBytes(in), idx, activity));
+        sessions.put(client, new Session(seq, Bytes.of(readBytes(in)), idx, activity));
       }
       byte[] sm = readBytes(in);
       if (in.available() != 0) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shardraft.raft.core.AppliedEntry;
 import dev.shardraft.raft.core.CommandOutcome;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.Snapshot;
 import dev.shardraft.raft.port.StateMachine;
@@ -25,9 +26,9 @@ class ApplierTest {
     final List<String> items = new ArrayList<>();
 
     @Override
-    public Applied<Integer> apply(long index, String command) {
+    public Result<Integer> apply(long index, String command) {
       items.add(command);
-      return new Applied<>(items.size(), List.of(new DomainEvent(command, "added", new byte[0])));
+      return new Result<>(items.size(), List.of(new DomainEvent(command, "added", new byte[0])));
     }
 
     @Override
@@ -83,11 +84,7 @@ class ApplierTest {
 
   private static TailEvent cmd(long index, long term, String client, long seq, String payload) {
     return new TailEvent.Committed(
-        index,
-        new LogEntry(
-            term,
-            "n1",
-            new LogEntry.Command(client, seq, payload.getBytes(StandardCharsets.UTF_8))));
+        index, new LogEntry(term, "n1", new LogEntry.Command(client, seq, Bytes.utf8(payload))));
   }
 
   private static TailEvent barrier(long index, long term, String leader) {
@@ -106,7 +103,7 @@ class ApplierTest {
         applier.apply(barrier(0, 1, "n1")).orElseThrow().what());
     ApplyResult r = applier.apply(cmd(2, 1, "a", 1, "x")).orElseThrow();
     assertEquals(
-        new CommandOutcome.Success(2, new byte[] {1}, false),
+        new CommandOutcome.Success(2, Bytes.of(new byte[] {1}), false),
         ((AppliedEntry.CommandDecided) r.what()).outcome());
     assertEquals(1, r.events().size());
     assertEquals(1, r.logTerm());
@@ -118,7 +115,7 @@ class ApplierTest {
   void retriedCommandIsAnsweredFromTheSessionAndNotAppliedTwice() {
     applier.apply(cmd(0, 1, "a", 1, "x"));
     CommandOutcome dup = outcome(cmd(2, 2, "a", 1, "x"));
-    assertEquals(new CommandOutcome.Success(0, new byte[] {1}, true), dup);
+    assertEquals(new CommandOutcome.Success(0, Bytes.of(new byte[] {1}), true), dup);
     assertEquals(List.of("x"), machine.items);
     assertEquals(1, applier.duplicates());
   }
@@ -157,7 +154,8 @@ class ApplierTest {
     ApplyResult staleBarrier = applier.apply(barrier(2, 2, "n1")).orElseThrow();
     assertInstanceOf(AppliedEntry.Skipped.class, staleBarrier.what());
     assertEquals(
-        outcome(cmd(3, 3, "a", 1, "ok")), new CommandOutcome.Success(3, new byte[] {1}, false));
+        outcome(cmd(3, 3, "a", 1, "ok")),
+        new CommandOutcome.Success(3, Bytes.of(new byte[] {1}), false));
   }
 
   @Test
@@ -204,7 +202,7 @@ class ApplierTest {
     assertEquals(2, restored.logTerm());
     AppliedEntry dup = restored.apply(cmd(4, 2, "a", 1, "x")).orElseThrow().what();
     assertEquals(
-        new CommandOutcome.Success(1, new byte[] {1}, true),
+        new CommandOutcome.Success(1, Bytes.of(new byte[] {1}), true),
         ((AppliedEntry.CommandDecided) dup).outcome());
     AppliedEntry stale = restored.apply(cmd(5, 1, "c", 1, "z")).orElseThrow().what();
     assertInstanceOf(AppliedEntry.Skipped.class, stale, "highest term survives the snapshot");
@@ -213,15 +211,16 @@ class ApplierTest {
   @Test
   void malformedSnapshotIsRefusedAndChangesNothing() {
     applier.apply(cmd(0, 1, "a", 1, "x"));
-    byte[] good = applier.snapshot().data();
+    byte[] good = applier.snapshot().data().toArray();
     byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
     assertThrows(
-        IllegalArgumentException.class, () -> applier.restore(new Snapshot(9, 1, truncated)));
+        IllegalArgumentException.class,
+        () -> applier.restore(new Snapshot(9, 1, Bytes.of(truncated))));
     assertThrows(
         IllegalArgumentException.class,
-        () -> applier.restore(new Snapshot(9, 1, new byte[] {1, 2})));
+        () -> applier.restore(new Snapshot(9, 1, Bytes.of(new byte[] {1, 2}))));
     assertEquals(1, applier.nextIndex());
     assertEquals(List.of("x"), machine.items);
-    assertArrayEquals(good, applier.snapshot().data());
+    assertArrayEquals(good, applier.snapshot().data().toArray());
   }
 }

@@ -14,10 +14,13 @@
  *       application's classpath;
  *   <li>{@link dev.shardraft.kafka.local.LocalKafkaExtension}: a JUnit 5 extension that gives a
  *       test class one cluster;
- *   <li>{@link dev.shardraft.kafka.local.Await}: polling with a deadline, instead of sleeping.
+ *   <li>{@link dev.shardraft.kafka.local.Await}: polling with a deadline, instead of sleeping; the
+ *       project's one polling helper (LocalKafka, the tests, the sample's group driver).
  * </ul>
  *
- * Nothing here is used by the replicated log at run time in production: production points the
+ * The package is the {@code local-kafka} module ({@code kafka-connector/local-kafka}), not part of
+ * the kafka-connector jar: libraries take it with test scope only (the build enforces it), so no
+ * application that embeds shardraft gets Maven Resolver or JUnit from it. Production points the
  * runtime at a real cluster's bootstrap servers.
  */
 package dev.shardraft.kafka.local;

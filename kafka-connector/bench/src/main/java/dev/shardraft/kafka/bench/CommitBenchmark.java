@@ -3,13 +3,11 @@ package dev.shardraft.kafka.bench;
 import com.typesafe.config.ConfigFactory;
 import dev.shardraft.kafka.admin.TopicAdmin;
 import dev.shardraft.kafka.config.KafkaSettings;
-import dev.shardraft.kafka.config.WriterSettings;
 import dev.shardraft.kafka.local.LocalKafka;
-import dev.shardraft.kafka.log.GroupCommitter;
 import dev.shardraft.kafka.log.KafkaRaftLog;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.LogWriter;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -26,25 +24,27 @@ import org.apache.pekko.actor.ActorSystem;
 
 /**
  * Commit latency and throughput of one Raft group's log writer with group commit: a {@link
- * KafkaRaftLog} writer (one Kafka transaction per batch, acks=all, idempotent) behind a {@link
- * GroupCommitter} (one transaction in flight, the next batch accumulating), fed by several
- * concurrent submitters that each keep a window of entries outstanding.
+ * KafkaRaftLog} writer (one Kafka transaction per batch, acks=all, idempotent) fed the way the
+ * leader's Raft core feeds it ({@link CoreBatching}: one append in flight, the next batch of at
+ * most {@code --max-batch} entries accumulating), by several concurrent submitters that each keep a
+ * window of entries outstanding.
  *
  * <p>Prints, per cluster: p50/p99/max commit latency (submit to "index known after commit") and
  * committed entries per second, with the batch settings. Not a test: run it by hand (see
  * docs/BENCHMARKS.md):
  *
  * <pre>
- * mvn -B -q -pl kafka-connector exec:java -Dexec.mainClass=dev.shardraft.kafka.bench.CommitBenchmark \
+ * mvn -B -q install -DskipTests
+ * mvn -B -q -pl kafka-connector/bench exec:java \
  *     -Dexec.args="--nodes 1,3 --entries 30000 --submitters 8 --window 64 --payload 200"
  * </pre>
  *
  * Options: {@code --bootstrap host:port,...} (use an existing cluster instead of LocalKafka),
  * {@code --nodes 1,3}, {@code --entries N}, {@code --warmup N}, {@code --submitters N}, {@code
- * --window N} (outstanding entries per submitter), {@code --payload BYTES}, {@code --max-batch N},
- * {@code --max-batch-bytes N}, {@code --linger-ms N}, {@code --producer key=value} (a Kafka
- * producer property, repeatable; passes through {@code shardraft.kafka.producer}, so unsafe values
- * are refused as in production).
+ * --window N} (outstanding entries per submitter), {@code --payload BYTES}, {@code --max-batch N}
+ * (the core's {@code maxBatchSize}), {@code --producer key=value} (a Kafka producer property,
+ * repeatable; passes through {@code shardraft.kafka.producer}, so unsafe values are refused as in
+ * production).
  */
 public final class CommitBenchmark {
 
@@ -57,8 +57,6 @@ public final class CommitBenchmark {
       int window,
       int payload,
       int maxBatch,
-      long maxBatchBytes,
-      long lingerMs,
       Map<String, String> producer) {}
 
   private record Result(long[] latenciesNanos, long elapsedNanos, int transactions) {}
@@ -70,15 +68,13 @@ public final class CommitBenchmark {
     System.out.printf(
         Locale.ROOT,
         "CommitBenchmark: %d entries (+%d warm-up), %d submitters x window %d, payload %d B, "
-            + "max-batch %d entries / %d B, linger %d ms, producer overrides %s%n",
+            + "max-batch %d entries, producer overrides %s%n",
         o.entries,
         o.warmup,
         o.submitters,
         o.window,
         o.payload,
         o.maxBatch,
-        o.maxBatchBytes,
-        o.lingerMs,
         o.producer);
     ActorSystem system = ActorSystem.create("commit-benchmark");
     try {
@@ -113,12 +109,11 @@ public final class CommitBenchmark {
     try (TopicAdmin admin = new TopicAdmin(settings)) {
       admin.ensureShardTopics(shard);
     }
-    WriterSettings limits =
-        new WriterSettings(o.maxBatch, o.maxBatchBytes, Duration.ofMillis(o.lingerMs), 5);
     try (KafkaRaftLog log = new KafkaRaftLog(shard, settings, system)) {
       LogWriter writer = log.openWriter(1, "bench").toCompletableFuture().get(60, TimeUnit.SECONDS);
       CountingWriter counting = new CountingWriter(writer);
-      try (GroupCommitter committer = new GroupCommitter(counting, limits)) {
+      try {
+        CoreBatching committer = new CoreBatching(counting, o.maxBatch);
         load(committer, o, o.warmup, new long[o.warmup]);
         int before = counting.appends.get();
         long[] latencies = new long[o.entries];
@@ -133,13 +128,14 @@ public final class CommitBenchmark {
   }
 
   /** Submits {@code count} entries from {@code o.submitters} threads, recording each latency. */
-  private static void load(GroupCommitter committer, Options o, int count, long[] latencies)
+  private static void load(CoreBatching committer, Options o, int count, long[] latencies)
       throws InterruptedException {
     AtomicInteger next = new AtomicInteger();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     CountDownLatch done = new CountDownLatch(count);
-    byte[] payload = new byte[o.payload];
-    Arrays.fill(payload, (byte) 'p');
+    byte[] filled = new byte[o.payload];
+    Arrays.fill(filled, (byte) 'p');
+    Bytes payload = Bytes.of(filled);
     List<Thread> threads = new ArrayList<>();
     for (int s = 0; s < o.submitters; s++) {
       String client = "client-" + s;
@@ -217,8 +213,6 @@ public final class CommitBenchmark {
     int window = 64;
     int payload = 200;
     int maxBatch = 256;
-    long maxBatchBytes = 1_048_576;
-    long lingerMs = 0;
     Map<String, String> producer = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i += 2) {
       if (i + 1 >= args.length) {
@@ -235,8 +229,6 @@ public final class CommitBenchmark {
         case "--window" -> window = Integer.parseInt(v);
         case "--payload" -> payload = Integer.parseInt(v);
         case "--max-batch" -> maxBatch = Integer.parseInt(v);
-        case "--max-batch-bytes" -> maxBatchBytes = Long.parseLong(v);
-        case "--linger-ms" -> lingerMs = Long.parseLong(v);
         case "--producer" -> {
           int eq = v.indexOf('=');
           if (eq < 1) {
@@ -254,17 +246,7 @@ public final class CommitBenchmark {
       }
     }
     return new Options(
-        bootstrap,
-        nodes,
-        entries,
-        warmup,
-        submitters,
-        window,
-        payload,
-        maxBatch,
-        maxBatchBytes,
-        lingerMs,
-        producer);
+        bootstrap, nodes, entries, warmup, submitters, window, payload, maxBatch, producer);
   }
 
   /** Counts the appends (transactions) that go through. */

@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
  * java.util.concurrent.TimeoutException}) are retried; anything else, and the last retriable
  * failure, propagates as {@link KafkaOperationException} naming the operation.
  */
-public final class Retry {
+public final class Retries {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Retry.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Retries.class);
 
   /** A blocking call that may throw. */
   @FunctionalInterface
@@ -24,7 +24,7 @@ public final class Retry {
     T call() throws Exception;
   }
 
-  private Retry() {}
+  private Retries() {}
 
   /** Calls {@code call} up to {@code settings.attempts()} times; see the class comment. */
   public static <T> T withBackoff(String operation, RetrySettings settings, Call<T> call) {

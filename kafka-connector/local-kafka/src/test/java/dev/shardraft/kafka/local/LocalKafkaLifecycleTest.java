@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -21,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class LocalKafkaLifecycleTest {
 
   @Test
-  void closeLeavesNoProcessAndNoDirectory() throws TimeoutException {
+  void closeLeavesNoProcessAndNoDirectory() {
     LocalKafka kafka = LocalKafka.start(1);
     List<ProcessHandle> processes = kafka.processes();
     Path directory = kafka.directory();
@@ -42,7 +41,7 @@ class LocalKafkaLifecycleTest {
   }
 
   @Test
-  void stopEndsEveryNodeGracefullyAndKeepsItsDataUntilClose() throws TimeoutException {
+  void stopEndsEveryNodeGracefullyAndKeepsItsDataUntilClose() {
     try (LocalKafka kafka = LocalKafka.start(1)) {
       List<ProcessHandle> processes = kafka.processes();
 

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.junit.jupiter.api.Test;
 
-class RetryTest {
+class RetriesTest {
 
   private static final RetrySettings FAST =
       new RetrySettings(3, Duration.ofMillis(1), Duration.ofMillis(5));
@@ -24,7 +24,7 @@ class RetryTest {
   void retriableFailuresAreRetriedUntilSuccess() {
     AtomicInteger calls = new AtomicInteger();
     String result =
-        Retry.withBackoff(
+        Retries.withBackoff(
             "op",
             FAST,
             () -> {
@@ -45,7 +45,7 @@ class RetryTest {
         assertThrows(
             KafkaOperationException.class,
             () ->
-                Retry.withBackoff(
+                Retries.withBackoff(
                     "creating topic t",
                     FAST,
                     () -> {
@@ -64,7 +64,7 @@ class RetryTest {
     assertThrows(
         KafkaOperationException.class,
         () ->
-            Retry.withBackoff(
+            Retries.withBackoff(
                 "op",
                 FAST,
                 () -> {

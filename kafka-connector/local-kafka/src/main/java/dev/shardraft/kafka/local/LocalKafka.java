@@ -309,7 +309,7 @@ public final class LocalKafka implements AutoCloseable {
               }
               return node.acceptsConnections();
             });
-      } catch (TimeoutException e) {
+      } catch (Await.TimedOutException e) {
         throw startFailure(node, e.getMessage());
       }
     }
@@ -346,7 +346,7 @@ public final class LocalKafka implements AutoCloseable {
               return false;
             }
           });
-    } catch (TimeoutException e) {
+    } catch (Await.TimedOutException e) {
       LocalKafkaException failure =
           new LocalKafkaException(
               e.getMessage()
