@@ -23,6 +23,7 @@ import dev.shardraft.runtime.node.NodeKafka;
 import dev.shardraft.runtime.node.OneShardPerReplica;
 import dev.shardraft.runtime.node.ReplicaEntity;
 import dev.shardraft.runtime.placement.AntiAffinityAllocationStrategy;
+import dev.shardraft.runtime.placement.ClusterFormation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -168,6 +169,9 @@ public final class ShardedRaft<C, R> {
               localReplicas);
     }
     FamilyHost h = host;
+    ClusterFormation formation =
+        new ClusterFormation(
+            settings.minHostingNodes() == 0 ? members.size() : settings.minHostingNodes());
     Entity<ReplicaEntity.Command, ?> entity =
         Entity.of(
                 typeKey,
@@ -178,7 +182,10 @@ public final class ShardedRaft<C, R> {
             .withMessageExtractor(new OneShardPerReplica())
             .withAllocationStrategy(
                 new AntiAffinityAllocationStrategy(
-                    members.size(), settings.maxMovesPerRebalance(), settings.replicaRole()))
+                    members.size(),
+                    settings.maxMovesPerRebalance(),
+                    settings.replicaRole(),
+                    formation))
             .withStopMessage(ReplicaEntity.HandOff.INSTANCE);
     if (settings.replicaRole().isPresent()) {
       entity = entity.withRole(settings.replicaRole().get());
@@ -201,9 +208,7 @@ public final class ShardedRaft<C, R> {
                           typeKey,
                           ids,
                           settings.keepAliveInterval(),
-                          settings.minHostingNodes() == 0
-                              ? members.size()
-                              : settings.minHostingNodes(),
+                          formation,
                           settings.replicaRole()),
                       "shardraft-keep-alive-" + groups.family(),
                       Props.empty()));

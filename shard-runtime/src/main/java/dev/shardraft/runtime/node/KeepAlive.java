@@ -1,5 +1,6 @@
 package dev.shardraft.runtime.node;
 
+import dev.shardraft.runtime.placement.ClusterFormation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -37,30 +38,30 @@ public final class KeepAlive {
 
   private final ActorContext<Tick> context;
   private final List<EntityRef<ReplicaEntity.Command>> refs;
-  private final int minHostingNodes;
+  private final ClusterFormation formation;
   private final Optional<String> role;
 
   private KeepAlive(
       ActorContext<Tick> context,
       List<EntityRef<ReplicaEntity.Command>> refs,
-      int minHostingNodes,
+      ClusterFormation formation,
       Optional<String> role) {
     this.context = context;
     this.refs = refs;
-    this.minHostingNodes = minHostingNodes;
+    this.formation = formation;
     this.role = role;
   }
 
   /**
-   * Pings {@code entityIds} every {@code interval}, once {@code minHostingNodes} members with
-   * {@code role} (any member if empty) are up.
+   * Pings {@code entityIds} every {@code interval}, once the cluster has formed (at least {@code
+   * formation.minHostingNodes()} members with {@code role} (any member if empty) are up.
    */
   public static Behavior<Void> create(
       ClusterSharding sharding,
       EntityTypeKey<ReplicaEntity.Command> typeKey,
       List<String> entityIds,
       Duration interval,
-      int minHostingNodes,
+      ClusterFormation formation,
       Optional<String> role) {
     return Behaviors.<Tick>setup(
             context ->
@@ -69,7 +70,7 @@ public final class KeepAlive {
                       timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ZERO, interval);
                       List<EntityRef<ReplicaEntity.Command>> refs =
                           entityIds.stream().map(id -> sharding.entityRefFor(typeKey, id)).toList();
-                      return new KeepAlive(context, refs, minHostingNodes, role).waiting();
+                      return new KeepAlive(context, refs, formation, role).waiting();
                     }))
         .<Void>unsafeCast();
   }
@@ -80,13 +81,13 @@ public final class KeepAlive {
             Tick.INSTANCE,
             () -> {
               int up = hostingMembersUp();
-              if (up < minHostingNodes) {
+              if (!formation.observe(up)) {
                 context
                     .getLog()
                     .debug(
                         "{} of {} hosting members up; not starting replicas yet",
                         up,
-                        minHostingNodes);
+                        formation.minHostingNodes());
                 return Behaviors.same();
               }
               context

@@ -23,9 +23,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * The Cluster Sharding allocation strategy of replicas: {@link ReplicaPlacement}'s rules on the
  * coordinator's view (shard region -> shards). Nodes are ordered by their address, so ties are
  * broken the same way on every coordinator. The number of nodes that can host ({@code
- * expectedNodes}) is the count of members that are {@code Up} and have the replica role: while a
- * region of such a member has not registered yet, an allocation that would share a node fails, and
- * the requesting region asks again after its retry interval.
+ * expectedNodes}) is the count of members that are {@code Up} and have the replica role, and at
+ * least {@code min-hosting-nodes} until this node has seen the cluster formed ({@link
+ * ClusterFormation}): while fewer regions are registered, an allocation that would share a node
+ * fails, and the requesting region asks again after its retry interval.
  *
  * <p>Lives on whichever node runs the shard coordinator (a cluster singleton); it keeps no state
  * between calls, so a coordinator that moves loses nothing.
@@ -37,6 +38,7 @@ public final class AntiAffinityAllocationStrategy
   private final int replicasPerGroup;
   private final int maxMovesPerRebalance;
   private final Optional<String> role;
+  private final ClusterFormation formation;
   private volatile Cluster cluster;
 
   /**
@@ -44,12 +46,17 @@ public final class AntiAffinityAllocationStrategy
    * @param maxMovesPerRebalance at most this many shards per rebalance round (at most one per
    *     group, always)
    * @param role only members with this role host replicas (empty: every member)
+   * @param formation whether this node has seen the cluster formed (shared with its keep-alive)
    */
   public AntiAffinityAllocationStrategy(
-      int replicasPerGroup, int maxMovesPerRebalance, Optional<String> role) {
+      int replicasPerGroup,
+      int maxMovesPerRebalance,
+      Optional<String> role,
+      ClusterFormation formation) {
     this.replicasPerGroup = replicasPerGroup;
     this.maxMovesPerRebalance = maxMovesPerRebalance;
     this.role = role;
+    this.formation = formation;
   }
 
   @Override
@@ -65,7 +72,8 @@ public final class AntiAffinityAllocationStrategy
           currentShardAllocations) {
     Map<ActorRef, List<String>> allocations = toJava(currentShardAllocations);
     Optional<ActorRef> node =
-        ReplicaPlacement.allocate(shardId, allocations, hostingMembers(), this::order);
+        ReplicaPlacement.allocate(
+            shardId, allocations, formation.expectedNodes(hostingMembers()), this::order);
     if (node.isPresent()) {
       LOG.debug("allocating {} to {} (of {} regions)", shardId, node.get(), allocations.size());
     } else {
