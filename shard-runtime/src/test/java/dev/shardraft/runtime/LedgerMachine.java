@@ -13,18 +13,7 @@ import java.util.List;
  */
 public final class LedgerMachine implements QueryableStateMachine<String, Integer> {
 
-  static final Codec<String> STRINGS =
-      new Codec<>() {
-        @Override
-        public byte[] encode(String value) {
-          return value.getBytes(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public String decode(byte[] bytes) {
-          return new String(bytes, StandardCharsets.UTF_8);
-        }
-      };
+  static final Codec<String> STRINGS = Codec.utf8();
 
   static final Codec<Integer> INTS =
       new Codec<>() {

@@ -1,7 +1,6 @@
 package dev.shardraft.kafka.log;
 
 import dev.shardraft.raft.port.StateMachine;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,18 +14,7 @@ import java.util.TreeMap;
 public final class KeyValueMachine implements StateMachine<String, String> {
 
   /** Plain UTF-8 text: the replies. */
-  public static final Codec<String> UTF8 =
-      new Codec<>() {
-        @Override
-        public byte[] encode(String value) {
-          return value.getBytes(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public String decode(byte[] bytes) {
-          return new String(bytes, StandardCharsets.UTF_8);
-        }
-      };
+  public static final Codec<String> UTF8 = Codec.utf8();
 
   /** UTF-8 {@code "key=value"}: the commands; anything else does not decode. */
   private static final Codec<String> COMMANDS =

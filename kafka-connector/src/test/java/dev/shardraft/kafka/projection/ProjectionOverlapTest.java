@@ -327,18 +327,7 @@ class ProjectionOverlapTest {
    * rebuilt to the wrong offset shows in every later event.
    */
   static final class CountingMachine implements StateMachine<String, String> {
-    private static final Codec<String> UTF8 =
-        new Codec<>() {
-          @Override
-          public byte[] encode(String value) {
-            return value.getBytes(StandardCharsets.UTF_8);
-          }
-
-          @Override
-          public String decode(byte[] bytes) {
-            return new String(bytes, StandardCharsets.UTF_8);
-          }
-        };
+    private static final Codec<String> UTF8 = Codec.utf8();
 
     long count;
 

@@ -52,5 +52,20 @@ public interface StateMachine<C, R> {
     byte[] encode(T value);
 
     T decode(byte[] bytes);
+
+    /** Strings as UTF-8 (malformed input decodes to replacement characters). */
+    static Codec<String> utf8() {
+      return new Codec<>() {
+        @Override
+        public byte[] encode(String value) {
+          return value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String decode(byte[] bytes) {
+          return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        }
+      };
+    }
   }
 }

@@ -54,18 +54,7 @@ final class ListMachine implements QueryableStateMachine<String, String> {
     items.addAll(items(snapshot));
   }
 
-  static final Codec<String> TEXT =
-      new Codec<>() {
-        @Override
-        public byte[] encode(String value) {
-          return value.getBytes(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public String decode(byte[] bytes) {
-          return new String(bytes, StandardCharsets.UTF_8);
-        }
-      };
+  static final Codec<String> TEXT = Codec.utf8();
 
   @Override
   public Codec<String> commandCodec() {
