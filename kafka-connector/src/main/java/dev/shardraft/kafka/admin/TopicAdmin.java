@@ -48,6 +48,8 @@ public final class TopicAdmin implements AutoCloseable {
 
   private final KafkaSettings settings;
   private final Admin admin;
+  // A node creates or checks the topics of many shards with one admin: Kafka's own topics once.
+  private volatile boolean internalTopicsChecked;
 
   public TopicAdmin(KafkaSettings settings) {
     this.settings = settings;
@@ -144,7 +146,7 @@ public final class TopicAdmin implements AutoCloseable {
    * created) less durable than shardraft's own topics; see {@link TopicCheck#internalProblems}.
    */
   public void checkInternalTopics(int brokers) {
-    if (brokers < 3) {
+    if (brokers < 3 || internalTopicsChecked) {
       return;
     }
     List<String> problems = new ArrayList<>();
@@ -152,6 +154,7 @@ public final class TopicAdmin implements AutoCloseable {
       problems.addAll(TopicCheck.internalProblems(t, brokers));
     }
     refuseOrWarn(problems);
+    internalTopicsChecked = true;
   }
 
   /** How {@code __transaction_state} and {@code __consumer_offsets} are, or will be, replicated. */
@@ -212,9 +215,12 @@ public final class TopicAdmin implements AutoCloseable {
                         .iterator()
                         .next()
                         .id()));
-    ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, id);
+    return describeConfig(new ConfigResource(ConfigResource.Type.BROKER, id), "broker " + id);
+  }
+
+  private Config describeConfig(ConfigResource resource, String what) {
     return call(
-        "describing the configuration of broker " + id,
+        "describing the configuration of " + what,
         () ->
             admin
                 .describeConfigs(List.of(resource))
@@ -249,16 +255,8 @@ public final class TopicAdmin implements AutoCloseable {
                     .allTopicNames()
                     .get(timeoutMs(), TimeUnit.MILLISECONDS)
                     .get(topic));
-    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
     Config config =
-        call(
-            "describing the configuration of topic " + topic,
-            () ->
-                admin
-                    .describeConfigs(List.of(resource))
-                    .all()
-                    .get(timeoutMs(), TimeUnit.MILLISECONDS)
-                    .get(resource));
+        describeConfig(new ConfigResource(ConfigResource.Type.TOPIC, topic), "topic " + topic);
     return new TopicCheck.Observed(
         description.partitions().size(),
         description.partitions().get(0).replicas().size(),
