@@ -111,7 +111,7 @@ class EventProjectionTest {
       await(a.append(List.of(command(1, "A", "a", 13, "end=1"))));
       EventProjection.Running first = await(projection.start());
       assertEquals(0, first.resumedAt());
-      awaitEvent(eventsTopic, "end=1");
+      awaitEvent(eventsTopic, "end=1", first);
 
       // Part 2: a new leader, a duplicate retry, a stale-term write, a foreign record, the crash.
       LogWriter b = await(log.openWriter(2, "B"));
@@ -136,14 +136,14 @@ class EventProjectionTest {
       EventProjection.Running second = await(projection.start());
       assertTrue(
           second.resumedAt() > 0, "resumes at the committed offset, rebuilding part 1 by replay");
-      awaitEvent(eventsTopic, "end=2");
+      awaitEvent(eventsTopic, "end=2", second);
       await(second.stop());
 
       // Part 3: after a clean stop, more entries, then a third start.
       await(c.append(commands(3, "C", "d", 1, 5)));
       await(c.append(List.of(command(3, "C", "d", 6, "end=3"))));
       EventProjection.Running third = await(projection.start());
-      List<String> projected = awaitEvent(eventsTopic, "end=3");
+      List<String> projected = awaitEvent(eventsTopic, "end=3", third);
       await(third.stop());
 
       List<String> expected = expectedEvents(log, "end=3");
@@ -197,7 +197,7 @@ class EventProjectionTest {
           snapshot.nextIndex(),
           first.resumedAt(),
           "a new projection on a truncated log starts at the snapshot");
-      awaitEvent(eventsTopic, "end=1");
+      awaitEvent(eventsTopic, "end=1", first);
       await(first.stop());
 
       await(w.append(commands(1, "A", "a", 18, 4)));
@@ -206,7 +206,7 @@ class EventProjectionTest {
       assertTrue(
           second.resumedAt() > snapshot.nextIndex(),
           "restart restores the snapshot and replays to the offset");
-      List<String> projected = awaitEvent(eventsTopic, "end=2");
+      List<String> projected = awaitEvent(eventsTopic, "end=2", second);
       await(second.stop());
       w.close();
 
@@ -280,8 +280,11 @@ class EventProjectionTest {
 
   /**
    * Reads the events topic (read_committed) from the start until an event of command {@code last}.
+   * Fails at once, with the stream's error, if {@code projection} ends while waiting; on a timeout
+   * the error says what was seen and where the projection's offsets stand.
    */
-  private static List<String> awaitEvent(String topic, String last) {
+  private static List<String> awaitEvent(
+      String topic, String last, EventProjection.Running projection) {
     List<String> seen = new ArrayList<>();
     Map<String, Object> props = KAFKA.settings().consumerProperties(null);
     try (KafkaConsumer<byte[], byte[]> consumer =
@@ -289,19 +292,43 @@ class EventProjectionTest {
       TopicPartition partition = new TopicPartition(topic, 0);
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));
-      Await.until(
-          "event of " + last + " on " + topic,
-          TIMEOUT,
-          () -> {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-              String payload = new String(r.value(), StandardCharsets.UTF_8);
-              long index =
-                  ByteBuffer.wrap(r.headers().lastHeader(EventRecords.INDEX).value()).getLong();
-              assertTrue(payload.endsWith("@" + index), payload + " carries its index " + index);
-              seen.add(payload);
-            }
-            return seen.stream().anyMatch(p -> p.startsWith(last + "@"));
-          });
+      try {
+        Await.until(
+            "event of " + last + " on " + topic,
+            TIMEOUT,
+            () -> {
+              if (projection.done().toCompletableFuture().isDone()) {
+                Throwable error =
+                    projection.done().toCompletableFuture().handle((d, e) -> e).join();
+                throw new AssertionError(
+                    "the projection ended before the event of " + last + " (seen " + seen + ")",
+                    error);
+              }
+              for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                String payload = new String(r.value(), StandardCharsets.UTF_8);
+                long index =
+                    ByteBuffer.wrap(r.headers().lastHeader(EventRecords.INDEX).value()).getLong();
+                assertTrue(payload.endsWith("@" + index), payload + " carries its index " + index);
+                seen.add(payload);
+              }
+              return seen.stream().anyMatch(p -> p.startsWith(last + "@"));
+            });
+      } catch (Await.TimedOutException timedOut) {
+        throw new AssertionError(
+            "no event of "
+                + last
+                + " on "
+                + topic
+                + "; seen "
+                + seen.size()
+                + " events "
+                + seen
+                + ", events topic end offsets "
+                + consumer.endOffsets(List.of(partition))
+                + ", read position "
+                + consumer.position(partition),
+            timedOut);
+      }
     }
     return seen;
   }
