@@ -4,8 +4,10 @@ import dev.shardraft.raft.actor.ReplicaProtocol.Command;
 import dev.shardraft.raft.actor.ReplicaProtocol.PeerMessage;
 import dev.shardraft.raft.core.RaftMessage;
 import dev.shardraft.raft.core.RaftState;
+import dev.shardraft.raft.core.apply.ApplyResult;
 import dev.shardraft.raft.driver.Completion;
 import dev.shardraft.raft.driver.DriverHost;
+import dev.shardraft.raft.port.TailEvent;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
@@ -73,19 +75,52 @@ final class ActorHost implements DriverHost {
     return context.getLog();
   }
 
-  /** A change of the core's role is logged at INFO. */
+  /**
+   * A change of the core's role is logged at INFO as one structured line ({@code role-change
+   * replica=<shard>/<id> from=<role>@<term> to=<role>@<term> leader=<id or ->}), and told to the
+   * observer.
+   */
   @Override
   public void onTransition(RaftState before, RaftState after) {
     if (!before.role().getClass().equals(after.role().getClass())) {
       context
           .getLog()
           .info(
-              "{}: {}@{} -> {}@{}",
+              "role-change replica={} from={}@{} to={}@{} leader={}",
               who,
               before.role().name(),
               before.term(),
               after.role().name(),
-              after.term());
+              after.term(),
+              after.leaderHint().orElse("-"));
+      observe(() -> ports.observer().roleChanged(before, after));
+    }
+    observe(() -> ports.observer().stepped(after));
+  }
+
+  @Override
+  public void onApplied(TailEvent event, ApplyResult result) {
+    observe(() -> ports.observer().applied(result));
+  }
+
+  @Override
+  public void onReceived(RaftMessage message) {
+    if (message instanceof RaftMessage.Heartbeat h) {
+      observe(() -> ports.observer().commitIndexLearned(h.commitIndex()));
+    }
+  }
+
+  @Override
+  public void onAppended(int entries, long elapsedMs, Throwable failure) {
+    observe(() -> ports.observer().appended(entries, elapsedMs, failure == null));
+  }
+
+  /** Runs an observer call; a failing observer is logged, never allowed to change the replica. */
+  private void observe(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      context.getLog().warn("{}: the replica observer failed; ignored", who, e);
     }
   }
 }

@@ -15,9 +15,21 @@ import java.util.function.LongSupplier;
  * @param peers the other replicas of the group
  * @param clockMs monotonic milliseconds, the core's {@code nowMs}; tests pass a clock they move
  *     together with {@code ManualTime}
+ * @param observer told what the replica does (metrics); {@link ReplicaObserver#NONE} for nothing
  */
 public record ReplicaPorts(
-    RaftLog log, RaftMetaStore meta, SnapshotStore snapshots, Peers peers, LongSupplier clockMs) {
+    RaftLog log,
+    RaftMetaStore meta,
+    SnapshotStore snapshots,
+    Peers peers,
+    LongSupplier clockMs,
+    ReplicaObserver observer) {
+
+  /** Ports without an observer. */
+  public ReplicaPorts(
+      RaftLog log, RaftMetaStore meta, SnapshotStore snapshots, Peers peers, LongSupplier clockMs) {
+    this(log, meta, snapshots, peers, clockMs, ReplicaObserver.NONE);
+  }
 
   public ReplicaPorts {
     Objects.requireNonNull(log, "log");
@@ -25,6 +37,12 @@ public record ReplicaPorts(
     Objects.requireNonNull(snapshots, "snapshots");
     Objects.requireNonNull(peers, "peers");
     Objects.requireNonNull(clockMs, "clockMs");
+    Objects.requireNonNull(observer, "observer");
+  }
+
+  /** The same ports, observed by {@code observer}. */
+  public ReplicaPorts withObserver(ReplicaObserver observer) {
+    return new ReplicaPorts(log, meta, snapshots, peers, clockMs, observer);
   }
 
   /** The system's monotonic clock: {@code System.nanoTime()} in milliseconds. */

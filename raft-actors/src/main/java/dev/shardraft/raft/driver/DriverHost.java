@@ -48,4 +48,13 @@ public interface DriverHost {
 
   /** Called when a tail position was applied, before the core hears of it. */
   default void onApplied(TailEvent event, ApplyResult result) {}
+
+  /** Called when a Raft message from a peer arrives, before the core steps on it. */
+  default void onReceived(RaftMessage message) {}
+
+  /**
+   * Called when an append of {@code entries} entries completed ({@code failure} null) or failed,
+   * {@code elapsedMs} after it was issued (on {@link #nowMs}'s clock).
+   */
+  default void onAppended(int entries, long elapsedMs, Throwable failure) {}
 }

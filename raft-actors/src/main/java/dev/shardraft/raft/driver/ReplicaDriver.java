@@ -147,6 +147,7 @@ public final class ReplicaDriver<C, R> {
 
   /** A Raft message from a peer. */
   public void receive(RaftMessage message) {
+    host.onReceived(message);
     step(new RaftInput.Receive(host.nowMs(), message));
   }
 
@@ -344,8 +345,16 @@ public final class ReplicaDriver<C, R> {
             ? w.get().append(a.entries())
             : CompletableFuture.failedFuture(
                 new IllegalStateException("no open writer for term " + a.term()));
+    long issuedMs = host.nowMs();
+    int entries = a.entries().size();
     host.whenDone(
-        result, (indices, failure) -> current(() -> onAppended(a.term(), indices, failure)));
+        result,
+        (indices, failure) ->
+            current(
+                () -> {
+                  host.onAppended(entries, host.nowMs() - issuedMs, failure);
+                  onAppended(a.term(), indices, failure);
+                }));
   }
 
   private void onAppended(long term, List<Long> indices, Throwable failure) {

@@ -65,6 +65,9 @@ final class ReplicaGroup implements AutoCloseable {
    */
   final Map<String, RaftLog> logOf = new HashMap<>();
 
+  /** Per replica: its observer (set before it starts); none by default. */
+  final Map<String, ReplicaObserver> observerOf = new HashMap<>();
+
   final List<String> members;
   private final UnaryOperator<ReplicaSettings> tune;
   private final Map<String, ActorRef<Command>> refs = new LinkedHashMap<>();
@@ -110,7 +113,13 @@ final class ReplicaGroup implements AutoCloseable {
     AtomicInteger count = starts.computeIfAbsent(id, k -> new AtomicInteger());
     AtomicBoolean failOnce = boom.computeIfAbsent(id, k -> new AtomicBoolean());
     ReplicaPorts ports =
-        new ReplicaPorts(logOf.getOrDefault(id, log), meta, snapshots, peers, clock::get);
+        new ReplicaPorts(
+            logOf.getOrDefault(id, log),
+            meta,
+            snapshots,
+            peers,
+            clock::get,
+            observerOf.getOrDefault(id, ReplicaObserver.NONE));
     ActorRef<Command> ref =
         kit.spawn(
             RaftReplica.<String, String>create(
