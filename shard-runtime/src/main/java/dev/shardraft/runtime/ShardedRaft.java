@@ -17,6 +17,7 @@ import dev.shardraft.raft.actor.ReplicaSettings;
 import dev.shardraft.raft.core.ReadMode;
 import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.QueryableStateMachine;
+import dev.shardraft.runtime.metrics.RuntimeMetrics;
 import dev.shardraft.runtime.node.FamilyHost;
 import dev.shardraft.runtime.node.KeepAlive;
 import dev.shardraft.runtime.node.NodeKafka;
@@ -24,6 +25,7 @@ import dev.shardraft.runtime.node.OneShardPerReplica;
 import dev.shardraft.runtime.node.ReplicaEntity;
 import dev.shardraft.runtime.placement.AntiAffinityAllocationStrategy;
 import dev.shardraft.runtime.placement.ClusterFormation;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,6 +105,7 @@ public final class ShardedRaft<C, R> {
   private final ConcurrentMap<String, EntityRef<ReplicaEntity.Command>> refs =
       new ConcurrentHashMap<>();
   private final AtomicLong roundRobin = new AtomicLong();
+  private final RuntimeMetrics metrics;
 
   /** A client session: its id and the last sequence used (one command at a time). */
   private static final class Session {
@@ -114,8 +117,13 @@ public final class ShardedRaft<C, R> {
     }
   }
 
-  private ShardedRaft(ActorSystem<?> system, RaftGroups<C, R> groups, RuntimeSettings settings) {
+  private ShardedRaft(
+      ActorSystem<?> system,
+      RaftGroups<C, R> groups,
+      RuntimeSettings settings,
+      RuntimeMetrics metrics) {
     this.system = system;
+    this.metrics = metrics;
     this.groups = groups;
     this.settings = settings;
     this.members = RaftGroups.members(groups.replicas().orElse(settings.defaultReplicas()));
@@ -135,8 +143,22 @@ public final class ShardedRaft<C, R> {
    * Call once per family and actor system.
    */
   public static <C, R> ShardedRaft<C, R> init(ActorSystem<?> system, RaftGroups<C, R> groups) {
+    return init(system, groups, RuntimeMetrics.none(groups.family()));
+  }
+
+  /**
+   * {@link #init(ActorSystem, RaftGroups)}, with the family's meters (replicas running on this
+   * node, and this node's client calls) registered in {@code registry}; see docs/METRICS.md.
+   */
+  public static <C, R> ShardedRaft<C, R> init(
+      ActorSystem<?> system, RaftGroups<C, R> groups, MeterRegistry registry) {
+    return init(system, groups, RuntimeMetrics.of(registry, groups.family()));
+  }
+
+  private static <C, R> ShardedRaft<C, R> init(
+      ActorSystem<?> system, RaftGroups<C, R> groups, RuntimeMetrics metrics) {
     RuntimeSettings settings = RuntimeSettings.fromConfig(system.settings().config());
-    ShardedRaft<C, R> raft = new ShardedRaft<>(system, groups, settings);
+    ShardedRaft<C, R> raft = new ShardedRaft<>(system, groups, settings, metrics);
     raft.start();
     return raft;
   }
@@ -166,7 +188,8 @@ public final class ShardedRaft<C, R> {
               kafka,
               system.settings().config(),
               settings.handOffTransferTimeout(),
-              localReplicas);
+              localReplicas,
+              metrics);
     }
     FamilyHost h = host;
     ClusterFormation formation =
@@ -278,28 +301,33 @@ public final class ShardedRaft<C, R> {
     Session session = acquire(group);
     long sequence = ++session.lastSequence;
     String what = group + " " + session.id + "#" + sequence;
-    return new Call<SubmitReply, byte[]>(
-            group,
-            what,
-            timeout,
-            true,
-            replyTo -> new Submit(session.id, sequence, Bytes.of(payload), replyTo),
-            reply -> {
-              if (reply instanceof Applied a) {
-                return Optional.of(a.reply().toArray());
-              }
-              if (reply instanceof Rejected r) {
-                throw new ShardedRaftException.Rejected(group, what + " rejected: " + r.reason());
-              }
-              return Optional.empty();
-            })
-        .run()
-        .whenComplete(
-            (ok, failed) -> {
-              if (failed == null) {
-                release(group, session);
-              }
-            })
+    CompletionStage<byte[]> call =
+        new Call<SubmitReply, byte[]>(
+                group,
+                what,
+                timeout,
+                true,
+                replyTo -> new Submit(session.id, sequence, Bytes.of(payload), replyTo),
+                reply -> {
+                  if (reply instanceof Applied a) {
+                    return Optional.of(a.reply().toArray());
+                  }
+                  if (reply instanceof Rejected r) {
+                    throw new ShardedRaftException.Rejected(
+                        group, what + " rejected: " + r.reason());
+                  }
+                  return Optional.empty();
+                })
+            .run()
+            .whenComplete(
+                (ok, failed) -> {
+                  if (failed == null) {
+                    release(group, session);
+                  }
+                });
+    return metrics
+        .client()
+        .record("ask", call)
         .thenApply(bytes -> codecs.replyCodec().decode(bytes));
   }
 
@@ -314,22 +342,25 @@ public final class ShardedRaft<C, R> {
     String group = groupFor(key);
     checkTimeout(timeout);
     String what = group + " " + mode + " read";
-    return new Call<ReadReply, byte[]>(
-            group,
-            what,
-            timeout,
-            mode == ReadMode.LINEARIZABLE,
-            replyTo -> new Read(mode, Bytes.of(query), replyTo),
-            reply -> {
-              if (reply instanceof ReadResult r) {
-                return Optional.of(r.result().toArray());
-              }
-              if (reply instanceof ReadFailed f) {
-                throw new ShardedRaftException.ReadFailed(group, what + " failed: " + f.reason());
-              }
-              return Optional.empty();
-            })
-        .run();
+    CompletionStage<byte[]> call =
+        new Call<ReadReply, byte[]>(
+                group,
+                what,
+                timeout,
+                mode == ReadMode.LINEARIZABLE,
+                replyTo -> new Read(mode, Bytes.of(query), replyTo),
+                reply -> {
+                  if (reply instanceof ReadResult r) {
+                    return Optional.of(r.result().toArray());
+                  }
+                  if (reply instanceof ReadFailed f) {
+                    throw new ShardedRaftException.ReadFailed(
+                        group, what + " failed: " + f.reason());
+                  }
+                  return Optional.empty();
+                })
+            .run();
+    return metrics.client().record("read", call);
   }
 
   /**
@@ -454,6 +485,7 @@ public final class ShardedRaft<C, R> {
 
     private void onAnswer(String target, Rep reply, Throwable failure) {
       if (failure != null) {
+        metrics.client().retried("no-answer");
         lastAnswer = "no answer from " + target;
         leaders.remove(group, target);
         attempt(after(target));
@@ -474,6 +506,7 @@ public final class ShardedRaft<C, R> {
         return;
       }
       Retry r = (Retry) reply;
+      metrics.client().retried(r.reason().name().toLowerCase(java.util.Locale.ROOT));
       lastAnswer = "retry from " + target + " (" + r.reason() + "): " + r.detail();
       Optional<String> hint = r.leaderHint().filter(members::contains);
       if (hint.isPresent()) {

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import dev.shardraft.raft.actor.ReplicaPorts;
 import dev.shardraft.raft.actor.ReplicaSettings;
 import dev.shardraft.raft.port.QueryableStateMachine;
+import dev.shardraft.runtime.metrics.RuntimeMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +22,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  * @param config the actor system's configuration ({@code shardraft.replica} is read from it)
  * @param handOffTransferTimeout how long a leader being handed off waits for a successor
  * @param localReplicas the entity ids running on this node (concurrent set, updated by entities)
+ * @param metrics where the meters of the replicas running here go
  */
 public record FamilyHost(
     String family,
@@ -32,7 +34,8 @@ public record FamilyHost(
     NodeKafka kafka,
     Config config,
     Duration handOffTransferTimeout,
-    Set<String> localReplicas) {
+    Set<String> localReplicas,
+    RuntimeMetrics metrics) {
 
   /** The settings of replica {@code replica} of {@code group} (fails naming a bad key). */
   public ReplicaSettings replicaSettings(String group, String replica) {

@@ -11,6 +11,7 @@ import dev.shardraft.raft.actor.ReplicaProtocol.TransferReply;
 import dev.shardraft.raft.actor.ReplicaRole;
 import dev.shardraft.raft.port.QueryableStateMachine;
 import dev.shardraft.raft.serialization.CborSerializable;
+import dev.shardraft.runtime.metrics.ReplicaMeters;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -127,6 +128,8 @@ public final class ReplicaEntity {
   private int transfersAsked;
 
   @SuppressWarnings({"unchecked", "rawtypes"})
+  private final ReplicaMeters meters;
+
   private ReplicaEntity(
       String entityId,
       String group,
@@ -139,12 +142,13 @@ public final class ReplicaEntity {
     this.host = host;
     this.context = context;
     this.timers = timers;
+    this.meters = host.metrics().replica(group, replica);
     Supplier<? extends QueryableStateMachine> machines = host.stateMachines();
     this.child =
         context.spawn(
             RaftReplica.create(
                 host.replicaSettings(group, replica),
-                host.ports(group),
+                host.ports(group).withObserver(meters),
                 (Supplier<QueryableStateMachine<Object, Object>>) (Supplier) machines),
             "replica");
     context.watch(child);
@@ -260,6 +264,7 @@ public final class ReplicaEntity {
 
   private Behavior<Command> onPostStop(PostStop s) {
     host.localReplicas().remove(entityId);
+    meters.close();
     return Behaviors.same();
   }
 }

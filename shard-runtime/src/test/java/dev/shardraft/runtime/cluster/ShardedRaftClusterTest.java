@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.shardraft.kafka.config.KafkaSettings;
+import dev.shardraft.kafka.local.Await;
 import dev.shardraft.kafka.local.LocalKafkaExtension;
 import dev.shardraft.kafka.log.KafkaRaftLog;
 import dev.shardraft.raft.actor.ReplicaProtocol.Status;
@@ -16,7 +17,11 @@ import dev.shardraft.raft.core.apply.Applier;
 import dev.shardraft.runtime.LedgerMachine;
 import dev.shardraft.runtime.RaftGroups;
 import dev.shardraft.runtime.ShardedRaft;
+import dev.shardraft.runtime.metrics.ReplicaMeters;
 import dev.shardraft.runtime.placement.ReplicaPlacement;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,7 +72,11 @@ class ShardedRaftClusterTest {
   private static final Duration ASK = Duration.ofSeconds(30);
   private static final Duration WAIT = Duration.ofSeconds(90);
 
-  private record Node(String name, ActorSystem<Void> system, ShardedRaft<String, Integer> raft) {}
+  private record Node(
+      String name,
+      ActorSystem<Void> system,
+      ShardedRaft<String, Integer> raft,
+      SimpleMeterRegistry registry) {}
 
   private static final List<Node> nodes = new ArrayList<>();
   private static Node client;
@@ -106,9 +115,10 @@ class ShardedRaftClusterTest {
         ActorSystem.create(Behaviors.empty(), "shardraft-it", config(hosting));
     Cluster cluster = Cluster.get(system);
     cluster.manager().tell(Join.create(seed.orElse(cluster.selfMember().address())));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
     ShardedRaft<String, Integer> raft =
-        ShardedRaft.init(system, RaftGroups.of("ledger", GROUPS, LedgerMachine::new));
-    return new Node(name, system, raft);
+        ShardedRaft.init(system, RaftGroups.of("ledger", GROUPS, LedgerMachine::new), registry);
+    return new Node(name, system, raft, registry);
   }
 
   @BeforeAll
@@ -306,6 +316,7 @@ class ShardedRaftClusterTest {
 
     // The node hosting the most leaders.
     Map<String, String> leaders = leaders();
+    checkMetrics(leaders, placed);
     Map<String, Integer> leadersPerNode = new TreeMap<>();
     leaders.forEach((g, r) -> leadersPerNode.merge(placed.get(g + "/" + r), 1, Integer::sum));
     String victimName =
@@ -530,6 +541,73 @@ class ShardedRaftClusterTest {
       out.put(group, machine.applied());
     }
     return out;
+  }
+
+  /**
+   * What the nodes' registries say after phase 1: each hosting node has the meters of exactly its
+   * own replicas, the leaders' role gauges say leader, appends were timed, the client-only node
+   * counted its 40 asks and its read, and every replica catches up (apply lag 0).
+   */
+  private static void checkMetrics(Map<String, String> leaders, Map<String, String> placed) {
+    for (Node n : nodes) {
+      Set<String> metered = new HashSet<>();
+      n.registry()
+          .find("shardraft.replica.role")
+          .gauges()
+          .forEach(g -> metered.add(g.getId().getTag("group") + "/" + g.getId().getTag("replica")));
+      assertEquals(n.raft().localReplicas(), metered, n.name() + " meters its own replicas");
+    }
+    leaders.forEach(
+        (group, replica) -> {
+          Node at =
+              nodes.stream()
+                  .filter(n -> n.name().equals(placed.get(group + "/" + replica)))
+                  .findFirst()
+                  .orElseThrow();
+          double role =
+              at.registry()
+                  .get("shardraft.replica.role")
+                  .tags("group", group, "replica", replica)
+                  .gauge()
+                  .value();
+          assertEquals(ReplicaMeters.LEADER, (int) role, group + "/" + replica + " role gauge");
+        });
+    double batched =
+        nodes.stream()
+            .flatMap(n -> n.registry().find("shardraft.replica.batch.size").summaries().stream())
+            .mapToDouble(DistributionSummary::totalAmount)
+            .sum();
+    assertTrue(batched >= 160 + GROUPS, "phase 1 and the barriers were appended: " + batched);
+    long timed =
+        nodes.stream()
+            .flatMap(n -> n.registry().find("shardraft.replica.commit.latency").timers().stream())
+            .mapToLong(Timer::count)
+            .sum();
+    assertTrue(timed > 0, "commit latency recorded");
+    assertEquals(
+        40,
+        client
+            .registry()
+            .get("shardraft.client.calls")
+            .tags("kind", "ask", "outcome", "ok")
+            .timer()
+            .count(),
+        "the client-only node's acknowledged asks");
+    assertEquals(
+        1,
+        client
+            .registry()
+            .get("shardraft.client.calls")
+            .tags("kind", "read", "outcome", "ok")
+            .timer()
+            .count());
+    Await.until(
+        "every replica's apply lag is 0",
+        WAIT,
+        () ->
+            nodes.stream()
+                .flatMap(n -> n.registry().find("shardraft.replica.apply.lag").gauges().stream())
+                .allMatch(g -> g.value() == 0));
   }
 
   @Test
