@@ -244,6 +244,11 @@ public final class ShardedRaft<C, R> {
         hosting ? "hosting" : "client only");
   }
 
+  /** Operator calls on this family: status of all groups, leadership transfer, leader balance. */
+  public ShardedRaftAdmin admin() {
+    return new ShardedRaftAdmin(this, system);
+  }
+
   /** The family's groups and replica ids. */
   public RaftGroups<C, R> groups() {
     return groups;

@@ -1,9 +1,9 @@
 package dev.shardraft.runtime;
 
 /**
- * How an {@link ShardedRaft#ask} or {@link ShardedRaft#read} fails; the {@code CompletionStage}
- * completes exceptionally with one of the subclasses. A business rule that refuses a command is not
- * a failure: the state machine says so in its reply.
+ * How an {@link ShardedRaft#ask}, {@link ShardedRaft#read} or an admin call fails; the {@code
+ * CompletionStage} completes exceptionally with one of the subclasses. A business rule that refuses
+ * a command is not a failure: the state machine says so in its reply.
  */
 public abstract sealed class ShardedRaftException extends RuntimeException {
   private final String group;
@@ -52,6 +52,17 @@ public abstract sealed class ShardedRaftException extends RuntimeException {
   /** The state machine could not answer the query (it did not decode, for example). */
   public static final class ReadFailed extends ShardedRaftException {
     public ReadFailed(String group, String message) {
+      super(group, message);
+    }
+  }
+
+  /**
+   * An admin call ({@link ShardedRaftAdmin}) could not do what it was asked: the group had no ready
+   * leader, the leader refused the leadership transfer, or the target did not become leader in
+   * time. Nothing was changed by the refusal; a transfer that timed out may still finish.
+   */
+  public static final class AdminFailed extends ShardedRaftException {
+    public AdminFailed(String group, String message) {
       super(group, message);
     }
   }

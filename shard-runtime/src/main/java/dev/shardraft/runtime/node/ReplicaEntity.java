@@ -65,6 +65,17 @@ public final class ReplicaEntity {
     }
   }
 
+  /** Asks where the replica runs: answered by the entity itself with {@link Placed}. */
+  public record GetPlacement(ActorRef<Placed> replyTo) implements Command, CborSerializable {}
+
+  /**
+   * Where a replica runs.
+   *
+   * @param entityId {@code <group>/<replica>}
+   * @param node the cluster address of the node hosting it
+   */
+  public record Placed(String entityId, String node) implements CborSerializable {}
+
   /** Starts the entity if it is not running; otherwise nothing. */
   public enum KeepAlive implements Command, CborSerializable {
     INSTANCE
@@ -163,6 +174,7 @@ public final class ReplicaEntity {
   private Behavior<Command> running() {
     return Behaviors.receive(Command.class)
         .onMessage(Deliver.class, this::forward)
+        .onMessage(GetPlacement.class, this::onGetPlacement)
         .onMessageEquals(KeepAlive.INSTANCE, Behaviors::same)
         .onMessageEquals(HandOff.INSTANCE, this::onHandOff)
         .onMessage(HandOffStatus.class, m -> Behaviors.same())
@@ -175,6 +187,7 @@ public final class ReplicaEntity {
   private Behavior<Command> handingOff() {
     return Behaviors.receive(Command.class)
         .onMessage(Deliver.class, this::forward)
+        .onMessage(GetPlacement.class, this::onGetPlacement)
         .onMessageEquals(KeepAlive.INSTANCE, Behaviors::same)
         .onMessageEquals(HandOff.INSTANCE, Behaviors::same)
         .onMessage(HandOffStatus.class, this::onHandOffStatus)
@@ -184,6 +197,18 @@ public final class ReplicaEntity {
         .onSignal(Terminated.class, this::onChildTerminated)
         .onSignal(PostStop.class, this::onPostStop)
         .build();
+  }
+
+  private Behavior<Command> onGetPlacement(GetPlacement m) {
+    m.replyTo()
+        .tell(
+            new Placed(
+                entityId,
+                org.apache.pekko.cluster.typed.Cluster.get(context.getSystem())
+                    .selfMember()
+                    .address()
+                    .toString()));
+    return Behaviors.same();
   }
 
   private Behavior<Command> forward(Deliver m) {

@@ -14,9 +14,11 @@ import dev.shardraft.kafka.log.KafkaRaftLog;
 import dev.shardraft.raft.actor.ReplicaProtocol.Status;
 import dev.shardraft.raft.core.ReadMode;
 import dev.shardraft.raft.core.apply.Applier;
+import dev.shardraft.runtime.FamilyStatus;
 import dev.shardraft.runtime.LedgerMachine;
 import dev.shardraft.runtime.RaftGroups;
 import dev.shardraft.runtime.ShardedRaft;
+import dev.shardraft.runtime.ShardedRaftAdmin;
 import dev.shardraft.runtime.metrics.ReplicaMeters;
 import dev.shardraft.runtime.placement.ReplicaPlacement;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -153,6 +155,10 @@ class ShardedRaftClusterTest {
     } catch (AssertionError e) {
       throw new AssertionError("waited " + max + " for " + what + ": " + e.getMessage(), e);
     }
+  }
+
+  private static ShardedRaftAdmin admin(Node n) {
+    return n.raft().admin();
   }
 
   /** Which node each running replica is on; fails if one runs on two nodes. */
@@ -485,6 +491,86 @@ class ShardedRaftClusterTest {
         spreadMs,
         polls[0],
         fewestRunning[0]);
+
+    // The admin calls, from the client-only node: a status of every group, then leader balance.
+    FamilyStatus before =
+        client.raft().admin().status(ASK).toCompletableFuture().get(1, TimeUnit.MINUTES);
+    assertEquals(GROUPS, before.groups().size());
+    for (FamilyStatus.Group g : before.groups()) {
+      assertEquals(3, g.running(), g.group() + " replicas answering: " + g);
+      assertEquals(
+          3,
+          g.replicas().stream().map(r -> r.node().orElseThrow()).distinct().count(),
+          g.group() + " on distinct nodes: " + g);
+    }
+    // Pile every leadership onto one node with transferLeadership, then balance.
+    String pile = Cluster.get(survivors.get(0).system()).selfMember().address().toString();
+    await(
+        "every group led from " + pile,
+        WAIT,
+        () -> {
+          FamilyStatus now =
+              admin(client).status(ASK).toCompletableFuture().get(1, TimeUnit.MINUTES);
+          List<CompletableFuture<Void>> transfers = new ArrayList<>();
+          for (FamilyStatus.Group g : now.groups()) {
+            boolean ledThere =
+                g.leader().flatMap(FamilyStatus.Replica::node).equals(Optional.of(pile));
+            if (!ledThere) {
+              String target =
+                  g.replicas().stream()
+                      .filter(r -> r.node().equals(Optional.of(pile)))
+                      .findFirst()
+                      .orElseThrow()
+                      .replica();
+              transfers.add(
+                  admin(client).transferLeadership(g.group(), target, ASK).toCompletableFuture());
+            }
+          }
+          CompletableFuture.allOf(transfers.toArray(CompletableFuture[]::new))
+              .get(2, TimeUnit.MINUTES);
+          FamilyStatus piled =
+              admin(client).status(ASK).toCompletableFuture().get(1, TimeUnit.MINUTES);
+          assertEquals(
+              GROUPS, piled.leadersPerNode().getOrDefault(pile, 0), "" + piled.leadersPerNode());
+          return piled;
+        });
+    // Elections on a loaded machine can move a leader again: balance until a snapshot shows it.
+    List<Integer> movesMade = new ArrayList<>();
+    Map<String, Integer> balancedLeaders =
+        await(
+            "leaders balanced over the three hosting nodes",
+            WAIT,
+            () -> {
+              movesMade.add(
+                  admin(client)
+                      .balanceLeaders(WAIT)
+                      .toCompletableFuture()
+                      .get(2, TimeUnit.MINUTES)
+                      .size());
+              Map<String, Integer> perNode =
+                  admin(client)
+                      .status(ASK)
+                      .toCompletableFuture()
+                      .get(1, TimeUnit.MINUTES)
+                      .leadersPerNode();
+              assertEquals(3, perNode.size(), "three hosting nodes: " + perNode);
+              assertEquals(
+                  GROUPS,
+                  perNode.values().stream().mapToInt(Integer::intValue).sum(),
+                  "every group led: " + perNode);
+              int most = perNode.values().stream().max(Integer::compare).orElseThrow();
+              int fewest = perNode.values().stream().min(Integer::compare).orElseThrow();
+              assertTrue(most - fewest <= 1, "leaders balanced: " + perNode);
+              return perNode;
+            });
+    LOG.info(
+        "leaders per node after balancing: {} (moves per balance call: {})",
+        balancedLeaders,
+        movesMade);
+    assertTrue(movesMade.get(0) >= 5, "8 leaders on one node need at least 5 moves: " + movesMade);
+    List<CompletableFuture<Integer>> phase4 = new ArrayList<>();
+    keyPerGroup().forEach((g, key) -> phase4.add(send(client, key, "p4-" + g, acked)));
+    CompletableFuture.allOf(phase4.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
 
     // Read every log back: each acknowledged command applied exactly once, none twice.
     Map<String, List<String>> applied = readLogsBack();
