@@ -22,6 +22,11 @@ public final class SessionTable {
     this.expiryPositions = expiryPositions;
   }
 
+  /** A session unused for more than this many log positions expires. */
+  public long expiryPositions() {
+    return expiryPositions;
+  }
+
   public Optional<Session> get(String clientId) {
     return Optional.ofNullable(byActivity.get(clientId));
   }
