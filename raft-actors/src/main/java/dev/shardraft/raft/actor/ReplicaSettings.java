@@ -155,6 +155,18 @@ public record ReplicaSettings(
         storageRetryMax);
   }
 
+  public ReplicaSettings withSessionExpiryPositions(long positions) {
+    return new ReplicaSettings(
+        raft,
+        snapshotEvery,
+        deleteLogAfterSnapshot,
+        positions,
+        seed,
+        stashCapacity,
+        storageRetryMin,
+        storageRetryMax);
+  }
+
   public ReplicaSettings withSeed(long newSeed) {
     return new ReplicaSettings(
         raft,
