@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *       skipped and counted: it was written by a stale leader whose late {@code openWriter} fenced
  *       a newer one (Kafka fencing is "latest open wins", not "highest term wins"). Otherwise the
  *       entry's term becomes the highest term seen.
- *   <li>A barrier changes nothing but the highest term.
+ *   <li>A barrier changes nothing but the highest term and, if it carries one, the session expiry
+ *       window (the one its leader was configured with): the window is replicated state.
  *   <li>A command {@code (clientId, sequence)}: with no session, only sequence 1 opens one (any
  *       other gets {@link CommandOutcome.SessionExpired}: the session expired or was never opened,
  *       the outcome of earlier attempts is unknown, nothing is applied); the session's last
@@ -61,7 +62,9 @@ public final class Applier<C, R> {
   private long sessionExpired;
 
   /**
-   * @param sessionExpiryPositions a session unused for more than this many log positions expires
+   * @param sessionExpiryPositions a session unused for more than this many log positions expires,
+   *     until a barrier or a snapshot carries another window (every log's first barrier does, so
+   *     this initial value only decides for a log written by an earlier version)
    */
   public Applier(StateMachine<C, R> stateMachine, long sessionExpiryPositions) {
     this.stateMachine = stateMachine;
@@ -103,6 +106,10 @@ public final class Applier<C, R> {
           what = new AppliedEntry.CommandDecided(c.clientId(), c.sequence(), r.outcome);
           events = r.events;
         } else {
+          LogEntry.Barrier b = (LogEntry.Barrier) e.body();
+          if (b.sessionExpiryPositions() > 0) {
+            sessions.setExpiryPositions(b.sessionExpiryPositions());
+          }
           what = new AppliedEntry.BarrierApplied(e.term(), e.leaderId());
         }
       }
@@ -275,6 +282,9 @@ public final class Applier<C, R> {
     stateMachine.restore(d.stateMachine());
     sessions.clear();
     d.sessions().forEach(sessions::put);
+    if (d.sessionExpiryPositions() > 0) {
+      sessions.setExpiryPositions(d.sessionExpiryPositions());
+    }
     logTerm = d.logTerm();
     nextIndex = snapshot.nextIndex();
     appliedSinceSnapshot = 0;

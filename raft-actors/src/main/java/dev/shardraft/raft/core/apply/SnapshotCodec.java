@@ -15,9 +15,10 @@ import java.util.Optional;
  * The binary layout of an applier snapshot (no Java serialization): magic, version, highest term,
  * sessions in activity order, then the state machine's own bytes.
  *
- * <p>Version 2 (written now) adds to each session a flag byte and, if set, the UTF-8 reason of a
- * command that failed ({@code CommandOutcome.Failed}). Version 1 (no failures) is still read: its
- * sessions decode as sessions whose last command succeeded.
+ * <p>Version 2 (written now) adds the session expiry window in force (after the highest term) and,
+ * to each session, a flag byte and, if set, the UTF-8 reason of a command that failed ({@code
+ * CommandOutcome.Failed}). Version 1 is still read: its sessions decode as sessions whose last
+ * command succeeded, and the applier keeps the window it has.
  */
 final class SnapshotCodec {
   private static final int MAGIC = 0x53524150; // "SRAP"
@@ -26,7 +27,12 @@ final class SnapshotCodec {
 
   private SnapshotCodec() {}
 
-  record Decoded(long logTerm, Map<String, Session> sessions, byte[] stateMachine) {}
+  /** {@code sessionExpiryPositions} is 0 for a version-1 snapshot (which did not carry it). */
+  record Decoded(
+      long logTerm,
+      long sessionExpiryPositions,
+      Map<String, Session> sessions,
+      byte[] stateMachine) {}
 
   /** Version 1, as earlier versions wrote it (for the compatibility test). */
   static byte[] encodeVersion1(long logTerm, SessionTable sessions, byte[] stateMachine) {
@@ -44,6 +50,9 @@ final class SnapshotCodec {
       out.writeInt(MAGIC);
       out.writeInt(version);
       out.writeLong(logTerm);
+      if (version >= VERSION) {
+        out.writeLong(sessions.expiryPositions());
+      }
       out.writeInt(sessions.size());
       for (Map.Entry<String, Session> e : sessions.view().entrySet()) {
         Session s = e.getValue();
@@ -79,6 +88,10 @@ final class SnapshotCodec {
         throw new IllegalArgumentException("unsupported snapshot version " + version);
       }
       long logTerm = in.readLong();
+      long expiry = version >= VERSION ? in.readLong() : 0;
+      if (version >= VERSION && expiry < 1) {
+        throw new IllegalArgumentException("bad session expiry window " + expiry);
+      }
       int n = in.readInt();
       if (n < 0) {
         throw new IllegalArgumentException("negative session count " + n);
@@ -98,7 +111,7 @@ final class SnapshotCodec {
       if (in.available() != 0) {
         throw new IllegalArgumentException("trailing bytes after snapshot");
       }
-      return new Decoded(logTerm, sessions, sm);
+      return new Decoded(logTerm, expiry, sessions, sm);
     } catch (IOException e) {
       throw new IllegalArgumentException("truncated or malformed snapshot: " + e, e);
     }

@@ -223,6 +223,30 @@ class ApplierTest {
         decided(fromV1, cmd(1, 1, "a", 1, "x")));
   }
 
+  @Test
+  void theExpiryWindowIsReplicatedStateSetByBarriersAndKeptInSnapshots() {
+    // Two appliers configured differently (two processes) decide alike: the barrier decides.
+    Applier<String, Integer> big = new Applier<>(new ListMachine(), 1_000);
+    Applier<String, Integer> small = new Applier<>(new ListMachine(), 2);
+    for (Applier<String, Integer> a : List.of(big, small)) {
+      a.apply(new TailEvent.Committed(0, new LogEntry(1, "n1", new LogEntry.Barrier(3))));
+      assertEquals(3, a.sessions().expiryPositions());
+      a.apply(cmd(1, 1, "c", 1, "x"));
+      a.apply(new TailEvent.Undecodable(2, "pad"));
+      a.apply(new TailEvent.Undecodable(3, "pad"));
+      a.apply(new TailEvent.Undecodable(4, "pad"));
+      assertTrue(a.sessions().get("c").isPresent(), "idle for 3 positions");
+    }
+    // A barrier of an earlier version (no window) and a stale-term one change nothing.
+    big.apply(new TailEvent.Committed(5, new LogEntry(2, "n2", new LogEntry.Barrier())));
+    big.apply(new TailEvent.Committed(6, new LogEntry(1, "n1", new LogEntry.Barrier(50))));
+    assertEquals(3, big.sessions().expiryPositions());
+    // The snapshot carries the window to an applier configured otherwise.
+    Applier<String, Integer> restored = new Applier<>(new ListMachine(), 77);
+    restored.restore(big.snapshot());
+    assertEquals(3, restored.sessions().expiryPositions());
+  }
+
   private static CommandOutcome decided(Applier<String, Integer> a, TailEvent e) {
     AppliedEntry what = a.apply(e).orElseThrow().what();
     return assertInstanceOf(AppliedEntry.CommandDecided.class, what).outcome();
