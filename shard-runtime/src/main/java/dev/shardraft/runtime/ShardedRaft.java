@@ -329,7 +329,13 @@ public final class ShardedRaft<C, R> {
               }
             })
         .exceptionallyCompose(
-            failed -> {
+            thrown -> {
+              // A stage after whenComplete sees the failure wrapped in a CompletionException.
+              Throwable failed =
+                  thrown instanceof java.util.concurrent.CompletionException
+                          && thrown.getCause() != null
+                      ? thrown.getCause()
+                      : thrown;
               Duration left = timeout.minusNanos(System.nanoTime() - started);
               if (failed instanceof ShardedRaftException.SessionExpired
                   && mayRenewSession
