@@ -290,7 +290,8 @@ public final class ShardedRaft<C, R> {
   /**
    * Sends {@code command} to the group of {@code key} and completes with the state machine's reply
    * once the command is committed and applied (exactly once, even across retries and leader
-   * changes), or with a {@link ShardedRaftException}: {@code Rejected}, {@code TimedOut} (outcome
+   * changes), or with a {@link ShardedRaftException}: {@code Rejected}, {@code Failed} (the state
+   * machine threw on it), {@code SessionExpired} (outcome unknown), {@code TimedOut} (outcome
    * unknown), {@code Unavailable} (no leader named within {@code timeout}).
    *
    * @throws IllegalArgumentException at once for a null or blank key, a null command or a
@@ -303,37 +304,80 @@ public final class ShardedRaft<C, R> {
     }
     checkTimeout(timeout);
     byte[] payload = codecs.commandCodec().encode(command);
+    return metrics
+        .client()
+        .record("ask", submit(group, payload, timeout, true))
+        .thenApply(codecs.replyCodec()::decode);
+  }
+
+  /**
+   * One command on a pooled session. A pooled session may have expired in the group while it sat in
+   * the pool (its last command was acknowledged, so nothing is uncertain about it): if the first
+   * and only attempt is answered {@code SessionExpired}, that attempt was decided without being
+   * applied and no other copy of the command exists, so it is sent once more on a fresh session.
+   * Any later {@code SessionExpired} (a retry after an attempt whose outcome is unknown) fails the
+   * ask with {@link ShardedRaftException.SessionExpired}.
+   */
+  private CompletionStage<byte[]> submit(
+      String group, byte[] payload, Duration timeout, boolean mayRenewSession) {
+    long started = System.nanoTime();
     Session session = acquire(group);
     long sequence = ++session.lastSequence;
     String what = group + " " + session.id + "#" + sequence;
-    CompletionStage<byte[]> call =
-        new Call<SubmitReply, byte[]>(
-                group,
-                what,
-                timeout,
-                true,
-                replyTo -> new Submit(session.id, sequence, Bytes.of(payload), replyTo),
-                reply -> {
-                  if (reply instanceof Applied a) {
-                    return Optional.of(a.reply().toArray());
-                  }
-                  if (reply instanceof Rejected r) {
-                    throw new ShardedRaftException.Rejected(
-                        group, what + " rejected: " + r.reason());
-                  }
-                  return Optional.empty();
-                })
-            .run()
-            .whenComplete(
-                (ok, failed) -> {
-                  if (failed == null) {
-                    release(group, session);
-                  }
-                });
-    return metrics
-        .client()
-        .record("ask", call)
-        .thenApply(bytes -> codecs.replyCodec().decode(bytes));
+    AtomicLong sent = new AtomicLong();
+    return new Call<SubmitReply, byte[]>(
+            group,
+            what,
+            timeout,
+            true,
+            replyTo -> {
+              sent.incrementAndGet();
+              return new Submit(session.id, sequence, Bytes.of(payload), replyTo);
+            },
+            reply -> {
+              if (reply instanceof Applied a) {
+                return Optional.of(a.reply().toArray());
+              }
+              if (reply instanceof Rejected r) {
+                throw new ShardedRaftException.Rejected(group, what + " rejected: " + r.reason());
+              }
+              if (reply instanceof ReplicaProtocol.Failed f) {
+                throw new ShardedRaftException.Failed(
+                    group, f.index(), what + " failed at index " + f.index() + ": " + f.reason());
+              }
+              if (reply instanceof ReplicaProtocol.SessionExpired e) {
+                throw new ShardedRaftException.SessionExpired(
+                    group, what + ": session expired, outcome unknown: " + e.reason());
+              }
+              return Optional.empty();
+            })
+        .run()
+        .whenComplete(
+            (ok, failed) -> {
+              // A failed command was answered for good: its session is in a known state.
+              if (failed == null || failed instanceof ShardedRaftException.Failed) {
+                release(group, session);
+              }
+            })
+        .exceptionallyCompose(
+            thrown -> {
+              // A stage after whenComplete sees the failure wrapped in a CompletionException.
+              Throwable failed =
+                  thrown instanceof java.util.concurrent.CompletionException
+                          && thrown.getCause() != null
+                      ? thrown.getCause()
+                      : thrown;
+              Duration left = timeout.minusNanos(System.nanoTime() - started);
+              if (failed instanceof ShardedRaftException.SessionExpired
+                  && mayRenewSession
+                  && sent.get() == 1
+                  && !left.isNegative()
+                  && !left.isZero()) {
+                LOG.debug("{}: pooled session expired in the group; sending on a new one", what);
+                return submit(group, payload, left, false);
+              }
+              return CompletableFuture.failedFuture(failed);
+            });
   }
 
   /**

@@ -49,6 +49,37 @@ public abstract sealed class ShardedRaftException extends RuntimeException {
     }
   }
 
+  /**
+   * The command was committed and the state machine (or its codec) threw while applying it (a
+   * poison command): that is its result on every replica, it will not be applied again, and a retry
+   * gets the same failure. {@link #index()} is its log index.
+   */
+  public static final class Failed extends ShardedRaftException {
+    private final long index;
+
+    public Failed(String group, long index, String message) {
+      super(group, message);
+      this.index = index;
+    }
+
+    /** The log index of the failed command. */
+    public long index() {
+      return index;
+    }
+  }
+
+  /**
+   * The group no longer has the client session the command was sent on (it expired: unused for
+   * {@code shardraft.replica.session-expiry-positions} log positions): the outcome is unknown (an
+   * earlier attempt may have been applied, once). Not applied by this attempt, and never will be
+   * under that session; the client opens a new session for later commands.
+   */
+  public static final class SessionExpired extends ShardedRaftException {
+    public SessionExpired(String group, String message) {
+      super(group, message);
+    }
+  }
+
   /** The state machine could not answer the query (it did not decode, for example). */
   public static final class ReadFailed extends ShardedRaftException {
     public ReadFailed(String group, String message) {

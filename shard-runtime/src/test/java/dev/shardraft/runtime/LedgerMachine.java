@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * A test state machine: a command is a unique id, applying it appends it to a list and replies the
  * list's new size. A command applied twice shows up twice in the list, so the list read back from
- * the log proves exactly-once application. Query: anything; answers the list, one id per line.
+ * the log proves exactly-once application. Query: anything; answers the list, one id per line. A
+ * command starting with {@code poison} throws on every replica (a poison command).
  */
 public final class LedgerMachine implements QueryableStateMachine<String, Integer> {
 
@@ -36,6 +37,9 @@ public final class LedgerMachine implements QueryableStateMachine<String, Intege
 
   @Override
   public Result<Integer> apply(long index, String command) {
+    if (command.startsWith("poison")) {
+      throw new IllegalStateException("poison command " + command + " at " + index);
+    }
     applied.add(command);
     return new Result<>(applied.size(), List.of());
   }

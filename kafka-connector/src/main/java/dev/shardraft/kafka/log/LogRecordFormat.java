@@ -28,6 +28,9 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  *   <tr><td>header {@code sr.term}</td><td>8 bytes, big-endian signed long, &gt;= 1</td></tr>
  *   <tr><td>header {@code sr.leader}</td><td>UTF-8 leader replica id</td></tr>
  *   <tr><td>header {@code sr.seq}</td><td>commands only: 8 bytes, big-endian, &gt;= 1</td></tr>
+ *   <tr><td>header {@code sr.expiry}</td><td>barriers, optional: 8 bytes, big-endian, &gt;= 1: the
+ *       client-session expiry window of the leader (absent in barriers of earlier versions: the
+ *       window then stays as it was)</td></tr>
  *   <tr><td>key</td><td>commands: UTF-8 client id; barriers: none</td></tr>
  *   <tr><td>value</td><td>commands: the payload bytes (the state machine's codec); barriers: empty</td></tr>
  * </table>
@@ -44,6 +47,7 @@ public final class LogRecordFormat {
   public static final String TERM = "sr.term";
   public static final String LEADER = "sr.leader";
   public static final String SEQUENCE = "sr.seq";
+  public static final String SESSION_EXPIRY = "sr.expiry";
 
   static final byte[] FORMAT_V1 = {'S', 'R', 1};
   static final byte KIND_BARRIER = 'B';
@@ -64,6 +68,10 @@ public final class LogRecordFormat {
           topic, 0, c.clientId().getBytes(StandardCharsets.UTF_8), c.payload().toArray(), headers);
     }
     headers.add(new RecordHeader(KIND, new byte[] {KIND_BARRIER}));
+    long expiry = ((LogEntry.Barrier) entry.body()).sessionExpiryPositions();
+    if (expiry > 0) {
+      headers.add(new RecordHeader(SESSION_EXPIRY, longBytes(expiry)));
+    }
     return new ProducerRecord<>(topic, 0, (byte[]) null, new byte[0], headers);
   }
 
@@ -99,7 +107,12 @@ public final class LogRecordFormat {
         if (value != null && value.length != 0) {
           throw new MalformedRecordException("barrier with a non-empty value");
         }
-        yield new LogEntry(term, leader, new LogEntry.Barrier());
+        Header expiry = headers.lastHeader(SESSION_EXPIRY);
+        long window = expiry == null ? 0 : longValue(expiry.value(), SESSION_EXPIRY);
+        if (expiry != null && window < 1) {
+          throw new MalformedRecordException("bad " + SESSION_EXPIRY + " " + window);
+        }
+        yield new LogEntry(term, leader, new LogEntry.Barrier(window));
       }
       case KIND_COMMAND -> {
         long sequence = longValue(header(headers, SEQUENCE, "missing " + SEQUENCE), SEQUENCE);

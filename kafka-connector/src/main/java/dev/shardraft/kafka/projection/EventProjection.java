@@ -108,8 +108,10 @@ public final class EventProjection<C, R> {
 
   /**
    * @param stateMachines makes a fresh, empty state machine for each start
-   * @param sessionExpiryPositions the replicas' session expiry (must be the same, or sessions
-   *     expire differently than on the replicas)
+   * @param sessionExpiryPositions the session expiry window to start with; the window in force is
+   *     the replicated one, carried by every barrier and snapshot (so a projection configured
+   *     otherwise still expires sessions where the replicas do); this value only decides for a log
+   *     written by an earlier version, whose barriers carry none
    * @param snapshots the shard's snapshot store, to rebuild from a snapshot instead of the log
    *     start; empty to always replay from the log start
    */

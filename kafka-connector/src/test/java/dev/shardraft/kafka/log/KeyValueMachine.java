@@ -9,7 +9,8 @@ import java.util.TreeMap;
  * A tiny deterministic state machine for the Kafka tests: commands are UTF-8 {@code "key=value"};
  * applying one stores it, replies with the previous value (or {@code "-"}) and emits one event
  * {@code put} keyed by the key with payload {@code "key=value@index"}. A command without '=' is
- * rejected by the codec (undecodable payload).
+ * rejected by the codec (undecodable payload). A command of the key {@code poison} throws from
+ * {@link #apply} on every replica (a poison command: its result is {@code Failed}).
  */
 public final class KeyValueMachine implements StateMachine<String, String> {
 
@@ -41,6 +42,9 @@ public final class KeyValueMachine implements StateMachine<String, String> {
     int eq = command.indexOf('=');
     String key = command.substring(0, eq);
     String value = command.substring(eq + 1);
+    if (key.equals("poison")) {
+      throw new IllegalStateException("poison command at " + index);
+    }
     String previous = state.put(key, value);
     byte[] event = UTF8.encode(command + "@" + index);
     return new Result<>(

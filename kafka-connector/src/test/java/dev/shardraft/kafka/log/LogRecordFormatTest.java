@@ -45,6 +45,24 @@ class LogRecordFormatTest {
   }
 
   @Test
+  void aBarrierCarriesTheSessionExpiryWindowAndOneWithoutItStillDecodes() {
+    LogEntry withWindow = new LogEntry(3, "r1", new LogEntry.Barrier(500));
+    assertEquals(
+        new TailEvent.Committed(9, withWindow),
+        LogRecordFormat.decode(asRead(LogRecordFormat.encode("t", withWindow), 9)));
+    LogEntry without = new LogEntry(3, "r1", new LogEntry.Barrier());
+    ProducerRecord<byte[], byte[]> old = LogRecordFormat.encode("t", without);
+    assertEquals(null, old.headers().lastHeader(LogRecordFormat.SESSION_EXPIRY));
+    assertEquals(new TailEvent.Committed(9, without), LogRecordFormat.decode(asRead(old, 9)));
+    assertReason(
+        replace(
+            LogRecordFormat.encode("t", withWindow),
+            LogRecordFormat.SESSION_EXPIRY,
+            LogRecordFormat.longBytes(0)),
+        "bad sr.expiry");
+  }
+
+  @Test
   void badRecordsBecomeUndecodableWithAReason() {
     ProducerRecord<byte[], byte[]> cmd =
         LogRecordFormat.encode("t", KafkaTestSupport.command(1, "r", "c", 1, "x"));

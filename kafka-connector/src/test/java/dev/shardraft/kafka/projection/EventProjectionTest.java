@@ -50,7 +50,22 @@ class EventProjectionTest {
 
   @RegisterExtension static final KafkaFixture KAFKA = KafkaFixture.nodes(1);
 
-  /** The test's state machine; it throws once on the command {@code crash=1} while armed. */
+  /**
+   * A fault of the projection's process, not a result of any command: an {@code Error} (like an
+   * out-of-memory error) is not caught by the applier, so it fails the stream in the middle of its
+   * transaction. (A {@code RuntimeException} from a state machine is a command's deterministic
+   * {@code Failed} result instead, the same on every replica, and would not stop the projection.)
+   */
+  private static final class InjectedFault extends Error {
+    InjectedFault(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * The test's state machine; while armed, applying {@code crash=1} raises an {@link InjectedFault}
+   * once.
+   */
   private static final class CrashingMachine implements StateMachine<String, String> {
     private final KeyValueMachine delegate = new KeyValueMachine();
     private final AtomicBoolean armed;
@@ -62,7 +77,7 @@ class EventProjectionTest {
     @Override
     public Result<String> apply(long index, String command) {
       if (command.equals("crash=1") && armed.compareAndSet(true, false)) {
-        throw new IllegalStateException("injected crash of the projection at " + index);
+        throw new InjectedFault("injected crash of the projection at " + index);
       }
       return delegate.apply(index, command);
     }
@@ -141,7 +156,9 @@ class EventProjectionTest {
 
       // Part 3: after a clean stop, more entries, then a third start.
       await(c.append(commands(3, "C", "d", 1, 5)));
-      await(c.append(List.of(command(3, "C", "d", 6, "end=3"))));
+      // A poison command: Failed on the replicas and in the projection alike, which goes on.
+      await(c.append(List.of(command(3, "C", "d", 6, "poison=1"))));
+      await(c.append(List.of(command(3, "C", "d", 7, "end=3"))));
       EventProjection.Running third = await(projection.start());
       List<String> projected = awaitEvent(eventsTopic, "end=3", third);
       await(third.stop());
@@ -158,6 +175,9 @@ class EventProjectionTest {
       assertTrue(
           projected.stream().anyMatch(e -> e.startsWith("crash=1@")),
           "the crashing command is projected once after the restart");
+      assertTrue(
+          projected.stream().noneMatch(e -> e.startsWith("poison=")),
+          "the poison command yields no event, and the projection went on past it");
       assertEquals(expected.size(), projected.size());
       a.close();
       b.close();

@@ -54,7 +54,8 @@ public final class ReplicaProtocol {
 
   /**
    * A client command, identified by {@code (clientId, sequence)} for exactly-once application.
-   * Answered once with a {@link SubmitReply}: {@link Applied}, {@link Rejected} or {@link Retry}.
+   * Answered once with a {@link SubmitReply}: {@link Applied}, {@link Failed}, {@link Rejected},
+   * {@link SessionExpired} or {@link Retry}.
    */
   public record Submit(String clientId, long sequence, Bytes payload, ActorRef<SubmitReply> replyTo)
       implements Command, CborSerializable {}
@@ -70,6 +71,18 @@ public final class ReplicaProtocol {
 
   /** Definitively refused; retrying the same {@code (clientId, sequence)} cannot succeed. */
   public record Rejected(String reason) implements SubmitReply {}
+
+  /**
+   * The command was committed at {@code index} and applying it threw (a poison command): that is
+   * its result on every replica, and a retry gets it again ({@code duplicate}) without applying.
+   */
+  public record Failed(long index, String reason, boolean duplicate) implements SubmitReply {}
+
+  /**
+   * The client's session is unknown to the group (expired, or never opened): not applied now, and
+   * the outcome of earlier attempts is unknown. Start a new session (a new client id).
+   */
+  public record SessionExpired(String reason) implements SubmitReply {}
 
   /**
    * Not done here, now: retry with the same {@code (clientId, sequence)} (or read), at {@code

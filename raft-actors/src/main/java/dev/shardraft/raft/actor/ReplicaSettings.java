@@ -40,6 +40,10 @@ public record ReplicaSettings(
 
   public ReplicaSettings {
     Objects.requireNonNull(raft, "raft");
+    if (sessionExpiryPositions >= 1) {
+      // The window a leader writes into its barriers: always the one configured here.
+      raft = raft.withSessionExpiryPositions(sessionExpiryPositions);
+    }
     Objects.requireNonNull(storageRetryMin, "storageRetryMin");
     Objects.requireNonNull(storageRetryMax, "storageRetryMax");
     if (snapshotEvery < 0 || sessionExpiryPositions < 1 || stashCapacity < 1) {
@@ -149,6 +153,18 @@ public record ReplicaSettings(
         snapshotEvery,
         delete,
         sessionExpiryPositions,
+        seed,
+        stashCapacity,
+        storageRetryMin,
+        storageRetryMax);
+  }
+
+  public ReplicaSettings withSessionExpiryPositions(long positions) {
+    return new ReplicaSettings(
+        raft,
+        snapshotEvery,
+        deleteLogAfterSnapshot,
+        positions,
         seed,
         stashCapacity,
         storageRetryMin,

@@ -26,6 +26,10 @@ final class Replies {
       return new Applied(s.index(), s.reply(), s.duplicate());
     } else if (o instanceof CommandOutcome.Rejected r) {
       return new Rejected(r.reason());
+    } else if (o instanceof CommandOutcome.Failed f) {
+      return new ReplicaProtocol.Failed(f.index(), f.reason(), f.duplicate());
+    } else if (o instanceof CommandOutcome.SessionExpired e) {
+      return new ReplicaProtocol.SessionExpired(e.reason());
     } else {
       return toRetry((CommandOutcome.Retry) o);
     }

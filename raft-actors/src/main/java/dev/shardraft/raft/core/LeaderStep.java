@@ -97,7 +97,8 @@ final class LeaderStep {
       return; // a repeated report; the writer in use stays open
     }
     Leader l = ol.get().withWriterOpen();
-    LogEntry barrier = new LogEntry(term, ctx.self(), new LogEntry.Barrier());
+    LogEntry barrier =
+        new LogEntry(term, ctx.self(), new LogEntry.Barrier(ctx.config().sessionExpiryPositions()));
     ctx.update(l.withInFlight(Optional.of(new Batch(true, List.of(), Set.of()))));
     ctx.log(new Effect.Append(term, List.of(barrier)));
   }

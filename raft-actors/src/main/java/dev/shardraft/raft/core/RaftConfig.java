@@ -19,6 +19,9 @@ import java.util.Objects;
  *     beyond that new commands are refused with {@link CommandOutcome.Retry}
  * @param maxCommandBytes a command payload larger than this is rejected when submitted, before it
  *     reaches the log (it would fail its Kafka transaction and make the leader step down)
+ * @param sessionExpiryPositions the client-session expiry window this replica writes into the
+ *     barrier of each term it leads; every replica and the projection adopt the window of the
+ *     newest barrier they apply, so it is replicated state, not a per-process setting
  */
 public record RaftConfig(
     String shard,
@@ -29,7 +32,35 @@ public record RaftConfig(
     long heartbeatIntervalMs,
     int maxBatchSize,
     int maxPendingCommands,
-    int maxCommandBytes) {
+    int maxCommandBytes,
+    long sessionExpiryPositions) {
+
+  /** The default session expiry window of {@code shardraft.replica}: 1,000,000 log positions. */
+  public static final long DEFAULT_SESSION_EXPIRY_POSITIONS = 1_000_000;
+
+  /** With the default session expiry window. */
+  public RaftConfig(
+      String shard,
+      String self,
+      List<String> members,
+      long electionTimeoutMinMs,
+      long electionTimeoutMaxMs,
+      long heartbeatIntervalMs,
+      int maxBatchSize,
+      int maxPendingCommands,
+      int maxCommandBytes) {
+    this(
+        shard,
+        self,
+        members,
+        electionTimeoutMinMs,
+        electionTimeoutMaxMs,
+        heartbeatIntervalMs,
+        maxBatchSize,
+        maxPendingCommands,
+        maxCommandBytes,
+        DEFAULT_SESSION_EXPIRY_POSITIONS);
+  }
 
   public RaftConfig {
     Objects.requireNonNull(shard, "shard");
@@ -55,14 +86,33 @@ public record RaftConfig(
       throw new IllegalArgumentException(
           "maxBatchSize, maxPendingCommands and maxCommandBytes must be >= 1");
     }
+    if (sessionExpiryPositions < 1) {
+      throw new IllegalArgumentException("sessionExpiryPositions must be >= 1");
+    }
   }
 
   /**
    * The defaults of {@code shardraft.replica} in {@code reference.conf}: 150-300 ms election
-   * timeout, 50 ms heartbeats, batches of 256, a queue of 10,000, commands up to 512 KiB.
+   * timeout, 50 ms heartbeats, batches of 256, a queue of 10,000, commands up to 512 KiB, sessions
+   * expiring after 1,000,000 idle log positions.
    */
   public static RaftConfig of(String shard, String self, List<String> members) {
     return new RaftConfig(shard, self, members, 150, 300, 50, 256, 10_000, 512 * 1024);
+  }
+
+  /** This configuration with another session expiry window. */
+  public RaftConfig withSessionExpiryPositions(long positions) {
+    return new RaftConfig(
+        shard,
+        self,
+        members,
+        electionTimeoutMinMs,
+        electionTimeoutMaxMs,
+        heartbeatIntervalMs,
+        maxBatchSize,
+        maxPendingCommands,
+        maxCommandBytes,
+        positions);
   }
 
   /** The other members, in configuration order. */

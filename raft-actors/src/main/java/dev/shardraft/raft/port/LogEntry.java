@@ -29,8 +29,25 @@ public record LogEntry(long term, String leaderId, Body body) {
    * from the log it knows it has applied every entry committed before it took over (leader
    * completeness): Kafka offsets have gaps, so "applied up to the end offset" cannot be checked any
    * other way.
+   *
+   * <p>It also carries the client-session expiry window of the leader that wrote it ({@code
+   * sessionExpiryPositions}, 0 = none carried: an earlier version's barrier): every replica and the
+   * projection adopt it when they apply the barrier, so the window is replicated state and changes
+   * at the same log position everywhere.
    */
-  public record Barrier() implements Body {}
+  public record Barrier(long sessionExpiryPositions) implements Body {
+    /** A barrier that carries no session expiry window (as written by earlier versions). */
+    public Barrier() {
+      this(0);
+    }
+
+    public Barrier {
+      if (sessionExpiryPositions < 0) {
+        throw new IllegalArgumentException(
+            "sessionExpiryPositions must be >= 0, was " + sessionExpiryPositions);
+      }
+    }
+  }
 
   /**
    * A client command. {@code (clientId, sequence)} identifies it for exactly-once application.

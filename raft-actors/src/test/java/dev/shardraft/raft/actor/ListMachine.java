@@ -8,25 +8,27 @@ import java.util.List;
 
 /**
  * Test state machine: an append-only list of strings. A command appends its text; the reply is the
- * list's new size; a query returns the whole list, one item a line. The command {@code "boom"}
- * throws once if {@code failOnBoom} is set (to provoke a supervisor restart).
+ * list's new size; a query returns the whole list, one item a line. The command {@code "poison"}
+ * always throws (deterministically, on every replica: a poison command). If {@code
+ * failNextSnapshot} is set, the next {@link #snapshot()} throws once (a transient fault outside any
+ * command's result, to provoke a supervisor restart).
  */
 final class ListMachine implements QueryableStateMachine<String, String> {
   private final List<String> items = new ArrayList<>();
-  private final java.util.concurrent.atomic.AtomicBoolean failOnBoom;
+  private final java.util.concurrent.atomic.AtomicBoolean failNextSnapshot;
 
   ListMachine() {
     this(new java.util.concurrent.atomic.AtomicBoolean(false));
   }
 
-  ListMachine(java.util.concurrent.atomic.AtomicBoolean failOnBoom) {
-    this.failOnBoom = failOnBoom;
+  ListMachine(java.util.concurrent.atomic.AtomicBoolean failNextSnapshot) {
+    this.failNextSnapshot = failNextSnapshot;
   }
 
   @Override
   public Result<String> apply(long index, String command) {
-    if (command.equals("boom") && failOnBoom.getAndSet(false)) {
-      throw new IllegalStateException("boom at " + index + " (test failure, thrown once)");
+    if (command.equals("poison")) {
+      throw new IllegalStateException("poison at " + index + " (test failure, on every replica)");
     }
     items.add(command);
     return new Result<>(String.valueOf(items.size()), List.of());
@@ -45,6 +47,9 @@ final class ListMachine implements QueryableStateMachine<String, String> {
 
   @Override
   public byte[] snapshot() {
+    if (failNextSnapshot.getAndSet(false)) {
+      throw new IllegalStateException("snapshot failed (test failure, thrown once)");
+    }
     return String.join("\n", items).getBytes(StandardCharsets.UTF_8);
   }
 

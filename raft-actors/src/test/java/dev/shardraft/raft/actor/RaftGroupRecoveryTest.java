@@ -1,10 +1,12 @@
 package dev.shardraft.raft.actor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shardraft.raft.actor.ReplicaProtocol.Applied;
+import dev.shardraft.raft.actor.ReplicaProtocol.Failed;
 import dev.shardraft.raft.actor.ReplicaProtocol.Status;
 import dev.shardraft.raft.port.Snapshot;
 import dev.shardraft.raft.port.TermAndVote;
@@ -73,17 +75,19 @@ class RaftGroupRecoveryTest {
 
   @Test
   void aSupervisorRestartReloadsTermAndVoteAndReappliesTheLog() {
-    group = ReplicaGroup.ofThree().startAll();
+    group = new ReplicaGroup(List.of("a", "b", "c"), s -> s.withSnapshotEvery(4));
+    group.startAll();
     String leader = group.awaitLeader();
     String follower = group.members.stream().filter(m -> !m.equals(leader)).findFirst().get();
     List<String> expected = submitAll(leader, "alice", 1, 3);
     group.awaitItemsEverywhere(expected);
     Status before = group.status(follower);
-    group.failOnBoom(follower);
+    group.failNextSnapshot(follower);
 
-    // The follower's state machine throws while applying "boom": its actor restarts.
-    assertInstanceOf(Applied.class, group.submit(leader, "alice", 4, "boom"));
-    expected.add("boom");
+    // The follower's next snapshot throws (a fault outside any command's result): its actor
+    // restarts. (A throw while applying a command is that command's result instead: see
+    // aPoisonCommandFailsAlikeEverywhereWithNoRestartAndNoLeaderChange.)
+    expected.addAll(submitAll(leader, "alice", 4, 7));
     // Let the restart back-off (100-120 ms) pass before asking the restarting replica anything.
     group.advanceInSteps(500);
     group.advanceUntil(
@@ -98,6 +102,33 @@ class RaftGroupRecoveryTest {
     assertEquals(before.votedFor(), after.votedFor());
     assertEquals(Optional.of(leader), after.leader());
     group.awaitItemsEverywhere(expected);
+  }
+
+  @Test
+  void aPoisonCommandFailsAlikeEverywhereWithNoRestartAndNoLeaderChange() {
+    group = ReplicaGroup.ofThree().startAll();
+    String leader = group.awaitLeader();
+    List<String> expected = submitAll(leader, "alice", 1, 2);
+    long term = group.status(leader).term();
+
+    // "poison" throws in every replica's state machine: the entry's result is Failed.
+    Failed failed = assertInstanceOf(Failed.class, group.submit(leader, "alice", 3, "poison"));
+    assertFalse(failed.duplicate());
+    assertTrue(failed.reason().contains("poison at " + failed.index()), failed.reason());
+    // A retry is answered from the session with the same failure, not applied again.
+    Failed again = assertInstanceOf(Failed.class, group.submit(leader, "alice", 3, "poison"));
+    assertEquals(new Failed(failed.index(), failed.reason(), true), again);
+    // The log goes on: the next command is applied everywhere, no replica restarted, and the
+    // leader and its term did not change.
+    expected.addAll(submitAll(leader, "alice", 4, 5));
+    group.awaitItemsEverywhere(expected);
+    for (String m : group.members) {
+      assertEquals(1, group.starts(m), m + " never restarted");
+      Status s = group.status(m);
+      assertEquals(term, s.term(), m + "'s term");
+      assertTrue(s.appliedIndex() > failed.index(), m + " applied past the poison command");
+    }
+    assertEquals(leader, group.awaitLeader());
   }
 
   @Test

@@ -207,7 +207,9 @@ class RaftReplicaEffectsTest {
           return null;
         });
     TailEvent first = log.store().read(0, 1).get(0);
-    assertEquals(new TailEvent.Committed(0, new LogEntry(1, "a", new LogEntry.Barrier())), first);
+    // The barrier carries the configured session expiry window (reference.conf: 1,000,000).
+    assertEquals(
+        new TailEvent.Committed(0, new LogEntry(1, "a", new LogEntry.Barrier(1_000_000))), first);
   }
 
   @Test

@@ -62,6 +62,9 @@ class RaftReplicaSerializationTest {
         new Submit("alice", 4, Bytes.of(new byte[] {1, 2, 3}), ref.unsafeUpcast()),
         new Applied(12, Bytes.of(new byte[] {9}), true),
         new Rejected("sequence too old"),
+        new ReplicaProtocol.Failed(
+            13, "the state machine threw java.lang.IllegalStateException", true),
+        new ReplicaProtocol.SessionExpired("no session of client alice"),
         new Retry(Optional.of("b"), RetryReason.NOT_LEADER, "not leader"),
         new Retry(Optional.empty(), RetryReason.UNAVAILABLE, "stopped"),
         new Read(ReadMode.LINEARIZABLE, Bytes.of(new byte[] {7}), ref.unsafeUpcast()),

@@ -169,8 +169,8 @@ final class ReplicaGroup implements AutoCloseable {
     return starts.get(id).get();
   }
 
-  /** Makes the next {@code "boom"} command throw in replica {@code id}'s state machine. */
-  void failOnBoom(String id) {
+  /** Makes the next snapshot of replica {@code id}'s state machine throw (once). */
+  void failNextSnapshot(String id) {
     boom.computeIfAbsent(id, k -> new AtomicBoolean()).set(true);
   }
 

@@ -12,6 +12,7 @@ import dev.shardraft.raft.core.RaftMessage.PreVoteResponse;
 import dev.shardraft.raft.core.RaftMessage.VoteRequest;
 import dev.shardraft.raft.core.RaftMessage.VoteResponse;
 import dev.shardraft.raft.port.Bytes;
+import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.TermAndVote;
 import java.util.List;
 import java.util.Optional;
@@ -436,6 +437,20 @@ class RaftPaperTest {
       assertTrue(c.replyTo(req).isEmpty());
       c.applied(5, 2, new AppliedEntry.BarrierApplied(2, "n1"));
       assertEquals(1, c.appends().size());
+    }
+
+    @Test
+    void theBarrierCarriesTheLeadersSessionExpiryWindow() {
+      RaftTestContext c = three().electionTimeout();
+      c.deliver(new PreVoteResponse(1, "n2", true))
+          .persisted()
+          .deliver(new VoteResponse(2, "n2", true));
+      c.step(new RaftInput.WriterOpened(c.now(), 2));
+      Effect.Append barrier = c.appends().get(0);
+      assertEquals(
+          new LogEntry.Barrier(RaftTestContext.SESSION_EXPIRY),
+          barrier.entries().get(0).body(),
+          "the window is replicated state: every replica adopts it from the barrier");
     }
 
     @Test

@@ -70,7 +70,8 @@ final class RaftTestContext {
     }
 
     RaftTestContext build() {
-      RaftConfig c = new RaftConfig("test-0", self, members, 150, 300, 50, 4, 8, 64);
+      RaftConfig c =
+          new RaftConfig("test-0", self, members, 150, 300, 50, 4, 8, 64, SESSION_EXPIRY);
       return new RaftTestContext(c, RaftCore.init(c, durable, appliedIndex, logTerm, 0, seed), 0);
     }
   }
@@ -219,7 +220,11 @@ final class RaftTestContext {
     assertEquals(List.of(), all(Effect.Send.class), "expected no sends");
   }
 
+  /** The session expiry window of every test context's configuration. */
+  static final long SESSION_EXPIRY = 777;
+
+  /** The barrier a leader of this context's configuration writes. */
   static LogEntry barrier(long term, String leader) {
-    return new LogEntry(term, leader, new LogEntry.Barrier());
+    return new LogEntry(term, leader, new LogEntry.Barrier(SESSION_EXPIRY));
   }
 }

@@ -108,6 +108,10 @@ final class SimClient {
       retry(r.leaderHint(), 1 + sim.random.nextInt(20));
     } else if (outcome instanceof CommandOutcome.Rejected r) {
       sim.invariants.fail("client " + clientId + "#" + sequence + " was rejected: " + r.reason());
+    } else if (outcome instanceof CommandOutcome.Failed f) {
+      sim.invariants.fail("client " + clientId + "#" + sequence + " failed: " + f.reason());
+    } else if (outcome instanceof CommandOutcome.SessionExpired e) {
+      sim.invariants.fail("client " + clientId + "#" + sequence + ": " + e.reason());
     }
   }
 }

@@ -122,6 +122,13 @@ public final class GroupClient {
             a.index(), a.reply().toArray(), a.duplicate(), to, attempts, System.nanoTime());
       } else if (reply instanceof Rejected r) {
         throw new CommandRejected(clientId, sequence, r.reason());
+      } else if (reply instanceof ReplicaProtocol.Failed f) {
+        // The state machine threw on the committed command: its result everywhere, not retried.
+        throw new CommandRejected(
+            clientId, sequence, "failed at index " + f.index() + ": " + f.reason());
+      } else if (reply instanceof ReplicaProtocol.SessionExpired e) {
+        throw new CommandRejected(
+            clientId, sequence, "session expired, outcome unknown: " + e.reason());
       }
       Retry r = (Retry) reply;
       lastAnswer = "retry from " + to + " (" + r.reason() + "): " + r.detail();

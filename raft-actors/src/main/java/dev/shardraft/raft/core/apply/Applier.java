@@ -25,12 +25,19 @@ import org.slf4j.LoggerFactory;
  *       skipped and counted: it was written by a stale leader whose late {@code openWriter} fenced
  *       a newer one (Kafka fencing is "latest open wins", not "highest term wins"). Otherwise the
  *       entry's term becomes the highest term seen.
- *   <li>A barrier changes nothing but the highest term.
+ *   <li>A barrier changes nothing but the highest term and, if it carries one, the session expiry
+ *       window (the one its leader was configured with): the window is replicated state.
  *   <li>A command {@code (clientId, sequence)}: with no session, only sequence 1 opens one (any
- *       other is rejected: unknown or expired session, never applied twice); the session's last
- *       sequence again is a duplicate, answered from the session; an older sequence is rejected; a
- *       newer one is decoded (an undecodable payload is rejected), applied, and recorded in the
- *       session.
+ *       other gets {@link CommandOutcome.SessionExpired}: the session expired or was never opened,
+ *       the outcome of earlier attempts is unknown, nothing is applied); the session's last
+ *       sequence again is a duplicate, answered from the session (its reply, or its failure); an
+ *       older sequence is rejected; a newer one is decoded (a payload the codec refuses with {@code
+ *       IllegalArgumentException} is rejected), applied, and recorded in the session.
+ *   <li>A command whose decoding or application throws any other {@code RuntimeException} (a poison
+ *       command) is <b>failed</b>: {@link CommandOutcome.Failed} is that entry's result on every
+ *       replica and in the projection (the state machine is deterministic), recorded in the session
+ *       like a reply, counted ({@link #failed()}) and logged; the log goes on. An {@code Error} is
+ *       not caught: it is not a result of the command (out of memory, for example).
  *   <li>After every position, sessions idle for more than the expiry window are dropped.
  * </ol>
  *
@@ -41,6 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Applier<C, R> {
   private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
+  private static final int MAX_REASON_CHARS = 1000;
 
   private final StateMachine<C, R> stateMachine;
   private final SessionTable sessions;
@@ -50,9 +58,13 @@ public final class Applier<C, R> {
   private long skippedStaleTerm;
   private long skippedUndecodable;
   private long duplicates;
+  private long failed;
+  private long sessionExpired;
 
   /**
-   * @param sessionExpiryPositions a session unused for more than this many log positions expires
+   * @param sessionExpiryPositions a session unused for more than this many log positions expires,
+   *     until a barrier or a snapshot carries another window (every log's first barrier does, so
+   *     this initial value only decides for a log written by an earlier version)
    */
   public Applier(StateMachine<C, R> stateMachine, long sessionExpiryPositions) {
     this.stateMachine = stateMachine;
@@ -94,6 +106,10 @@ public final class Applier<C, R> {
           what = new AppliedEntry.CommandDecided(c.clientId(), c.sequence(), r.outcome);
           events = r.events;
         } else {
+          LogEntry.Barrier b = (LogEntry.Barrier) e.body();
+          if (b.sessionExpiryPositions() > 0) {
+            sessions.setExpiryPositions(b.sessionExpiryPositions());
+          }
           what = new AppliedEntry.BarrierApplied(e.term(), e.leaderId());
         }
       }
@@ -109,18 +125,28 @@ public final class Applier<C, R> {
   private CommandResult applyCommand(long index, LogEntry.Command c) {
     Optional<Session> s = sessions.get(c.clientId());
     if (s.isEmpty() && c.sequence() != 1) {
-      return rejected(
-          "unknown or expired session of client "
-              + c.clientId()
-              + " (sequence "
-              + c.sequence()
-              + "); start a new client session at sequence 1");
+      sessionExpired++;
+      return new CommandResult(
+          new CommandOutcome.SessionExpired(
+              "no session of client "
+                  + c.clientId()
+                  + " (sequence "
+                  + c.sequence()
+                  + "): it expired after "
+                  + sessions.expiryPositions()
+                  + " idle log positions, or was never opened; not applied now, outcome of"
+                  + " earlier attempts unknown; start a new client session at sequence 1"),
+          List.of());
     }
     if (s.isPresent() && c.sequence() == s.get().lastSequence()) {
       duplicates++;
-      sessions.put(c.clientId(), s.get().touched(index));
-      return new CommandResult(
-          new CommandOutcome.Success(s.get().lastIndex(), s.get().lastReply(), true), List.of());
+      Session last = s.get();
+      sessions.put(c.clientId(), last.touched(index));
+      CommandOutcome again =
+          last.failure().isPresent()
+              ? new CommandOutcome.Failed(last.lastIndex(), last.failure().get(), true)
+              : new CommandOutcome.Success(last.lastIndex(), last.lastReply(), true);
+      return new CommandResult(again, List.of());
     }
     if (s.isPresent() && c.sequence() < s.get().lastSequence()) {
       return rejected(
@@ -142,11 +168,46 @@ public final class Applier<C, R> {
               + c.sequence()
               + ": "
               + bad.getMessage());
+    } catch (RuntimeException thrown) {
+      return failed(index, c, "the command codec", thrown);
     }
-    StateMachine.Result<R> applied = stateMachine.apply(index, command);
-    Bytes reply = Bytes.of(stateMachine.replyCodec().encode(applied.reply()));
+    StateMachine.Result<R> applied;
+    Bytes reply;
+    try {
+      applied = stateMachine.apply(index, command);
+      reply = Bytes.of(stateMachine.replyCodec().encode(applied.reply()));
+    } catch (RuntimeException thrown) {
+      return failed(index, c, "the state machine", thrown);
+    }
     sessions.put(c.clientId(), new Session(c.sequence(), reply, index, index));
     return new CommandResult(new CommandOutcome.Success(index, reply, false), applied.events());
+  }
+
+  /**
+   * A committed command whose application threw. A state machine is deterministic, so the throw is
+   * this entry's result everywhere: recorded in the session (a retry gets the same outcome), no
+   * events, and the log goes on. Whatever the state machine changed before it threw stays changed
+   * (identically on every replica).
+   */
+  private CommandResult failed(long index, LogEntry.Command c, String where, RuntimeException e) {
+    failed++;
+    String reason = shorten(where + " threw " + e);
+    LOG.warn(
+        "command {}#{} at {} failed; it is that entry's result on every replica: {}",
+        c.clientId(),
+        c.sequence(),
+        index,
+        reason,
+        e);
+    sessions.put(
+        c.clientId(), new Session(c.sequence(), Bytes.EMPTY, index, index, Optional.of(reason)));
+    return new CommandResult(new CommandOutcome.Failed(index, reason, false), List.of());
+  }
+
+  private static String shorten(String reason) {
+    return reason.length() <= MAX_REASON_CHARS
+        ? reason
+        : reason.substring(0, MAX_REASON_CHARS) + "...";
   }
 
   private static CommandResult rejected(String reason) {
@@ -184,6 +245,16 @@ public final class Applier<C, R> {
     return duplicates;
   }
 
+  /** Commands whose application threw ({@link CommandOutcome.Failed}, first attempts only). */
+  public long failed() {
+    return failed;
+  }
+
+  /** Commands answered {@link CommandOutcome.SessionExpired}. */
+  public long sessionExpired() {
+    return sessionExpired;
+  }
+
   /** Positions processed since the last {@link #snapshot()} or {@link #restore}. */
   public long appliedSinceSnapshot() {
     return appliedSinceSnapshot;
@@ -211,6 +282,9 @@ public final class Applier<C, R> {
     stateMachine.restore(d.stateMachine());
     sessions.clear();
     d.sessions().forEach(sessions::put);
+    if (d.sessionExpiryPositions() > 0) {
+      sessions.setExpiryPositions(d.sessionExpiryPositions());
+    }
     logTerm = d.logTerm();
     nextIndex = snapshot.nextIndex();
     appliedSinceSnapshot = 0;

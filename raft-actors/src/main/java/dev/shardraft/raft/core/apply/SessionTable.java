@@ -12,7 +12,7 @@ import java.util.Optional;
  * position on every replica (the rule depends on log indices only).
  */
 public final class SessionTable {
-  private final long expiryPositions;
+  private long expiryPositions;
   private final LinkedHashMap<String, Session> byActivity = new LinkedHashMap<>();
 
   public SessionTable(long expiryPositions) {
@@ -20,6 +20,19 @@ public final class SessionTable {
       throw new IllegalArgumentException("expiryPositions must be >= 1");
     }
     this.expiryPositions = expiryPositions;
+  }
+
+  /** A session unused for more than this many log positions expires. */
+  public long expiryPositions() {
+    return expiryPositions;
+  }
+
+  /** Adopts the window of a barrier or snapshot; it applies from the next position on. */
+  void setExpiryPositions(long positions) {
+    if (positions < 1) {
+      throw new IllegalArgumentException("expiryPositions must be >= 1");
+    }
+    this.expiryPositions = positions;
   }
 
   public Optional<Session> get(String clientId) {

@@ -22,11 +22,14 @@ import org.junit.jupiter.api.Test;
 class ApplierTest {
 
   /** Appends strings to a list; the reply is the list size. Rejects nothing. */
-  static final class ListMachine implements StateMachine<String, Integer> {
+  static class ListMachine implements StateMachine<String, Integer> {
     final List<String> items = new ArrayList<>();
 
     @Override
     public Result<Integer> apply(long index, String command) {
+      if (command.startsWith("poison")) {
+        throw new IllegalStateException("poison at " + index);
+      }
       items.add(command);
       return new Result<>(items.size(), List.of(new DomainEvent(command, "added", new byte[0])));
     }
@@ -132,8 +135,121 @@ class ApplierTest {
   @Test
   void unknownSessionAcceptsOnlySequenceOne() {
     CommandOutcome o = outcome(cmd(0, 1, "a", 5, "x"));
-    assertTrue(assertInstanceOf(CommandOutcome.Rejected.class, o).reason().contains("session"));
+    assertTrue(
+        assertInstanceOf(CommandOutcome.SessionExpired.class, o).reason().contains("session"));
     assertTrue(machine.items.isEmpty());
+  }
+
+  @Test
+  void aRetryAfterTheSessionExpiredIsSessionExpiredNotRejectedAndNotApplied() {
+    Applier<String, Integer> a = new Applier<>(machine, 3);
+    assertInstanceOf(CommandOutcome.Success.class, decided(a, cmd(0, 1, "c", 1, "x")));
+    assertInstanceOf(CommandOutcome.Success.class, decided(a, cmd(1, 1, "c", 2, "y")));
+    for (long i = 2; i <= 5; i++) {
+      a.apply(new TailEvent.Undecodable(i, "pad")); // c idle for 4 positions: expired
+    }
+    assertTrue(a.sessions().get("c").isEmpty());
+    CommandOutcome retry = decided(a, cmd(6, 1, "c", 2, "y"));
+    assertInstanceOf(CommandOutcome.SessionExpired.class, retry, "outcome unknown, not Rejected");
+    assertEquals(List.of("x", "y"), machine.items, "not applied a second time");
+    assertEquals(1, a.sessionExpired());
+  }
+
+  @Test
+  void aThrowingStateMachineFailsThatEntryRecordsItAndTheLogGoesOn() {
+    assertInstanceOf(CommandOutcome.Success.class, outcome(cmd(0, 1, "a", 1, "x")));
+    ApplyResult poison = applier.apply(cmd(1, 1, "a", 2, "poison")).orElseThrow();
+    CommandOutcome.Failed failed =
+        assertInstanceOf(
+            CommandOutcome.Failed.class, ((AppliedEntry.CommandDecided) poison.what()).outcome());
+    assertEquals(1, failed.index());
+    assertTrue(failed.reason().contains("poison at 1"), failed.reason());
+    assertTrue(poison.events().isEmpty(), "a failed command has no events");
+    assertEquals(1, applier.failed());
+    // A retry gets the same failure from the session; it is not applied again.
+    assertEquals(
+        new CommandOutcome.Failed(1, failed.reason(), true), outcome(cmd(2, 1, "a", 2, "poison")));
+    assertEquals(1, applier.failed());
+    // The session and the log go on.
+    assertEquals(
+        new CommandOutcome.Success(3, Bytes.of(new byte[] {2}), false),
+        outcome(cmd(3, 1, "a", 3, "y")));
+    assertEquals(List.of("x", "y"), machine.items);
+  }
+
+  @Test
+  void aThrowingCodecFailsThatEntryLikeAThrowingStateMachine() {
+    StateMachine<String, Integer> throwingCodec =
+        new ListMachine() {
+          @Override
+          public Codec<String> commandCodec() {
+            return new Codec<>() {
+              @Override
+              public byte[] encode(String value) {
+                return value.getBytes(StandardCharsets.UTF_8);
+              }
+
+              @Override
+              public String decode(byte[] bytes) {
+                throw new IllegalStateException("codec bug");
+              }
+            };
+          }
+        };
+    Applier<String, Integer> a = new Applier<>(throwingCodec, 1_000);
+    CommandOutcome o = decided(a, cmd(0, 1, "a", 1, "x"));
+    assertTrue(assertInstanceOf(CommandOutcome.Failed.class, o).reason().contains("codec bug"));
+  }
+
+  @Test
+  void aFailureSurvivesASnapshotAndAVersion1SnapshotIsStillRead() {
+    applier.apply(cmd(0, 1, "a", 1, "x"));
+    applier.apply(cmd(1, 1, "b", 1, "poison"));
+    Snapshot v2 = applier.snapshot();
+    Applier<String, Integer> restored = new Applier<>(new ListMachine(), 1_000);
+    restored.restore(v2);
+    assertEquals(applier.sessions().view(), restored.sessions().view());
+    assertInstanceOf(CommandOutcome.Failed.class, decided(restored, cmd(2, 1, "b", 1, "poison")));
+
+    // Version 1, as earlier versions wrote it: no failures; its sessions read as successes.
+    Applier<String, Integer> old = new Applier<>(new ListMachine(), 1_000);
+    old.apply(cmd(0, 1, "a", 1, "x"));
+    byte[] v1 = SnapshotCodec.encodeVersion1(1, old.sessions(), new ListMachine().snapshot());
+    Applier<String, Integer> fromV1 = new Applier<>(new ListMachine(), 1_000);
+    fromV1.restore(new Snapshot(1, 1, Bytes.of(v1)));
+    assertEquals(old.sessions().view(), fromV1.sessions().view());
+    assertEquals(
+        new CommandOutcome.Success(0, Bytes.of(new byte[] {1}), true),
+        decided(fromV1, cmd(1, 1, "a", 1, "x")));
+  }
+
+  @Test
+  void theExpiryWindowIsReplicatedStateSetByBarriersAndKeptInSnapshots() {
+    // Two appliers configured differently (two processes) decide alike: the barrier decides.
+    Applier<String, Integer> big = new Applier<>(new ListMachine(), 1_000);
+    Applier<String, Integer> small = new Applier<>(new ListMachine(), 2);
+    for (Applier<String, Integer> a : List.of(big, small)) {
+      a.apply(new TailEvent.Committed(0, new LogEntry(1, "n1", new LogEntry.Barrier(3))));
+      assertEquals(3, a.sessions().expiryPositions());
+      a.apply(cmd(1, 1, "c", 1, "x"));
+      a.apply(new TailEvent.Undecodable(2, "pad"));
+      a.apply(new TailEvent.Undecodable(3, "pad"));
+      a.apply(new TailEvent.Undecodable(4, "pad"));
+      assertTrue(a.sessions().get("c").isPresent(), "idle for 3 positions");
+    }
+    // A barrier of an earlier version (no window) and a stale-term one change nothing.
+    big.apply(new TailEvent.Committed(5, new LogEntry(2, "n2", new LogEntry.Barrier())));
+    big.apply(new TailEvent.Committed(6, new LogEntry(1, "n1", new LogEntry.Barrier(50))));
+    assertEquals(3, big.sessions().expiryPositions());
+    // The snapshot carries the window to an applier configured otherwise.
+    Applier<String, Integer> restored = new Applier<>(new ListMachine(), 77);
+    restored.restore(big.snapshot());
+    assertEquals(3, restored.sessions().expiryPositions());
+  }
+
+  private static CommandOutcome decided(Applier<String, Integer> a, TailEvent e) {
+    AppliedEntry what = a.apply(e).orElseThrow().what();
+    return assertInstanceOf(AppliedEntry.CommandDecided.class, what).outcome();
   }
 
   @Test

@@ -1,0 +1,157 @@
+package dev.shardraft.runtime.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import dev.shardraft.kafka.local.LocalKafkaExtension;
+import dev.shardraft.raft.actor.ReplicaProtocol;
+import dev.shardraft.raft.actor.ReplicaProtocol.Status;
+import dev.shardraft.raft.actor.ReplicaProtocol.SubmitReply;
+import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.raft.port.Bytes;
+import dev.shardraft.runtime.LedgerMachine;
+import dev.shardraft.runtime.RaftGroups;
+import dev.shardraft.runtime.ShardedRaft;
+import dev.shardraft.runtime.ShardedRaftException;
+import dev.shardraft.runtime.node.ReplicaEntity;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The client's sessions and typed outcomes on a one-node cluster with one real broker and one
+ * replica per group, with a session expiry window of 5 log positions: a pooled session that expired
+ * while idle is renewed (the command is applied once), and a poison command is a typed {@link
+ * ShardedRaftException.Failed} with no effect on the commands after it.
+ */
+class ShardedRaftSessionTest {
+  @RegisterExtension static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
+
+  private static final Duration ASK = Duration.ofSeconds(30);
+  private static ActorSystem<Void> system;
+  private static ShardedRaft<String, Integer> raft;
+
+  @BeforeAll
+  static void start() {
+    system =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "shardraft-sessions",
+            ConfigFactory.parseString(
+                    String.join(
+                        "\n",
+                        "pekko.actor.provider = cluster",
+                        "pekko.remote.artery.canonical.hostname = 127.0.0.1",
+                        "pekko.remote.artery.canonical.port = 0",
+                        "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on",
+                        "shardraft.runtime.min-hosting-nodes = 1",
+                        "shardraft.runtime.keep-alive-interval = 1s",
+                        "shardraft.replica.session-expiry-positions = 5",
+                        "shardraft.kafka.bootstrap-servers = \"" + KAFKA.bootstrapServers() + "\""))
+                .withFallback(ConfigFactory.load()));
+    Cluster cluster = Cluster.get(system);
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    raft =
+        ShardedRaft.init(system, RaftGroups.of("sessions", 1, LedgerMachine::new).withReplicas(1));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  private static int ask(String id) {
+    return raft.ask("k", id, ASK).toCompletableFuture().join();
+  }
+
+  private static List<String> ledger() {
+    byte[] all =
+        raft.read("k", new byte[0], ReadMode.LINEARIZABLE, ASK).toCompletableFuture().join();
+    String s = new String(all, StandardCharsets.UTF_8);
+    return s.isEmpty() ? List.of() : Arrays.asList(s.split("\n"));
+  }
+
+  /** Another client (not pooled by {@code raft}) uses up log positions of the group. */
+  private static void padWithAnotherClient(int commands) {
+    String group = raft.groupFor("k");
+    TestProbe<SubmitReply> probe = TestProbe.create(system);
+    var replica =
+        org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(system)
+            .entityRefFor(raft.typeKey(), ReplicaEntity.entityId(group, "r1"));
+    for (int i = 1; i <= commands; i++) {
+      int seq = i;
+      replica.tell(
+          new ReplicaEntity.Deliver(
+              new ReplicaProtocol.Submit(
+                  "pad", seq, Bytes.utf8("pad" + seq), (ActorRef<SubmitReply>) probe.ref())));
+      assertInstanceOf(ReplicaProtocol.Applied.class, probe.receiveMessage(ASK));
+    }
+  }
+
+  @Test
+  void aPooledSessionThatExpiredWhileIdleIsRenewedAndTheCommandAppliedOnce() {
+    awaitReadyLeader();
+    ask("first"); // its session goes back to the pool
+    padWithAnotherClient(8); // more positions than the window: that session expired
+    ask("second"); // on the pooled, expired session first: renewed, applied once
+    ask("third");
+    List<String> ledger = ledger();
+    for (String id : List.of("first", "second", "third")) {
+      assertEquals(1, ledger.stream().filter(id::equals).count(), id + " in " + ledger);
+    }
+  }
+
+  @Test
+  void aPoisonCommandIsATypedFailureAndTheGroupGoesOn() {
+    awaitReadyLeader();
+    Status before = status();
+    CompletionException thrown =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            CompletionException.class,
+            () -> raft.ask("k", "poison-1", ASK).toCompletableFuture().join());
+    ShardedRaftException.Failed failed =
+        assertInstanceOf(ShardedRaftException.Failed.class, thrown.getCause());
+    assertTrue(failed.getMessage().contains("poison command poison-1"), failed.getMessage());
+    ask("after-poison");
+    Status after = status();
+    assertEquals(before.term(), after.term(), "no leader change");
+    assertTrue(after.appliedIndex() > failed.index());
+    List<String> ledger = ledger();
+    assertTrue(ledger.contains("after-poison") && !ledger.contains("poison-1"), ledger.toString());
+  }
+
+  private static Status status() {
+    return raft.status(raft.groupFor("k"), "r1", ASK).toCompletableFuture().join();
+  }
+
+  private static void awaitReadyLeader() {
+    TestProbe<Object> probe = TestProbe.create(system);
+    probe.awaitAssert(
+        Duration.ofSeconds(90),
+        Duration.ofMillis(200),
+        () -> {
+          Status s =
+              raft.status(raft.groupFor("k"), "r1", Duration.ofSeconds(2))
+                  .toCompletableFuture()
+                  .get(5, TimeUnit.SECONDS);
+          assertTrue(s.isReadyLeader(), s.toString());
+          return null;
+        });
+  }
+}
