@@ -35,7 +35,8 @@ class HistoryChecksTest {
     assertTrue(HistoryChecks.noLostWrites(h.ops(), Map.of("r-1", 2L)).valid());
     Verdict lost = HistoryChecks.noLostWrites(h.ops(), Map.of("r-1", 1L));
     assertFalse(lost.valid());
-    assertTrue(lost.problems().get(0).contains("acknowledged p2 write 2 [5, 6] is lost"), lost.toString());
+    assertTrue(
+        lost.problems().get(0).contains("acknowledged p2 write 2 [5, 6] is lost"), lost.toString());
     Map<String, Object> none = new HashMap<>();
     none.put("r-1", null);
     assertFalse(HistoryChecks.noLostWrites(h.ops(), none).valid(), "a register that forgot all");
