@@ -47,6 +47,7 @@ public final class FaultCluster implements AutoCloseable {
     int incarnation;
     NodeProcess process;
     boolean paused;
+    boolean retired;
 
     Slot(String name, int arteryPort, int httpPort, int gid) {
       this.name = name;
@@ -136,6 +137,22 @@ public final class FaultCluster implements AutoCloseable {
     s.paused = false;
   }
 
+  /**
+   * SIGTERM to node {@code i}: it leaves the cluster gracefully (coordinated shutdown: its replicas
+   * are handed off) and exits; it is not restarted by {@link #restartExited()}. Waits until it
+   * exited.
+   */
+  public void leave(int i, Duration timeout) throws InterruptedException {
+    Slot s;
+    synchronized (this) {
+      s = slots.get(i);
+      s.retired = true;
+      signal(i, "TERM");
+    }
+    int code = s.process.awaitExit(timeout);
+    LOG.info("{}: {} left and exited with {}", test, s.name, code);
+  }
+
   public synchronized void pause(int i) {
     signal(i, "STOP");
     slots.get(i).paused = true;
@@ -200,7 +217,7 @@ public final class FaultCluster implements AutoCloseable {
     List<String> restarted = new ArrayList<>();
     for (int i = 0; i < slots.size(); i++) {
       Slot s = slots.get(i);
-      if (s.process != null && !s.process.isAlive()) {
+      if (s.process != null && !s.process.isAlive() && !s.retired) {
         start(i);
         restarted.add(s.name);
       }
@@ -241,10 +258,39 @@ public final class FaultCluster implements AutoCloseable {
    * leader; returns the node index of each group's leader.
    */
   public Map<String, Integer> awaitHealthy(Duration timeout) {
+    return awaitLeaders(running(), 3, timeout);
+  }
+
+  /**
+   * Waits until the running nodes other than {@code excluded} host at least two replicas of every
+   * group and exactly one ready leader of each (they do without it).
+   */
+  public Map<String, Integer> awaitHealthyWithout(int excluded, Duration timeout) {
+    List<Integer> others = new ArrayList<>(running());
+    others.remove(Integer.valueOf(excluded));
+    return awaitLeaders(others, 2, timeout);
+  }
+
+  /** Waits until node {@code i} runs at least one replica. */
+  public void awaitHosting(int i, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!statuses(List.of(i)).get(i).isEmpty()) {
+        LOG.info("{}: {} hosts replicas", test, slots.get(i).name);
+        return;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+    }
+    throw new AssertionError(
+        test + ": " + slots.get(i).name + " hosts no replica after " + timeout);
+  }
+
+  private Map<String, Integer> awaitLeaders(
+      List<Integer> nodes, int minReplicas, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "nothing yet";
     while (System.nanoTime() < deadline) {
-      Map<Integer, List<Map<String, Object>>> st = statuses(running());
+      Map<Integer, List<Map<String, Object>>> st = statuses(nodes);
       Map<String, Integer> leaders = new TreeMap<>();
       Map<String, Integer> replicas = new HashMap<>();
       Map<String, Integer> leaderCount = new HashMap<>();
@@ -264,7 +310,9 @@ public final class FaultCluster implements AutoCloseable {
       boolean healthy = leaders.size() == groups;
       for (int g = 0; g < groups && healthy; g++) {
         String group = family + "-" + g;
-        healthy = replicas.getOrDefault(group, 0) == 3 && leaderCount.getOrDefault(group, 0) == 1;
+        healthy =
+            replicas.getOrDefault(group, 0) >= minReplicas
+                && leaderCount.getOrDefault(group, 0) == 1;
       }
       if (healthy) {
         return leaders;
@@ -274,7 +322,9 @@ public final class FaultCluster implements AutoCloseable {
     }
     throw new AssertionError(
         test
-            + ": the cluster was not healthy within "
+            + ": nodes "
+            + nodes
+            + " were not healthy within "
             + timeout
             + ": "
             + last

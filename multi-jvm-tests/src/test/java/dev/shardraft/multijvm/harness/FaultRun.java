@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One fault test: a {@link FaultCluster} of three nodes, a {@link Workload} recording to {@code
- * target/histories/<test>.jsonl}, and the checks at the end (linearizability, lost writes, double
- * appends, replicas' applied sequences). The history file is kept either way.
+ * One fault test on a (possibly shared) {@link FaultCluster}: a {@link Workload} on keys of its own
+ * ({@code <test>-r-<n>}, {@code <test>-l-<n>}, so a test's history starts from empty keys),
+ * recording to {@code target/histories/<test>.jsonl}, and the checks at the end (linearizability,
+ * lost writes, double appends, replicas' applied sequences). The history file is kept either way.
  */
 public final class FaultRun implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FaultRun.class);
@@ -31,13 +32,30 @@ public final class FaultRun implements AutoCloseable {
   private final HistoryRecorder history;
   private final Workload workload;
 
-  public FaultRun(String test, LocalKafka kafka, int groups, String plant, long seed, int maxOps) {
+  public FaultRun(String test, FaultCluster cluster, long seed, int maxOps) {
     this.test = test;
-    this.cluster =
-        new FaultCluster(
-            test, kafka, "kv" + test.toLowerCase().replaceAll("[^a-z0-9]", ""), groups, plant);
+    this.cluster = cluster;
     this.history = new HistoryRecorder(HistoryFile.pathFor(test));
-    this.workload = new Workload(history, cluster.client(), cluster::httpPorts, 6, 3, maxOps, seed);
+    this.workload =
+        new Workload(history, cluster.client(), cluster::httpPorts, test, 6, 3, maxOps, seed);
+  }
+
+  /** A cluster of three nodes for {@code name} (family {@code kv<name>}), healthy. */
+  public static FaultCluster startCluster(String name, LocalKafka kafka, int groups, String plant)
+      throws IOException {
+    FaultCluster cluster =
+        new FaultCluster(
+            name, kafka, "kv" + name.toLowerCase().replaceAll("[^a-z0-9]", ""), groups, plant);
+    long t0 = System.nanoTime();
+    try {
+      cluster.startNodes(3);
+      cluster.awaitHealthy(HEALTHY);
+    } catch (IOException | RuntimeException | Error e) {
+      cluster.close();
+      throw e;
+    }
+    LOG.info("{}: cluster healthy in {} ms", name, (System.nanoTime() - t0) / 1_000_000);
+    return cluster;
   }
 
   public FaultCluster cluster() {
@@ -48,12 +66,10 @@ public final class FaultRun implements AutoCloseable {
     return workload;
   }
 
-  /** Starts three nodes and waits until every group has a ready leader; then the clients. */
+  /** Restarts exited nodes, waits until every group has a ready leader, starts the clients. */
   public void start(int clients) throws IOException {
-    long t0 = System.nanoTime();
-    cluster.startNodes(3);
+    cluster.restartExited();
     cluster.awaitHealthy(HEALTHY);
-    LOG.info("{}: cluster healthy in {} ms", test, (System.nanoTime() - t0) / 1_000_000);
     workload.start(clients);
   }
 
@@ -123,16 +139,13 @@ public final class FaultRun implements AutoCloseable {
     return history.file();
   }
 
+  /** Stops the clients and closes the history (the cluster belongs to the caller). */
   @Override
   public void close() throws Exception {
     try {
       workload.close();
     } finally {
-      try {
-        history.close();
-      } finally {
-        cluster.close();
-      }
+      history.close();
     }
   }
 }

@@ -17,11 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Concurrent clients on registers ({@code r-<n>}: read, write, cas) and list-append keys ({@code
- * l-<n>}: append, read), each through a random running node. One client is one process of the
- * history at a time: never two operations at once; after an {@code info} it continues as a new
- * process. Every written or appended value is unique. Bounded: it stops when asked, or at its
- * operation limit.
+ * Concurrent clients on registers ({@code <prefix>-r-<n>}: read, write, cas) and list-append keys
+ * ({@code <prefix>-l-<n>}: append, read), each through a random running node. One client is one
+ * process of the history at a time: never two operations at once; after an {@code info} it
+ * continues as a new process. Every written or appended value is unique. Bounded: it stops when
+ * asked, or at its operation limit.
  */
 public final class Workload implements AutoCloseable {
   private static final Duration OP_TIMEOUT = Duration.ofSeconds(10);
@@ -43,6 +43,7 @@ public final class Workload implements AutoCloseable {
       HistoryRecorder history,
       NodeClient client,
       Supplier<List<Integer>> nodes,
+      String prefix,
       int registers,
       int lists,
       int maxOperations,
@@ -52,10 +53,10 @@ public final class Workload implements AutoCloseable {
     this.nodes = nodes;
     List<String> k = new ArrayList<>();
     for (int i = 0; i < registers; i++) {
-      k.add("r-" + i);
+      k.add(prefix + "-r-" + i);
     }
     for (int i = 0; i < lists; i++) {
-      k.add("l-" + i);
+      k.add(prefix + "-l-" + i);
     }
     this.keys = List.copyOf(k);
     this.maxOperations = maxOperations;
@@ -97,7 +98,7 @@ public final class Workload implements AutoCloseable {
     Op.F f;
     Object value;
     int roll = random.nextInt(10);
-    if (key.startsWith("l-")) {
+    if (key.contains("-l-")) {
       f = roll < 6 ? Op.F.APPEND : Op.F.READ;
       value = f == Op.F.APPEND ? values.incrementAndGet() : null;
     } else if (roll < 5) {

@@ -124,6 +124,8 @@ public final class FaultNode {
                 "pekko.cluster.split-brain-resolver.active-strategy = keep-majority",
                 "pekko.cluster.split-brain-resolver.stable-after = 7s",
                 "pekko.cluster.sharding.rebalance-interval = 2s",
+                // A hand-off towards a node killed meanwhile otherwise blocks its shard for 60 s.
+                "pekko.cluster.sharding.handoff-timeout = 10s",
                 "pekko.coordinated-shutdown.exit-jvm = on",
                 "shardraft.runtime.replica-role = replica",
                 "shardraft.runtime.keep-alive-interval = 1s",

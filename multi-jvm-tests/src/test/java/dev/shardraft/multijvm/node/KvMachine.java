@@ -15,10 +15,10 @@ import java.util.TreeMap;
 
 /**
  * The fault tests' state machine: registers of longs (write, compare-and-set) and list-append keys
- * (keys starting with {@code l-}). Commands are text: {@code w <key> <value>}, {@code c <key>
- * <expected|null> <new>}, {@code a <key> <value>}; replies {@code ok} or {@code fail <current>}. A
- * query {@code r <key>} answers the key's value as JSON (a number or null for a register, an array
- * for a list).
+ * (keys starting with {@code l-} or containing {@code -l-}). Commands are text: {@code w <key>
+ * <value>}, {@code c <key> <expected|null> <new>}, {@code a <key> <value>}; replies {@code ok} or
+ * {@code fail <current>}. A query {@code r <key>} answers the key's value as JSON (a number or null
+ * for a register, an array for a list).
  *
  * <p>Beside the data it keeps the index of the last applied command and a SHA-256 chain over every
  * applied (index, command): two replicas that applied the same sequence have the same digest
@@ -146,7 +146,9 @@ public final class KvMachine implements QueryableStateMachine<String, String> {
       throw new IllegalArgumentException("query must be 'r <key>'");
     }
     Object value =
-        p[1].startsWith("l-") ? lists.getOrDefault(p[1], List.of()) : registers.get(p[1]);
+        p[1].startsWith("l-") || p[1].contains("-l-")
+            ? lists.getOrDefault(p[1], List.of())
+            : registers.get(p[1]);
     return json(value);
   }
 
