@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
  * three nodes on three brokers; the run is cut into segments of {@code chaos.segment} (default 2
  * minutes), each with its own keys and history file ({@code chaos-<seed>-<n>.jsonl}) checked at its
  * end; inside a segment a nemesis picks faults at random (kill -9 and restart of the node leading
- * most groups, SIGSTOP/SIGCONT of it, isolating it by iptables, kill and restart of a broker,
- * restart of every node), one at a time, with a healthy pause between. Writes a summary of the
- * faults injected and the verdicts to {@code target/histories/chaos-<seed>-summary.txt}; fails if
- * any segment's checks failed.
+ * most groups, SIGSTOP/SIGCONT of it, isolating it (or a follower-only node) by iptables from the
+ * other nodes, or from them and Kafka, kill and restart of a broker, restart of every node), one at
+ * a time, with a healthy pause between. Writes a summary of the faults injected and the verdicts to
+ * {@code target/histories/chaos-<seed>-summary.txt}; fails if any segment's checks failed.
  */
 @Tag("chaos")
 class ChaosTest {
@@ -40,6 +40,7 @@ class ChaosTest {
     KILL_NINE,
     SIGSTOP,
     PARTITION,
+    PARTITION_FROM_KAFKA_TOO,
     BROKER_KILL,
     RESTART_ALL
   }
@@ -67,7 +68,7 @@ class ChaosTest {
           while (System.nanoTime() < segmentEnd - Duration.ofSeconds(20).toNanos()) {
             FaultRun.sleep(Duration.ofSeconds(2 + random.nextInt(6)));
             Fault f = Fault.values()[random.nextInt(Fault.values().length)];
-            if (f == Fault.PARTITION && !partitions) {
+            if ((f == Fault.PARTITION || f == Fault.PARTITION_FROM_KAFKA_TOO) && !partitions) {
               continue;
             }
             inject(cluster, f, random);
@@ -120,6 +121,14 @@ class ChaosTest {
       }
       case PARTITION -> {
         cluster.isolate(victim);
+        try {
+          FaultRun.sleep(Duration.ofSeconds(2 + random.nextInt(10)));
+        } finally {
+          cluster.heal();
+        }
+      }
+      case PARTITION_FROM_KAFKA_TOO -> {
+        cluster.isolateFully(random.nextBoolean() ? victim : cluster.nodeLeadingFewest());
         try {
           FaultRun.sleep(Duration.ofSeconds(2 + random.nextInt(10)));
         } finally {

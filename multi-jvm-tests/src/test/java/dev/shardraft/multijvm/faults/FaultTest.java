@@ -69,8 +69,31 @@ class FaultTest {
     }
   }
 
+  /**
+   * The same cut as the stale-reads plant (a node cut off from the nodes and from Kafka, so its
+   * replicas stop applying), without the plant: clients through that node get no stale read.
+   */
   @Test
   @Order(2)
+  void partitionCuttingOneNodeOffFromTheNodesAndFromKafka() throws Exception {
+    assumeTrue(Iptables.available(), "iptables is needed (apt-get install iptables)");
+    try (FaultRun run = run("partition-node-and-kafka")) {
+      run.start(6);
+      sleepSeconds(3);
+      int victim = cluster.nodeLeadingFewest();
+      cluster.isolateFully(victim);
+      try {
+        sleepSeconds(8);
+      } finally {
+        cluster.heal();
+      }
+      sleepSeconds(3);
+      run.assertValid(run.finish());
+    }
+  }
+
+  @Test
+  @Order(3)
   void sigstopOfALeadersNodeBeyondTheElectionTimeoutThenSigcont() throws Exception {
     try (FaultRun run = run("sigstop-leader")) {
       run.start(6);
@@ -88,7 +111,7 @@ class FaultTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void killOfOneBrokerOfThreeThenRestart() throws Exception {
     try (FaultRun run = run("broker-kill")) {
       run.start(6);
@@ -105,7 +128,7 @@ class FaultTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void killNineOfTheNodeLeadingMostGroupsThenRestart() throws Exception {
     try (FaultRun run = run("kill-nine")) {
       run.start(6);
@@ -120,7 +143,7 @@ class FaultTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aFourthNodeJoinsAndLeavesUnderLoad() throws Exception {
     try (FaultRun run = run("join-leave")) {
       run.start(6);
@@ -136,7 +159,7 @@ class FaultTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void restartOfEveryNodeAtOnce() throws Exception {
     try (FaultRun run = run("restart-all")) {
       run.start(6);

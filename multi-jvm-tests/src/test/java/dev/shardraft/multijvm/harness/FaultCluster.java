@@ -187,6 +187,38 @@ public final class FaultCluster implements AutoCloseable {
     LOG.info("{}: isolated {}; rules:\n{}", test, s.name, iptables.rules());
   }
 
+  /** Cuts node {@code i} off from every other node and from every Kafka broker. */
+  public synchronized void isolateFully(int i) {
+    Slot s = slots.get(i);
+    List<Integer> others = slots.stream().filter(x -> x != s).map(x -> x.arteryPort).toList();
+    iptables.isolate(s.arteryPort, s.gid, others);
+    List<Integer> brokers =
+        java.util.Arrays.stream(kafka.bootstrapServers().split(","))
+            .map(hp -> Integer.parseInt(hp.substring(hp.lastIndexOf(':') + 1)))
+            .toList();
+    iptables.cutFromKafka(s.gid, brokers);
+    LOG.info("{}: isolated {} from nodes and Kafka; rules:\n{}", test, s.name, iptables.rules());
+  }
+
+  /** A running node that leads no group, if any (else the one leading fewest). */
+  public int nodeLeadingFewest() {
+    Map<Integer, Integer> count = new HashMap<>();
+    running().forEach(n -> count.put(n, 0));
+    statuses(running())
+        .forEach(
+            (node, rs) ->
+                rs.forEach(
+                    r -> {
+                      if (Boolean.TRUE.equals(r.get("readyLeader"))) {
+                        count.merge(node, 1, Integer::sum);
+                      }
+                    }));
+    return count.entrySet().stream()
+        .min(Map.Entry.comparingByValue())
+        .map(Map.Entry::getKey)
+        .orElseThrow(() -> new AssertionError(test + ": no node runs"));
+  }
+
   public synchronized void heal() {
     iptables.heal();
     LOG.info("{}: partition healed", test);

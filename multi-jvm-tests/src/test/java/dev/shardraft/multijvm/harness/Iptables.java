@@ -65,6 +65,29 @@ public final class Iptables implements AutoCloseable {
         "DROP");
   }
 
+  /**
+   * Also cuts the node with group id {@code gid} off from the Kafka brokers on {@code kafkaPorts}.
+   */
+  public synchronized void cutFromKafka(int gid, List<Integer> kafkaPorts) {
+    install();
+    String ports = kafkaPorts.stream().map(String::valueOf).collect(Collectors.joining(","));
+    exec(
+        "-A",
+        chain,
+        "-p",
+        "tcp",
+        "-m",
+        "owner",
+        "--gid-owner",
+        "" + gid,
+        "-m",
+        "multiport",
+        "--dports",
+        ports,
+        "-j",
+        "DROP");
+  }
+
   /** The rules in force, for logs. */
   public synchronized String rules() {
     return installed ? run(List.of("iptables", "-w", "-S", chain)) : "(none)";
