@@ -140,6 +140,36 @@ class LinearizabilityCheckerTest {
   }
 
   @Test
+  void manyConcurrentAppendsThatNoReadOrdersAreCheckedWithoutExploringEveryOrder() {
+    Histories h = new Histories();
+    int n = 14;
+    for (int p = 0; p < n; p++) {
+      h.invoke(p, F.APPEND, "l", (long) p, p);
+    }
+    for (int p = 0; p < n; p++) {
+      h.ok(p, (long) p, 100 + p);
+    }
+    long[] reversed = new long[n];
+    for (int i = 0; i < n; i++) {
+      reversed[i] = n - 1 - i;
+    }
+    h.read(99, "l", list(reversed), 200, 201);
+    Verdict v = new LinearizabilityChecker(2_000_000).check(h.ops());
+    assertTrue(v.valid(), v.toString());
+    Histories missing = new Histories();
+    for (int p = 0; p < n; p++) {
+      missing.invoke(p, F.APPEND, "l", (long) p, p);
+    }
+    for (int p = 0; p < n; p++) {
+      missing.ok(p, (long) p, 100 + p);
+    }
+    missing.read(99, "l", list(java.util.Arrays.copyOf(reversed, n - 1)), 200, 201);
+    Verdict lost = new LinearizabilityChecker(2_000_000).check(missing.ops());
+    assertFalse(lost.valid(), lost.toString());
+    assertFalse(lost.problems().get(0).contains("gave up"), lost.toString());
+  }
+
+  @Test
   void lostAppendIsCaught() {
     Histories h =
         new Histories()
