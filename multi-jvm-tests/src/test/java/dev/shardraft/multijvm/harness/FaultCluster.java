@@ -257,7 +257,7 @@ public final class FaultCluster implements AutoCloseable {
     return restarted;
   }
 
-  /** Each running node's replicas' statuses (from its {@code /status}); a node that fails: none. */
+  /** The replicas' statuses of each node that answers its {@code /status}; others are left out. */
   @SuppressWarnings("unchecked")
   public Map<Integer, List<Map<String, Object>>> statuses(List<Integer> nodes) {
     Map<Integer, List<Map<String, Object>>> out = new TreeMap<>();
@@ -266,7 +266,7 @@ public final class FaultCluster implements AutoCloseable {
         out.put(
             i, (List<Map<String, Object>>) client.status(slots.get(i).httpPort).get("replicas"));
       } catch (IOException | RuntimeException e) {
-        out.put(i, List.of());
+        // not answering (starting, stopped, exiting): left out
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
@@ -307,7 +307,7 @@ public final class FaultCluster implements AutoCloseable {
   public void awaitHosting(int i, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (!statuses(List.of(i)).get(i).isEmpty()) {
+      if (!statuses(List.of(i)).getOrDefault(i, List.of()).isEmpty()) {
         LOG.info("{}: {} hosts replicas", test, slots.get(i).name);
         return;
       }
@@ -339,7 +339,7 @@ public final class FaultCluster implements AutoCloseable {
                       leaderCount.merge(group, 1, Integer::sum);
                     }
                   }));
-      boolean healthy = leaders.size() == groups;
+      boolean healthy = leaders.size() == groups && st.keySet().containsAll(nodes);
       for (int g = 0; g < groups && healthy; g++) {
         String group = family + "-" + g;
         healthy =
@@ -349,7 +349,15 @@ public final class FaultCluster implements AutoCloseable {
       if (healthy) {
         return leaders;
       }
-      last = "replicas per group " + replicas + ", ready leaders " + leaderCount;
+      last =
+          "nodes answering "
+              + st.keySet()
+              + " of "
+              + nodes
+              + ", replicas per group "
+              + replicas
+              + ", ready leaders "
+              + leaderCount;
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
     }
     throw new AssertionError(
