@@ -290,7 +290,7 @@ public final class FaultCluster implements AutoCloseable {
    * leader; returns the node index of each group's leader.
    */
   public Map<String, Integer> awaitHealthy(Duration timeout) {
-    return awaitLeaders(running(), 3, timeout);
+    return awaitLeaders(null, 3, timeout);
   }
 
   /**
@@ -317,11 +317,24 @@ public final class FaultCluster implements AutoCloseable {
         test + ": " + slots.get(i).name + " hosts no replica after " + timeout);
   }
 
+  /** {@code fixed}: the nodes to ask; null: the running ones, restarting those that exited. */
   private Map<String, Integer> awaitLeaders(
-      List<Integer> nodes, int minReplicas, Duration timeout) {
+      List<Integer> fixed, int minReplicas, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "nothing yet";
+    List<Integer> nodes = fixed;
     while (System.nanoTime() < deadline) {
+      if (fixed == null) {
+        try {
+          List<String> restarted = restartExited();
+          if (!restarted.isEmpty()) {
+            LOG.info("{}: restarted exited nodes {}", test, restarted);
+          }
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(test + ": cannot restart a node", e);
+        }
+        nodes = running();
+      }
       Map<Integer, List<Map<String, Object>>> st = statuses(nodes);
       Map<String, Integer> leaders = new TreeMap<>();
       Map<String, Integer> replicas = new HashMap<>();
