@@ -388,20 +388,29 @@ public final class FaultCluster implements AutoCloseable {
 
   /** The running node that leads the most groups, by the nodes' statuses. */
   public int nodeLeadingMost() {
-    Map<Integer, Integer> count = new HashMap<>();
-    statuses(running())
-        .forEach(
-            (node, rs) ->
-                rs.forEach(
-                    r -> {
-                      if (Boolean.TRUE.equals(r.get("readyLeader"))) {
-                        count.merge(node, 1, Integer::sum);
-                      }
-                    }));
-    return count.entrySet().stream()
-        .max(Map.Entry.comparingByValue())
-        .map(Map.Entry::getKey)
-        .orElseThrow(() -> new AssertionError(test + ": no node leads a group"));
+    // On a loaded machine a status ask can time out: ask again for a while before giving up.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      Map<Integer, Integer> count = new HashMap<>();
+      statuses(running())
+          .forEach(
+              (node, rs) ->
+                  rs.forEach(
+                      r -> {
+                        if (Boolean.TRUE.equals(r.get("readyLeader"))) {
+                          count.merge(node, 1, Integer::sum);
+                        }
+                      }));
+      Optional<Integer> most =
+          count.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey);
+      if (most.isPresent()) {
+        return most.get();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(test + ": no node leads a group (for 30 s)");
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+    }
   }
 
   /** Every {@code KvMachine} instance's applied index and digest, from every running node. */
