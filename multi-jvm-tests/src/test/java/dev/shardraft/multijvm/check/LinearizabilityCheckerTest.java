@@ -170,6 +170,12 @@ class LinearizabilityCheckerTest {
   }
 
   @Test
+  void aListKeyWithOnlyReadsIsAList() {
+    Histories h = new Histories().read(1, "l", list(), 0, 1).read(2, "l", list(), 2, 3);
+    assertTrue(check(h).valid(), check(h).toString());
+  }
+
+  @Test
   void lostAppendIsCaught() {
     Histories h =
         new Histories()

@@ -18,9 +18,17 @@ public interface Model<S> {
    */
   List<S> step(S state, Operation op);
 
-  /** The model for {@code ops}: list-append if any operation appends, else a register. */
+  /**
+   * The model for {@code ops}: list-append if any operation appends or any read returned a list (a
+   * list key whose history has only reads), else a register.
+   */
   static Model<?> forKey(List<Operation> ops) {
-    return ops.stream().anyMatch(o -> o.f() == dev.shardraft.multijvm.history.Op.F.APPEND)
+    return ops.stream()
+            .anyMatch(
+                o ->
+                    o.f() == dev.shardraft.multijvm.history.Op.F.APPEND
+                        || (o.f() == dev.shardraft.multijvm.history.Op.F.READ
+                            && o.output() instanceof List<?>))
         ? new ListAppendModel()
         : new RegisterModel();
   }

@@ -58,7 +58,8 @@ class ChaosTest {
     long operations = 0;
     long end = System.nanoTime() + duration.toNanos();
     try (FaultCluster cluster = FaultRun.startCluster("chaos-" + seed, KAFKA.kafka(), 3, "")) {
-      for (int n = 1; System.nanoTime() < end; n++) {
+      // A segment starts only with at least half a segment left (else it would inject nothing).
+      for (int n = 1; end - System.nanoTime() > segment.toNanos() / 2; n++) {
         String name = "chaos-" + seed + "-" + n;
         long segmentEnd = Math.min(end, System.nanoTime() + segment.toNanos());
         List<Fault> faults = new ArrayList<>();
