@@ -3,7 +3,9 @@ package dev.shardraft.multijvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,10 +26,12 @@ public final class NodeProcess implements AutoCloseable {
   private final Process process;
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final Thread hook;
+  private final PrintWriter log;
 
-  private NodeProcess(String name, Process process) {
+  private NodeProcess(String name, Process process, PrintWriter log) {
     this.name = name;
     this.process = process;
+    this.log = log;
     this.hook = new Thread(this::kill, "kill-" + name);
     Runtime.getRuntime().addShutdownHook(hook);
     Thread reader = new Thread(this::pump, "out-" + name);
@@ -51,7 +55,45 @@ public final class NodeProcess implements AutoCloseable {
                 mainClass.getName()));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    return new NodeProcess(name, process);
+    return new NodeProcess(name, process, null);
+  }
+
+  /**
+   * Starts {@code mainClass} like {@link #start}, with {@code jvmOptions} (heap, system
+   * properties), run through {@code launcher} (e.g. {@code setpriv ...}; empty for none), its
+   * output written to {@code logFile} instead of echoed.
+   */
+  public static NodeProcess startLogged(
+      String name,
+      Path logFile,
+      List<String> launcher,
+      List<String> jvmOptions,
+      Class<?> mainClass,
+      String... args)
+      throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(launcher);
+    command.add(java);
+    command.addAll(jvmOptions);
+    command.addAll(
+        List.of(
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            System.getProperty("java.class.path"),
+            mainClass.getName()));
+    command.addAll(List.of(args));
+    Files.createDirectories(logFile.toAbsolutePath().getParent());
+    PrintWriter log =
+        new PrintWriter(Files.newBufferedWriter(logFile, StandardCharsets.UTF_8), true);
+    log.println("# " + String.join(" ", command));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    return new NodeProcess(name, process, log);
+  }
+
+  /** The process id (of the JVM: launchers such as {@code setpriv} exec it). */
+  public long pid() {
+    return process.pid();
   }
 
   private void pump() {
@@ -60,11 +102,22 @@ public final class NodeProcess implements AutoCloseable {
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
-        lines.add(line);
-        System.out.println("[" + name + "] " + line);
+        if (log != null) {
+          log.println(line);
+          if (line.startsWith("READY") || line.startsWith("PLANTED")) {
+            lines.add(line);
+          }
+        } else {
+          lines.add(line);
+          System.out.println("[" + name + "] " + line);
+        }
       }
     } catch (IOException e) {
       lines.add("<<output of " + name + " broke off: " + e + ">>");
+    } finally {
+      if (log != null) {
+        log.close();
+      }
     }
   }
 
