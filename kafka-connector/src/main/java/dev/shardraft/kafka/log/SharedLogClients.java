@@ -10,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.PoisonPill;
 import org.apache.pekko.kafka.ConsumerSettings;
 import org.apache.pekko.kafka.Subscriptions;
@@ -80,10 +81,10 @@ public final class SharedLogClients implements AutoCloseable {
             });
     this.consumers = new AtomicReferenceArray<>(tailConsumers);
     ConsumerSettings<byte[], byte[]> tailSettings = KafkaRaftLog.tailSettings(settings, system);
+    // A system actor: a typed ActorSystem with its own user guardian refuses top-level actors.
     this.keeper =
-        system
-            .classicSystem()
-            .actorOf(
+        ((ExtendedActorSystem) system.classicSystem())
+            .systemActorOf(
                 TailConsumerKeeper.props(tailSettings, consumers),
                 "shardraft-log-tails-" + instance);
   }
