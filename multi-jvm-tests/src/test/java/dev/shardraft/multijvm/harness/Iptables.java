@@ -48,29 +48,11 @@ public final class Iptables implements AutoCloseable {
     String others = otherPorts.stream().map(String::valueOf).collect(Collectors.joining(","));
     exec("-A", chain, "-p", "tcp", "--dport", "" + port, "-j", "DROP");
     exec("-A", chain, "-p", "tcp", "--sport", "" + port, "-j", "DROP");
-    exec(
-        "-A",
-        chain,
-        "-p",
-        "tcp",
-        "-m",
-        "owner",
-        "--gid-owner",
-        "" + gid,
-        "-m",
-        "multiport",
-        "--dports",
-        others,
-        "-j",
-        "DROP");
+    dropFrom(gid, others);
   }
 
-  /**
-   * Also cuts the node with group id {@code gid} off from the Kafka brokers on {@code kafkaPorts}.
-   */
-  public synchronized void cutFromKafka(int gid, List<Integer> kafkaPorts) {
-    install();
-    String ports = kafkaPorts.stream().map(String::valueOf).collect(Collectors.joining(","));
+  /** Drops what processes of group id {@code gid} send to the comma-separated {@code ports}. */
+  private void dropFrom(int gid, String ports) {
     exec(
         "-A",
         chain,
@@ -86,6 +68,15 @@ public final class Iptables implements AutoCloseable {
         ports,
         "-j",
         "DROP");
+  }
+
+  /**
+   * Also cuts the node with group id {@code gid} off from the Kafka brokers on {@code kafkaPorts}.
+   */
+  public synchronized void cutFromKafka(int gid, List<Integer> kafkaPorts) {
+    install();
+    String ports = kafkaPorts.stream().map(String::valueOf).collect(Collectors.joining(","));
+    dropFrom(gid, ports);
   }
 
   /** The rules in force, for logs. */
