@@ -5,6 +5,7 @@ import dev.shardraft.multijvm.check.Verdict;
 import dev.shardraft.multijvm.harness.FaultCluster;
 import dev.shardraft.multijvm.harness.FaultRun;
 import dev.shardraft.multijvm.harness.Iptables;
+import dev.shardraft.multijvm.node.FaultNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * three nodes on three brokers; the run is cut into segments of {@code chaos.segment} (default 2
  * minutes), each with its own keys and history file ({@code chaos-<seed>-<n>.jsonl}) checked at its
  * end; inside a segment a nemesis picks faults at random (kill -9 and restart of the node leading
- * most groups, SIGSTOP/SIGCONT of it, isolating it (or a follower-only node) by iptables from the
- * other nodes, or from them and Kafka, kill and restart of a broker, restart of every node), one at
- * a time, with a healthy pause between. Writes a summary of the faults injected and the verdicts to
- * {@code target/histories/chaos-<seed>-summary.txt}; fails if any segment's checks failed.
+ * most groups, SIGSTOP/SIGCONT of it (1-8 s, or past the producers' transaction timeout), isolating
+ * it (or a follower-only node) by iptables from the other nodes, or from them and Kafka, kill and
+ * restart of a broker, restart of every node), one at a time, with a healthy pause between. Writes
+ * a summary of the faults injected and the verdicts to {@code
+ * target/histories/chaos-<seed>-summary.txt}; fails if any segment's checks failed.
  */
 @Tag("chaos")
 class ChaosTest {
@@ -39,6 +41,7 @@ class ChaosTest {
   private enum Fault {
     KILL_NINE,
     SIGSTOP,
+    SIGSTOP_BEYOND_TRANSACTION_TIMEOUT,
     PARTITION,
     PARTITION_FROM_KAFKA_TOO,
     BROKER_KILL,
@@ -116,6 +119,14 @@ class ChaosTest {
         cluster.pause(victim);
         try {
           FaultRun.sleep(Duration.ofSeconds(1 + random.nextInt(8)));
+        } finally {
+          cluster.resume(victim);
+        }
+      }
+      case SIGSTOP_BEYOND_TRANSACTION_TIMEOUT -> {
+        cluster.pause(victim);
+        try {
+          FaultRun.sleep(FaultNode.TRANSACTION_TIMEOUT.plusSeconds(1 + random.nextInt(5)));
         } finally {
           cluster.resume(victim);
         }

@@ -1,13 +1,21 @@
 package dev.shardraft.multijvm.faults;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.shardraft.kafka.local.LocalKafkaExtension;
 import dev.shardraft.multijvm.harness.FaultCluster;
 import dev.shardraft.multijvm.harness.FaultRun;
 import dev.shardraft.multijvm.harness.Iptables;
+import dev.shardraft.multijvm.node.FaultNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -15,6 +23,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Each fault alone, under load from six recorded clients, on one cluster of three node JVMs (3
@@ -24,6 +34,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultTest {
+  private static final Logger LOG = LoggerFactory.getLogger(FaultTest.class);
+
   @RegisterExtension static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(3);
 
   private static FaultCluster cluster;
@@ -110,8 +122,75 @@ class FaultTest {
     }
   }
 
+  /**
+   * A leader's node stopped for longer than the election timeout and than its producers' Kafka
+   * {@code transaction.timeout.ms} ({@link FaultNode#TRANSACTION_TIMEOUT}), so the transaction
+   * coordinator has aborted whatever it had open and the survivors' new leaders have fenced its
+   * writers. After SIGCONT it must come back fenced: each replica that led steps down (its log says
+   * {@code role-change ... from=Leader@<term>}) unless the split brain resolver downed the node and
+   * it exited, and the history shows no answer from it as a leader (no stale read, no lost write).
+   */
   @Test
   @Order(4)
+  void sigstopOfALeadersNodeBeyondTheTransactionTimeoutThenSigcont() throws Exception {
+    try (FaultRun run = run("sigstop-beyond-txn-timeout")) {
+      run.start(6);
+      sleepSeconds(3);
+      int victim = cluster.nodeLeadingMost();
+      Map<String, Long> led = cluster.leadersOn(victim);
+      assertFalse(led.isEmpty(), "the chosen node leads no group: " + led);
+      Path log = Path.of(cluster.logOf(victim).orElseThrow());
+      long logBefore = Files.size(log);
+      cluster.pause(victim);
+      try {
+        FaultRun.sleep(FaultNode.TRANSACTION_TIMEOUT.plusSeconds(4));
+      } finally {
+        cluster.resume(victim);
+      }
+      sleepSeconds(8);
+      String after = readFrom(log, logBefore);
+      boolean exited = !cluster.isAlive(victim);
+      for (Map.Entry<String, Long> e : led.entrySet()) {
+        String line = "role-change replica=" + e.getKey() + " from=Leader@" + e.getValue() + " ";
+        assertTrue(
+            exited || after.contains(line),
+            "after SIGCONT "
+                + e.getKey()
+                + " (leader in term "
+                + e.getValue()
+                + ") neither "
+                + "stepped down nor exited; see "
+                + log);
+      }
+      LOG.info(
+          "sigstop beyond the transaction timeout: node {} led {}; after SIGCONT {} of them stepped"
+              + " down, fenced appends logged: {}, then it {}",
+          victim,
+          led,
+          led.entrySet().stream()
+              .filter(
+                  e ->
+                      after.contains(
+                          "role-change replica="
+                              + e.getKey()
+                              + " from=Leader@"
+                              + e.getValue()
+                              + " "))
+              .count(),
+          after.lines().filter(l -> l.contains("failed (fenced: true)")).count(),
+          exited ? "exited (downed by the split brain resolver)" : "stayed up");
+      run.assertValid(run.finish());
+    }
+  }
+
+  private static String readFrom(Path file, long offset) throws IOException {
+    byte[] all = Files.readAllBytes(file);
+    int from = (int) Math.min(offset, all.length);
+    return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  @Order(5)
   void killOfOneBrokerOfThreeThenRestart() throws Exception {
     try (FaultRun run = run("broker-kill")) {
       run.start(6);
@@ -128,7 +207,7 @@ class FaultTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void killNineOfTheNodeLeadingMostGroupsThenRestart() throws Exception {
     try (FaultRun run = run("kill-nine")) {
       run.start(6);
@@ -143,7 +222,7 @@ class FaultTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aFourthNodeJoinsAndLeavesUnderLoad() throws Exception {
     try (FaultRun run = run("join-leave")) {
       run.start(6);
@@ -159,7 +238,7 @@ class FaultTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void restartOfEveryNodeAtOnce() throws Exception {
     try (FaultRun run = run("restart-all")) {
       run.start(6);

@@ -74,6 +74,28 @@ class PlantedBugTest {
     assertCaught("early-ack", runWithPlant("early-ack", cluster -> {}));
   }
 
+  /**
+   * The node leading the most groups is stopped past the election timeout; while it is stopped the
+   * other nodes' clients write on. After SIGCONT the plant answers reads from its pre-pause view
+   * for a few seconds.
+   */
+  @Test
+  void aPausedLeaderAnsweringAfterSigcontIsCaught() throws Exception {
+    assertCaught(
+        "paused-leader",
+        runWithPlant(
+            "paused-leader",
+            cluster -> {
+              int victim = cluster.nodeLeadingMost();
+              cluster.pause(victim);
+              try {
+                FaultRun.sleep(Duration.ofSeconds(5));
+              } finally {
+                cluster.resume(victim);
+              }
+            }));
+  }
+
   /** A broker loss stalls commits past the ask timeout; the commands still commit later. */
   @Test
   void retryingATimedOutAppendAsANewCommandIsCaught() throws Exception {

@@ -413,6 +413,23 @@ public final class FaultCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * The replicas node {@code i} runs as ready leaders, with their terms, by its status (empty when
+   * it does not answer).
+   */
+  public Map<String, Long> leadersOn(int i) {
+    Map<String, Long> out = new TreeMap<>();
+    statuses(List.of(i))
+        .getOrDefault(i, List.of())
+        .forEach(
+            r -> {
+              if (Boolean.TRUE.equals(r.get("readyLeader"))) {
+                out.put((String) r.get("id"), ((Number) r.get("term")).longValue());
+              }
+            });
+    return out;
+  }
+
   /** Every {@code KvMachine} instance's applied index and digest, from every running node. */
   public List<ReplicaDigest> digests() {
     List<ReplicaDigest> out = new ArrayList<>();

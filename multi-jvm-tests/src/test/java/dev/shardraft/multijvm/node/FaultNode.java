@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -55,17 +56,37 @@ import org.apache.pekko.cluster.typed.Cluster;
  * property {@code faultnode.plant}: {@code stale-reads} serves reads at whichever replica answers
  * first ({@code ReadMode.STALE}) as if linearizable; {@code early-ack} acknowledges writes and
  * appends before they commit; {@code fresh-session-retry} retries a timed-out append as a new
- * command (a new session), defeating the exactly-once session check. Never in shardraft's code.
+ * command (a new session), defeating the exactly-once session check; {@code paused-leader} answers
+ * reads for a few seconds after the process was stopped (a gap of more than 2 s in a 50 ms ticker)
+ * from what this node saw before the stop, as a leader that trusts its lease across a pause would.
+ * Never in shardraft's code.
+ *
+ * <p>Producers run with {@code transaction.timeout.ms} = {@link #TRANSACTION_TIMEOUT} (Kafka's
+ * default is 60 s), so a fault test can stop a leader's node for longer than it in a short run.
  */
 public final class FaultNode {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration ASK = Duration.ofSeconds(4);
+
+  /** The nodes' producers' {@code transaction.timeout.ms}. */
+  public static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
+
+  /** A ticker gap longer than this means the process was stopped (paused-leader plant). */
+  private static final long PAUSE_NOTICED_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  /** How long the paused-leader plant answers from its pre-pause view after a pause. */
+  private static final long STALE_ANSWERS_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final String name;
   private final ActorSystem<Void> system;
   private final ShardedRaft<String, String> raft;
   private final KvMachine.Registry registry;
   private final String plant = System.getProperty("faultnode.plant", "");
+
+  /** paused-leader plant: the last value this node saw per key (read, written or appended). */
+  private final Map<String, Object> lastSeen = new ConcurrentHashMap<>();
+
+  private volatile long staleUntil = Long.MIN_VALUE;
 
   private FaultNode(
       String name,
@@ -101,6 +122,9 @@ public final class FaultNode {
             RaftGroups.of(args[5], Integer.parseInt(args[6]), () -> new KvMachine(registry)));
     FaultNode node = new FaultNode(name, system, raft, registry);
     node.serve(httpPort);
+    if (node.plant.equals("paused-leader")) {
+      node.startPauseTicker();
+    }
     system.getWhenTerminated().thenRun(() -> System.exit(3));
     if (!node.plant.isEmpty()) {
       System.out.println("PLANTED BUG " + node.plant);
@@ -132,8 +156,35 @@ public final class FaultNode {
                 "shardraft.replica.election-timeout-min = 400ms",
                 "shardraft.replica.election-timeout-max = 800ms",
                 "shardraft.replica.heartbeat-interval = 100ms",
+                "shardraft.kafka.producer.transaction.timeout.ms = "
+                    + TRANSACTION_TIMEOUT.toMillis(),
                 "shardraft.kafka.bootstrap-servers = \"" + bootstrap + "\""))
         .withFallback(ConfigFactory.load());
+  }
+
+  private void startPauseTicker() {
+    long[] last = {System.nanoTime()};
+    Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "paused-leader-plant");
+              t.setDaemon(true);
+              return t;
+            })
+        .scheduleWithFixedDelay(
+            () -> {
+              long now = System.nanoTime();
+              if (now - last[0] > PAUSE_NOTICED_NANOS) {
+                staleUntil = now + STALE_ANSWERS_NANOS;
+                System.out.println(
+                    "PLANT paused-leader: a pause of "
+                        + TimeUnit.NANOSECONDS.toMillis(now - last[0])
+                        + " ms; answering reads from the pre-pause view");
+              }
+              last[0] = now;
+            },
+            50,
+            50,
+            TimeUnit.MILLISECONDS);
   }
 
   private void serve(int port) throws IOException {
@@ -188,6 +239,11 @@ public final class FaultNode {
 
   private Map<String, Object> read(String key)
       throws ExecutionException, InterruptedException, TimeoutException, IOException {
+    if (plant.equals("paused-leader")
+        && System.nanoTime() - staleUntil < 0
+        && lastSeen.containsKey(key)) {
+      return Map.of("type", "ok", "value", lastSeen.get(key));
+    }
     ReadMode mode = plant.equals("stale-reads") ? ReadMode.STALE : ReadMode.LINEARIZABLE;
     byte[] bytes =
         raft.read(key, ("r " + key).getBytes(StandardCharsets.UTF_8), mode, ASK)
@@ -196,6 +252,9 @@ public final class FaultNode {
     Map<String, Object> ok = new LinkedHashMap<>();
     ok.put("type", "ok");
     ok.put("value", JSON.readValue(bytes, Object.class));
+    if (ok.get("value") != null) {
+      lastSeen.put(key, ok.get("value"));
+    }
     return ok;
   }
 
@@ -217,6 +276,9 @@ public final class FaultNode {
         throw e;
       }
     }
+    if (answer.equals("ok")) {
+      seen(key, command, value);
+    }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("type", answer.equals("ok") ? "ok" : "fail");
     out.put("value", value);
@@ -224,6 +286,23 @@ public final class FaultNode {
       out.put("error", answer);
     }
     return out;
+  }
+
+  /** paused-leader plant: what an acknowledged command made the key's value. */
+  private void seen(String key, String command, Object value) {
+    if (command.startsWith("a ")) {
+      lastSeen.computeIfPresent(
+          key,
+          (k, list) -> {
+            List<Object> more = new ArrayList<>((List<?>) list);
+            more.add(value);
+            return more;
+          });
+    } else if (command.startsWith("c ")) {
+      lastSeen.put(key, ((List<?>) value).get(1));
+    } else {
+      lastSeen.put(key, value);
+    }
   }
 
   private static Map<String, Object> failure(Throwable cause, Request r) {
