@@ -51,7 +51,8 @@ public final class LinearizabilityChecker {
 
   /** Checks one key's operations; empty if linearizable, else why not. */
   public java.util.Optional<String> checkKey(String key, List<Operation> ops) {
-    return new Search<>(key, ops, Model.forKey(ops)).run();
+    List<Operation> settled = UnknownOutcomes.settle(ops);
+    return new Search<>(key, settled, Model.forKey(ops)).run();
   }
 
   /** A call or return event in the doubly linked list of the search. */
