@@ -15,6 +15,7 @@ import dev.shardraft.raft.actor.ReplicaProtocol.Submit;
 import dev.shardraft.raft.actor.ReplicaProtocol.SubmitReply;
 import dev.shardraft.raft.actor.ReplicaSettings;
 import dev.shardraft.raft.core.ReadMode;
+import dev.shardraft.raft.core.apply.SessionRegistration;
 import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.QueryableStateMachine;
 import dev.shardraft.runtime.metrics.RuntimeMetrics;
@@ -35,7 +36,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -74,11 +74,20 @@ import org.slf4j.LoggerFactory;
  * followed at once; one without pauses {@code client.retry-pause}; no answer tries the next
  * replica. Every attempt of one ask carries the <b>same</b> {@code (clientId, sequence)}, so the
  * group's session answers a retry of an applied command from the session and never applies it
- * twice. The replica's sessions take one command at a time per client id, so every ask takes its
- * own session from a pool per group (session ids {@code <instance-uuid>/<n>}, sequences from 1); a
- * session goes back to the pool only after an acknowledgement; one whose last command's outcome is
- * unknown (timed out, rejected) is dropped and expires in the group after {@code
- * session-expiry-positions}. Outcomes: the reply, or {@link ShardedRaftException}.
+ * twice.
+ *
+ * <p><b>Sessions</b> (thesis §6.3). Per group this client <b>registers</b> a session (a replicated
+ * registration entry; the group names the session {@code <instance-uuid>/<n>@<log index>} and tells
+ * its reply bound, the leader's {@code shardraft.replica.session-max-replies}) and <b>pipelines</b>
+ * every ask of that group on it: each ask takes the next sequence, and every command carries the
+ * lowest sequence of the session whose ask is not finished yet, so the group keeps replies from
+ * there on and discards older ones. A session takes a new sequence only while {@code next -
+ * lowestUnfinished < bound}; when it is full, or answered {@code SessionExpired}, the next ask
+ * registers a new session. An ask whose outcome stays unknown (timed out) is given up: its sequence
+ * stops holding the window back, and a late copy of it is answered {@code Rejected} (below the
+ * window) or {@code SessionExpired}, never applied after later commands moved the window past it. A
+ * new {@code ShardedRaft} (a restarted client) registers new sessions, so it can never be answered
+ * with a reply of an earlier incarnation. Outcomes: the reply, or {@link ShardedRaftException}.
  *
  * <p>Thread-safe.
  *
@@ -98,24 +107,57 @@ public final class ShardedRaft<C, R> {
   private final Set<String> localReplicas = ConcurrentHashMap.newKeySet();
   private final boolean hosting;
   private final String clientId = UUID.randomUUID().toString();
-  private final AtomicLong sessionIds = new AtomicLong();
-  private final ConcurrentMap<String, ConcurrentLinkedQueue<Session>> sessions =
+  private final AtomicLong sessionNames = new AtomicLong();
+
+  /** Per group: the session new asks use, or its registration while under way. */
+  private final ConcurrentMap<String, CompletableFuture<Session>> sessions =
       new ConcurrentHashMap<>();
+
   private final ConcurrentMap<String, String> leaders = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, EntityRef<ReplicaEntity.Command>> refs =
       new ConcurrentHashMap<>();
   private final AtomicLong roundRobin = new AtomicLong();
   private final RuntimeMetrics metrics;
 
-  /** A client session: its id and the last sequence used (one command at a time). */
+  /** A registered session: its id, reply bound and the sequences of its unfinished asks. */
   private static final class Session {
     final String id;
-    long lastSequence;
+    final int maxReplies;
+    private long nextSequence = 1;
+    private final java.util.TreeSet<Long> unfinished = new java.util.TreeSet<>();
+    private boolean closed;
 
-    Session(String id) {
+    Session(String id, int maxReplies) {
       this.id = id;
+      this.maxReplies = maxReplies;
+    }
+
+    /** The next sequence, or -1 if the session is closed or its window is full. */
+    synchronized long take() {
+      long lowest = unfinished.isEmpty() ? nextSequence : unfinished.first();
+      if (closed || nextSequence - lowest >= maxReplies) {
+        return -1;
+      }
+      unfinished.add(nextSequence);
+      return nextSequence++;
+    }
+
+    /** The lowest sequence whose ask is not finished (what every command carries). */
+    synchronized long lowestUnacked() {
+      return unfinished.isEmpty() ? nextSequence : unfinished.first();
+    }
+
+    synchronized void finished(long sequence) {
+      unfinished.remove(sequence);
+    }
+
+    synchronized void close() {
+      closed = true;
     }
   }
+
+  /** A sequence taken on a session. */
+  private record Ticket(Session session, long sequence) {}
 
   private ShardedRaft(
       ActorSystem<?> system,
@@ -311,28 +353,49 @@ public final class ShardedRaft<C, R> {
   }
 
   /**
-   * One command on a pooled session. A pooled session may have expired in the group while it sat in
-   * the pool (its last command was acknowledged, so nothing is uncertain about it): if the first
-   * and only attempt is answered {@code SessionExpired}, that attempt was decided without being
-   * applied and no other copy of the command exists, so it is sent once more on a fresh session.
-   * Any later {@code SessionExpired} (a retry after an attempt whose outcome is unknown) fails the
-   * ask with {@link ShardedRaftException.SessionExpired}.
+   * One command on the group's current session. That session may have expired in the group while
+   * this client sent nothing: if the first and only attempt is answered {@code SessionExpired},
+   * that attempt was decided without being applied and no other copy of the command exists, so it
+   * is sent once more on a newly registered session. Any later {@code SessionExpired} (a retry
+   * after an attempt whose outcome is unknown) fails the ask with {@link
+   * ShardedRaftException.SessionExpired}.
    */
   private CompletionStage<byte[]> submit(
       String group, byte[] payload, Duration timeout, boolean mayRenewSession) {
     long started = System.nanoTime();
-    Session session = acquire(group);
-    long sequence = ++session.lastSequence;
+    return acquire(group, timeout)
+        .thenCompose(
+            t -> {
+              Duration left = timeout.minusNanos(System.nanoTime() - started);
+              return left.isNegative() || left.isZero()
+                  ? CompletableFuture.failedFuture(
+                      new ShardedRaftException.TimedOut(
+                          group, group + ": no time left after registering a session"))
+                  : submit(group, payload, t, left, started, timeout, mayRenewSession);
+            });
+  }
+
+  private CompletionStage<byte[]> submit(
+      String group,
+      byte[] payload,
+      Ticket ticket,
+      Duration budget,
+      long started,
+      Duration timeout,
+      boolean mayRenewSession) {
+    Session session = ticket.session();
+    long sequence = ticket.sequence();
     String what = group + " " + session.id + "#" + sequence;
     AtomicLong sent = new AtomicLong();
     return new Call<SubmitReply, byte[]>(
             group,
             what,
-            timeout,
+            budget,
             true,
             replyTo -> {
               sent.incrementAndGet();
-              return new Submit(session.id, sequence, Bytes.of(payload), replyTo);
+              return new Submit(
+                  session.id, sequence, Bytes.of(payload), session.lowestUnacked(), replyTo);
             },
             reply -> {
               if (reply instanceof Applied a) {
@@ -346,6 +409,7 @@ public final class ShardedRaft<C, R> {
                     group, f.index(), what + " failed at index " + f.index() + ": " + f.reason());
               }
               if (reply instanceof ReplicaProtocol.SessionExpired e) {
+                session.close(); // the next ask registers a new session
                 throw new ShardedRaftException.SessionExpired(
                     group, what + ": session expired, outcome unknown: " + e.reason());
               }
@@ -353,12 +417,9 @@ public final class ShardedRaft<C, R> {
             })
         .run()
         .whenComplete(
-            (ok, failed) -> {
-              // A failed command was answered for good: its session is in a known state.
-              if (failed == null || failed instanceof ShardedRaftException.Failed) {
-                release(group, session);
-              }
-            })
+            // Answered, or given up (outcome unknown): either way its sequence no longer holds the
+            // session's window back; a late copy of it is never applied after the window moved.
+            (ok, failed) -> session.finished(sequence))
         .exceptionallyCompose(
             thrown -> {
               // A stage after whenComplete sees the failure wrapped in a CompletionException.
@@ -446,13 +507,69 @@ public final class ShardedRaft<C, R> {
     }
   }
 
-  private Session acquire(String group) {
-    Session s = sessions.computeIfAbsent(group, g -> new ConcurrentLinkedQueue<>()).poll();
-    return s != null ? s : new Session(clientId + "/" + sessionIds.incrementAndGet());
+  /**
+   * A sequence on the group's current session; registers a session first if there is none, or the
+   * current one is closed or full.
+   */
+  private CompletionStage<Ticket> acquire(String group, Duration timeout) {
+    CompletableFuture<Session> current = sessions.get(group);
+    if (current != null && !current.isDone()) {
+      return current.thenCompose(s -> acquire(group, timeout)); // registration under way
+    }
+    if (current != null && !current.isCompletedExceptionally()) {
+      Session s = current.join();
+      long seq = s.take();
+      if (seq > 0) {
+        return CompletableFuture.completedFuture(new Ticket(s, seq));
+      }
+    }
+    CompletableFuture<Session> fresh = new CompletableFuture<>();
+    CompletableFuture<Session> seen =
+        sessions.compute(group, (g, f) -> f == current || f == null ? fresh : f);
+    if (seen == fresh) {
+      register(group, timeout)
+          .whenComplete(
+              (s, failed) -> {
+                if (failed != null) {
+                  sessions.remove(group, fresh); // the next ask tries again
+                  fresh.completeExceptionally(failed);
+                } else {
+                  fresh.complete(s);
+                }
+              });
+    }
+    return seen.thenCompose(s -> acquire(group, timeout));
   }
 
-  private void release(String group, Session s) {
-    sessions.get(group).offer(s);
+  /** Registers a new session in {@code group} (a replicated registration entry). */
+  private CompletionStage<Session> register(String group, Duration timeout) {
+    String name = clientId + "/" + sessionNames.incrementAndGet();
+    String what = group + " registration of " + name;
+    return new Call<SubmitReply, Session>(
+            group,
+            what,
+            timeout,
+            true,
+            replyTo -> Submit.registration(name, replyTo),
+            reply -> {
+              if (reply instanceof Applied a) {
+                SessionRegistration.Registered r =
+                    SessionRegistration.decodeReply(a.reply().toArray());
+                LOG.debug("{}: session {} (reply bound {})", what, r.sessionId(), r.maxReplies());
+                return Optional.of(new Session(r.sessionId(), r.maxReplies()));
+              }
+              if (reply instanceof Rejected r) {
+                throw new ShardedRaftException.Rejected(group, what + " rejected: " + r.reason());
+              }
+              if (reply instanceof ReplicaProtocol.Failed f) {
+                throw new ShardedRaftException.Failed(group, f.index(), what + ": " + f.reason());
+              }
+              if (reply instanceof ReplicaProtocol.SessionExpired e) {
+                throw new ShardedRaftException.SessionExpired(group, what + ": " + e.reason());
+              }
+              return Optional.empty();
+            })
+        .run();
   }
 
   private EntityRef<ReplicaEntity.Command> ref(String group, String replica) {

@@ -27,7 +27,11 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  *       command</td></tr>
  *   <tr><td>header {@code sr.term}</td><td>8 bytes, big-endian signed long, &gt;= 1</td></tr>
  *   <tr><td>header {@code sr.leader}</td><td>UTF-8 leader replica id</td></tr>
- *   <tr><td>header {@code sr.seq}</td><td>commands only: 8 bytes, big-endian, &gt;= 1</td></tr>
+ *   <tr><td>header {@code sr.seq}</td><td>commands only: 8 bytes, big-endian, &gt;= 0 (0: a
+ *       session registration)</td></tr>
+ *   <tr><td>header {@code sr.unacked}</td><td>commands of registered sessions: 8 bytes,
+ *       big-endian, in [1, sequence]: the lowest sequence whose answer the client has not seen
+ *       (absent: a registration, or a legacy command as earlier versions wrote)</td></tr>
  *   <tr><td>header {@code sr.expiry}</td><td>barriers, optional: 8 bytes, big-endian, &gt;= 1: the
  *       client-session expiry window of the leader (absent in barriers of earlier versions: the
  *       window then stays as it was)</td></tr>
@@ -48,6 +52,7 @@ public final class LogRecordFormat {
   public static final String LEADER = "sr.leader";
   public static final String SEQUENCE = "sr.seq";
   public static final String SESSION_EXPIRY = "sr.expiry";
+  public static final String LOWEST_UNACKED = "sr.unacked";
 
   static final byte[] FORMAT_V1 = {'S', 'R', 1};
   static final byte KIND_BARRIER = 'B';
@@ -64,6 +69,9 @@ public final class LogRecordFormat {
     if (entry.body() instanceof LogEntry.Command c) {
       headers.add(new RecordHeader(KIND, new byte[] {KIND_COMMAND}));
       headers.add(new RecordHeader(SEQUENCE, longBytes(c.sequence())));
+      if (c.lowestUnacked() > 0) {
+        headers.add(new RecordHeader(LOWEST_UNACKED, longBytes(c.lowestUnacked())));
+      }
       return new ProducerRecord<>(
           topic, 0, c.clientId().getBytes(StandardCharsets.UTF_8), c.payload().toArray(), headers);
     }
@@ -123,7 +131,13 @@ public final class LogRecordFormat {
           throw new MalformedRecordException("command without a value");
         }
         String clientId = utf8(record.key(), "key");
-        yield new LogEntry(term, leader, new LogEntry.Command(clientId, sequence, Bytes.of(value)));
+        Header unacked = headers.lastHeader(LOWEST_UNACKED);
+        long lowest = unacked == null ? 0 : longValue(unacked.value(), LOWEST_UNACKED);
+        if (unacked != null && lowest < 1) {
+          throw new MalformedRecordException("bad " + LOWEST_UNACKED + " " + lowest);
+        }
+        yield new LogEntry(
+            term, leader, new LogEntry.Command(clientId, sequence, Bytes.of(value), lowest));
       }
       default -> throw new MalformedRecordException("unknown entry kind " + kind[0]);
     };

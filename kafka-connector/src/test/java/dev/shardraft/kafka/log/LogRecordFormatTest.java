@@ -1,9 +1,12 @@
 package dev.shardraft.kafka.log;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shardraft.raft.core.apply.SessionRegistration;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogEntry;
 import dev.shardraft.raft.port.TailEvent;
 import java.util.Optional;
@@ -63,6 +66,35 @@ class LogRecordFormatTest {
   }
 
   @Test
+  void registrationsAndCommandsOfRegisteredSessionsRoundTripAndLegacyCommandsStillDecode() {
+    LogEntry registration =
+        new LogEntry(
+            2,
+            "r1",
+            LogEntry.Command.registration("client", Bytes.of(SessionRegistration.payload(64))));
+    assertEquals(
+        new TailEvent.Committed(4, registration),
+        LogRecordFormat.decode(asRead(LogRecordFormat.encode("t", registration), 4)));
+    LogEntry pipelined =
+        new LogEntry(2, "r1", new LogEntry.Command("client@4", 9, Bytes.utf8("x"), 7));
+    ProducerRecord<byte[], byte[]> sent = LogRecordFormat.encode("t", pipelined);
+    assertArrayEquals(
+        LogRecordFormat.longBytes(7),
+        sent.headers().lastHeader(LogRecordFormat.LOWEST_UNACKED).value());
+    assertEquals(new TailEvent.Committed(5, pipelined), LogRecordFormat.decode(asRead(sent, 5)));
+    LogEntry legacy = KafkaTestSupport.command(2, "r1", "old", 3, "y");
+    ProducerRecord<byte[], byte[]> old = LogRecordFormat.encode("t", legacy);
+    assertEquals(null, old.headers().lastHeader(LogRecordFormat.LOWEST_UNACKED));
+    assertEquals(new TailEvent.Committed(6, legacy), LogRecordFormat.decode(asRead(old, 6)));
+    assertReason(
+        replace(sent, LogRecordFormat.LOWEST_UNACKED, LogRecordFormat.longBytes(0)),
+        "bad sr.unacked");
+    assertReason(
+        replace(sent, LogRecordFormat.LOWEST_UNACKED, LogRecordFormat.longBytes(10)),
+        "lowestUnacked must be in [0, sequence 9]");
+  }
+
+  @Test
   void badRecordsBecomeUndecodableWithAReason() {
     ProducerRecord<byte[], byte[]> cmd =
         LogRecordFormat.encode("t", KafkaTestSupport.command(1, "r", "c", 1, "x"));
@@ -72,9 +104,10 @@ class LogRecordFormatTest {
         "unsupported log format version 9");
     assertReason(replace(cmd, LogRecordFormat.FORMAT, new byte[] {'S'}), "bad magic");
     assertReason(replace(cmd, LogRecordFormat.KIND, new byte[] {'Z'}), "unknown entry kind");
+    // (Sequence 0 is a session registration now; a negative one is still refused.)
     assertReason(
-        replace(cmd, LogRecordFormat.SEQUENCE, new byte[] {0, 0, 0, 0, 0, 0, 0, 0}),
-        "sequence must be >= 1");
+        replace(cmd, LogRecordFormat.SEQUENCE, LogRecordFormat.longBytes(-1)),
+        "sequence must be >= 0");
     assertReason(
         replace(cmd, LogRecordFormat.LEADER, new byte[] {(byte) 0xC3, (byte) 0x28}),
         "malformed UTF-8");

@@ -329,6 +329,7 @@ public final class RaftReplica<C, R> {
         m.clientId(),
         m.sequence(),
         m.payload(),
+        m.lowestUnacked(),
         outcome -> m.replyTo().tell(Replies.toSubmitReply(outcome)));
     return Behaviors.same();
   }

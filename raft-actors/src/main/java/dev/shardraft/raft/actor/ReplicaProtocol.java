@@ -54,11 +54,36 @@ public final class ReplicaProtocol {
 
   /**
    * A client command, identified by {@code (clientId, sequence)} for exactly-once application.
-   * Answered once with a {@link SubmitReply}: {@link Applied}, {@link Failed}, {@link Rejected},
-   * {@link SessionExpired} or {@link Retry}.
+   * Sequence 0 registers a session (thesis §6.3): the {@link Applied} reply holds the new session's
+   * id and reply bound ({@code SessionRegistration.decodeReply}). Commands of a registered session
+   * carry {@code lowestUnacked}, the lowest sequence whose answer the client has not seen, and may
+   * be many in flight; {@code lowestUnacked} 0 is the legacy protocol (sequence 1 opens a session,
+   * one command at a time). Answered once with a {@link SubmitReply}: {@link Applied}, {@link
+   * Failed}, {@link Rejected}, {@link SessionExpired} or {@link Retry}.
    */
-  public record Submit(String clientId, long sequence, Bytes payload, ActorRef<SubmitReply> replyTo)
-      implements Command, CborSerializable {}
+  public record Submit(
+      String clientId,
+      long sequence,
+      Bytes payload,
+      long lowestUnacked,
+      ActorRef<SubmitReply> replyTo)
+      implements Command, CborSerializable {
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public Submit {}
+
+    /** A command of the legacy protocol ({@code lowestUnacked} 0: one command per session). */
+    public Submit(String clientId, long sequence, Bytes payload, ActorRef<SubmitReply> replyTo) {
+      this(clientId, sequence, payload, 0, replyTo);
+    }
+
+    /**
+     * A session registration of client {@code clientName} (sequence 0); see {@code
+     * SessionRegistration}.
+     */
+    public static Submit registration(String clientName, ActorRef<SubmitReply> replyTo) {
+      return new Submit(clientName, 0, Bytes.EMPTY, 0, replyTo);
+    }
+  }
 
   /** The answer to a {@link Submit}. */
   public sealed interface SubmitReply extends CborSerializable {}

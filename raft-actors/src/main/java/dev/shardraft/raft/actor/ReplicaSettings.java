@@ -16,7 +16,8 @@ import java.util.Objects;
  * methods change one value. Immutable.
  *
  * @param raft the core's configuration: shard, self, members, election timeout range, heartbeat
- *     interval, {@code max-batch-size}, {@code max-pending-commands}, {@code max-command-bytes}
+ *     interval, {@code max-batch-size}, {@code max-pending-commands}, {@code max-command-bytes},
+ *     {@code session-max-replies}
  * @param snapshotEvery take a snapshot after this many applied log positions; 0 disables
  * @param deleteLogAfterSnapshot after a snapshot is saved, the leader deletes the log below it
  * @param sessionExpiryPositions a client session unused for this many log positions expires
@@ -96,6 +97,7 @@ public record ReplicaSettings(
               atLeast(c, "max-batch-size", 1),
               atLeast(c, "max-pending-commands", 1),
               bytesAtLeast(c, "max-command-bytes", 1));
+      raft = raft.withSessionMaxReplies(atLeast(c, "session-max-replies", 1));
     } catch (IllegalArgumentException e) { // members or self: not configuration keys
       throw new IllegalArgumentException(shard + "/" + self + ": " + e.getMessage(), e);
     }
@@ -171,6 +173,19 @@ public record ReplicaSettings(
         storageRetryMax);
   }
 
+  /** Another reply bound for the sessions this replica registers as leader. */
+  public ReplicaSettings withSessionMaxReplies(int replies) {
+    return new ReplicaSettings(
+        raft.withSessionMaxReplies(replies),
+        snapshotEvery,
+        deleteLogAfterSnapshot,
+        sessionExpiryPositions,
+        seed,
+        stashCapacity,
+        storageRetryMin,
+        storageRetryMax);
+  }
+
   public ReplicaSettings withSeed(long newSeed) {
     return new ReplicaSettings(
         raft,
@@ -195,7 +210,9 @@ public record ReplicaSettings(
             heartbeat.toMillis(),
             raft.maxBatchSize(),
             raft.maxPendingCommands(),
-            raft.maxCommandBytes());
+            raft.maxCommandBytes(),
+            raft.sessionExpiryPositions(),
+            raft.sessionMaxReplies());
     return new ReplicaSettings(
         timed,
         snapshotEvery,

@@ -4,6 +4,8 @@ import dev.shardraft.raft.core.Role.Leader;
 import dev.shardraft.raft.core.Role.Leader.Batch;
 import dev.shardraft.raft.core.Role.Leader.PeerProgress;
 import dev.shardraft.raft.core.Role.Leader.PendingCommand;
+import dev.shardraft.raft.core.apply.SessionRegistration;
+import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogEntry;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -243,7 +245,15 @@ final class LeaderStep {
                     new LogEntry(
                         term,
                         ctx.self(),
-                        new LogEntry.Command(c.clientId(), c.sequence(), c.payload())))
+                        c.sequence() == SessionRegistration.SEQUENCE
+                            // The leader writes its reply bound into the registration: the
+                            // bound is part of the replicated entry, not a per-replica setting.
+                            ? LogEntry.Command.registration(
+                                c.clientId(),
+                                Bytes.of(
+                                    SessionRegistration.payload(ctx.config().sessionMaxReplies())))
+                            : new LogEntry.Command(
+                                c.clientId(), c.sequence(), c.payload(), c.lowestUnacked())))
             .toList();
     ctx.update(l.withQueue(rest).withInFlight(Optional.of(new Batch(false, batch, Set.of()))));
     ctx.log(new Effect.Append(term, entries));
@@ -294,7 +304,9 @@ final class LeaderStep {
       return;
     }
     List<PendingCommand> q = new ArrayList<>(l.queue());
-    q.add(new PendingCommand(c.requestId(), c.clientId(), c.sequence(), c.payload(), -1));
+    q.add(
+        new PendingCommand(
+            c.requestId(), c.clientId(), c.sequence(), c.payload(), c.lowestUnacked(), -1));
     ctx.update(l.withQueue(q));
     maybeStartBatch(ctx);
   }
@@ -304,8 +316,16 @@ final class LeaderStep {
     if (c.clientId() == null || c.clientId().isEmpty()) {
       return Optional.of("malformed command: clientId must not be empty");
     }
-    if (c.sequence() < 1) {
-      return Optional.of("malformed command: sequence must be >= 1, was " + c.sequence());
+    if (c.sequence() < 0) {
+      return Optional.of(
+          "malformed command: sequence must be >= 0 (0: a registration), was " + c.sequence());
+    }
+    if (c.lowestUnacked() < 0 || c.lowestUnacked() > c.sequence()) {
+      return Optional.of(
+          "malformed command: lowestUnacked must be in [0, sequence "
+              + c.sequence()
+              + "] (0: legacy protocol or registration), was "
+              + c.lowestUnacked());
     }
     if (c.payload() == null) {
       return Optional.of("malformed command: payload must not be null");

@@ -22,6 +22,9 @@ import java.util.Objects;
  * @param sessionExpiryPositions the client-session expiry window this replica writes into the
  *     barrier of each term it leads; every replica and the projection adopt the window of the
  *     newest barrier they apply, so it is replicated state, not a per-process setting
+ * @param sessionMaxReplies the reply bound this replica, as leader, writes into each session
+ *     registration it appends: that session keeps at most this many unacknowledged replies (the
+ *     bound travels in the entry, so it is replicated state too)
  */
 public record RaftConfig(
     String shard,
@@ -33,7 +36,37 @@ public record RaftConfig(
     int maxBatchSize,
     int maxPendingCommands,
     int maxCommandBytes,
-    long sessionExpiryPositions) {
+    long sessionExpiryPositions,
+    int sessionMaxReplies) {
+
+  /** The default reply bound of a registered session ({@code session-max-replies}): 1,024. */
+  public static final int DEFAULT_SESSION_MAX_REPLIES = 1024;
+
+  /** With the default reply bound. */
+  public RaftConfig(
+      String shard,
+      String self,
+      List<String> members,
+      long electionTimeoutMinMs,
+      long electionTimeoutMaxMs,
+      long heartbeatIntervalMs,
+      int maxBatchSize,
+      int maxPendingCommands,
+      int maxCommandBytes,
+      long sessionExpiryPositions) {
+    this(
+        shard,
+        self,
+        members,
+        electionTimeoutMinMs,
+        electionTimeoutMaxMs,
+        heartbeatIntervalMs,
+        maxBatchSize,
+        maxPendingCommands,
+        maxCommandBytes,
+        sessionExpiryPositions,
+        DEFAULT_SESSION_MAX_REPLIES);
+  }
 
   /** The default session expiry window of {@code shardraft.replica}: 1,000,000 log positions. */
   public static final long DEFAULT_SESSION_EXPIRY_POSITIONS = 1_000_000;
@@ -89,6 +122,9 @@ public record RaftConfig(
     if (sessionExpiryPositions < 1) {
       throw new IllegalArgumentException("sessionExpiryPositions must be >= 1");
     }
+    if (sessionMaxReplies < 1) {
+      throw new IllegalArgumentException("sessionMaxReplies must be >= 1");
+    }
   }
 
   /**
@@ -112,7 +148,24 @@ public record RaftConfig(
         maxBatchSize,
         maxPendingCommands,
         maxCommandBytes,
-        positions);
+        positions,
+        sessionMaxReplies);
+  }
+
+  /** This configuration with another reply bound for the sessions registered at this leader. */
+  public RaftConfig withSessionMaxReplies(int replies) {
+    return new RaftConfig(
+        shard,
+        self,
+        members,
+        electionTimeoutMinMs,
+        electionTimeoutMaxMs,
+        heartbeatIntervalMs,
+        maxBatchSize,
+        maxPendingCommands,
+        maxCommandBytes,
+        sessionExpiryPositions,
+        replies);
   }
 
   /** The other members, in configuration order. */

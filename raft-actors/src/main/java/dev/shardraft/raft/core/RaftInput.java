@@ -56,10 +56,19 @@ public sealed interface RaftInput {
 
   /**
    * A client command. {@code requestId} is chosen by the driver, unique per request, and echoed in
-   * the {@link Effect.ReplyCommand} that answers it.
+   * the {@link Effect.ReplyCommand} that answers it. Sequence 0 is a session registration; {@code
+   * lowestUnacked} is the lowest sequence whose answer the client has not seen (0: the legacy
+   * protocol); see {@code LogEntry.Command}.
    */
-  record ClientCommand(long nowMs, long requestId, String clientId, long sequence, Bytes payload)
-      implements RaftInput {}
+  record ClientCommand(
+      long nowMs, long requestId, String clientId, long sequence, Bytes payload, long lowestUnacked)
+      implements RaftInput {
+    /** A command of the legacy protocol (no {@code lowestUnacked}). */
+    public ClientCommand(
+        long nowMs, long requestId, String clientId, long sequence, Bytes payload) {
+      this(nowMs, requestId, clientId, sequence, payload, 0);
+    }
+  }
 
   /** A client read; answered by {@link Effect.ServeRead} or {@link Effect.RejectRead}. */
   record ClientRead(long nowMs, long requestId, ReadMode mode) implements RaftInput {}

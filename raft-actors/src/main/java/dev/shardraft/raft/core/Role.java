@@ -307,9 +307,14 @@ public sealed interface Role {
 
     /** A client command held by the leader. {@code index} is -1 until its append completed. */
     public record PendingCommand(
-        long requestId, String clientId, long sequence, Bytes payload, long index) {
+        long requestId,
+        String clientId,
+        long sequence,
+        Bytes payload,
+        long lowestUnacked,
+        long index) {
       PendingCommand withIndex(long i) {
-        return new PendingCommand(requestId, clientId, sequence, payload, i);
+        return new PendingCommand(requestId, clientId, sequence, payload, lowestUnacked, i);
       }
 
       boolean sameCommand(String c, long s) {

@@ -151,10 +151,20 @@ public final class ReplicaDriver<C, R> {
     step(new RaftInput.Receive(host.nowMs(), message));
   }
 
-  /** A client command; the core validates it (a malformed one is rejected) and answers it. */
+  /** A command of the legacy protocol (no {@code lowestUnacked}); see the other {@code submit}. */
   public void submit(String clientId, long sequence, Bytes payload, CommandCaller caller) {
+    submit(clientId, sequence, payload, 0, caller);
+  }
+
+  /**
+   * A client command; the core validates it (a malformed one is rejected) and answers it. Sequence
+   * 0 registers a session ({@code clientId} is then the client's name); {@code lowestUnacked} is
+   * the lowest sequence whose answer the client has not seen (see {@code LogEntry.Command}).
+   */
+  public void submit(
+      String clientId, long sequence, Bytes payload, long lowestUnacked, CommandCaller caller) {
     long id = waiting.addCommand(caller);
-    step(new RaftInput.ClientCommand(host.nowMs(), id, clientId, sequence, payload));
+    step(new RaftInput.ClientCommand(host.nowMs(), id, clientId, sequence, payload, lowestUnacked));
   }
 
   /** A client read of the applied state; {@code query} goes to the state machine if served. */

@@ -52,17 +52,46 @@ public record LogEntry(long term, String leaderId, Body body) {
   /**
    * A client command. {@code (clientId, sequence)} identifies it for exactly-once application.
    *
-   * @param clientId the client's session id
-   * @param sequence strictly increasing per client, starting at 1
+   * <p>Sequence {@code 0} is a <b>registration</b> (thesis §6.3): {@code clientId} is the client's
+   * name, the payload the reply bound its leader wrote; applying it opens a new session {@code
+   * <clientId>@<index>} (see {@code core.apply.SessionRegistration}). A command of a registered
+   * session carries {@code lowestUnacked >= 1}: the lowest sequence whose answer its client has not
+   * seen yet, so the session may discard the replies below it (pipelining: many commands of one
+   * session in flight). {@code lowestUnacked == 0} marks a command of the legacy protocol (written
+   * by earlier versions: sequence 1 opens a session, one command at a time).
+   *
+   * @param clientId the session id (a registration: the client's name)
+   * @param sequence 0 for a registration, else strictly increasing per session, starting at 1
    * @param payload the command, encoded by the state machine's codec; opaque to the log
+   * @param lowestUnacked 0 (registration, or legacy), else in {@code [1, sequence]}
    */
-  public record Command(String clientId, long sequence, Bytes payload) implements Body {
+  public record Command(String clientId, long sequence, Bytes payload, long lowestUnacked)
+      implements Body {
+    /** A command of the legacy protocol (no {@code lowestUnacked}). */
+    public Command(String clientId, long sequence, Bytes payload) {
+      this(clientId, sequence, payload, 0);
+    }
+
     public Command {
       Objects.requireNonNull(clientId, "clientId");
       Objects.requireNonNull(payload, "payload");
-      if (sequence < 1) {
-        throw new IllegalArgumentException("sequence must be >= 1, was " + sequence);
+      if (sequence < 0) {
+        throw new IllegalArgumentException("sequence must be >= 0, was " + sequence);
       }
+      if (lowestUnacked < 0 || lowestUnacked > sequence) {
+        throw new IllegalArgumentException(
+            "lowestUnacked must be in [0, sequence " + sequence + "], was " + lowestUnacked);
+      }
+    }
+
+    /** A registration command of client {@code clientName} (the leader fills in the payload). */
+    public static Command registration(String clientName, Bytes payload) {
+      return new Command(clientName, 0, payload, 0);
+    }
+
+    /** Whether this is a registration (sequence 0). */
+    public boolean isRegistration() {
+      return sequence == 0;
     }
   }
 }

@@ -54,6 +54,7 @@ class ReplicaSettingsTest {
               snapshot-every = 100
               delete-log-after-snapshot = on
               session-expiry-positions = 7
+              session-max-replies = 12
               stash-capacity = 9
               storage-retry { min-backoff = 10ms, max-backoff = 1s }
             }
@@ -68,6 +69,7 @@ class ReplicaSettingsTest {
     assertEquals(100, s.snapshotEvery());
     assertTrue(s.deleteLogAfterSnapshot());
     assertEquals(7, s.sessionExpiryPositions());
+    assertEquals(12, r.sessionMaxReplies());
     assertEquals(9, s.stashCapacity());
     assertEquals(Duration.ofMillis(10), s.storageRetryMin());
     assertEquals(Duration.ofSeconds(1), s.storageRetryMax());
@@ -104,6 +106,9 @@ class ReplicaSettingsTest {
     assertTrue(
         errorOf("shardraft.replica.session-expiry-positions = 0")
             .contains("shardraft.replica.session-expiry-positions"));
+    assertTrue(
+        errorOf("shardraft.replica.session-max-replies = 0")
+            .contains("shardraft.replica.session-max-replies"));
     assertTrue(
         errorOf("shardraft.replica.storage-retry.max-backoff = 1ms")
             .contains("shardraft.replica.storage-retry.max-backoff"));

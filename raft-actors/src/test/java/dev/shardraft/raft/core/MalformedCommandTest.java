@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shardraft.raft.core.apply.SessionRegistration;
 import dev.shardraft.raft.port.Bytes;
+import dev.shardraft.raft.port.LogEntry;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,12 +27,19 @@ class MalformedCommandTest {
   }
 
   @Test
-  void aSequenceBelowOneIsRejectedAndTheLeaderKeepsWorking() {
+  void aNegativeSequenceIsRejectedAndTheLeaderKeepsWorking() {
+    // (Sequence 0 is a session registration since registered sessions: see the next test.)
     RaftTestContext c = readyLeader();
-    long bad = submit(c, "a", 0, Bytes.of(new byte[] {1}));
+    long bad = submit(c, "a", -1, Bytes.of(new byte[] {1}));
     CommandOutcome.Rejected rejected =
         assertInstanceOf(CommandOutcome.Rejected.class, c.replyTo(bad).orElseThrow());
-    assertTrue(rejected.reason().contains("sequence must be >= 1"), rejected.reason());
+    assertTrue(rejected.reason().contains("sequence must be >= 0"), rejected.reason());
+    long above = 7_777;
+    c.step(new RaftInput.ClientCommand(c.now(), above, "a", 2, Bytes.of(new byte[] {1}), 3));
+    CommandOutcome.Rejected lowest =
+        assertInstanceOf(CommandOutcome.Rejected.class, c.replyTo(above).orElseThrow());
+    assertTrue(
+        lowest.reason().contains("lowestUnacked must be in [0, sequence 2]"), lowest.reason());
     assertInstanceOf(Role.Leader.class, c.role());
 
     long good = c.command("a", 1);
@@ -39,6 +48,21 @@ class MalformedCommandTest {
     assertEquals(1, appends.size(), "the good command is appended: " + c.effects());
     assertEquals(1, appends.get(0).entries().size());
     assertTrue(c.replyTo(good).isEmpty(), "answered only once applied");
+  }
+
+  @Test
+  void aRegistrationIsAppendedWithTheLeadersReplyBound() {
+    RaftTestContext c = readyLeader();
+    submit(c, "client-name", 0, Bytes.EMPTY);
+    List<Effect.Append> appends = c.appends();
+    assertEquals(1, appends.size(), c.effects().toString());
+    LogEntry.Command reg = (LogEntry.Command) appends.get(0).entries().get(0).body();
+    assertTrue(reg.isRegistration());
+    assertEquals("client-name", reg.clientId());
+    assertEquals(
+        Bytes.of(SessionRegistration.payload(RaftConfig.DEFAULT_SESSION_MAX_REPLIES)),
+        reg.payload(),
+        "the bound is the leader's configuration, written into the entry");
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.shardraft.raft.core.AppliedEntry;
 import dev.shardraft.raft.core.CommandOutcome;
 import dev.shardraft.raft.core.Role;
 import dev.shardraft.raft.core.apply.ApplyResult;
+import dev.shardraft.raft.core.apply.SessionRegistration;
 import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.TailEvent;
 import dev.shardraft.raft.port.TermAndVote;
@@ -171,7 +172,8 @@ final class Invariants {
     canonicalMaxTerm = entryTerm;
     if (what instanceof AppliedEntry.CommandDecided d
         && d.outcome() instanceof CommandOutcome.Success s
-        && !s.duplicate()) {
+        && !s.duplicate()
+        && d.sequence() != SessionRegistration.SEQUENCE) { // each registration opens a session
       Long before = appliedAt.putIfAbsent(key(d.clientId(), d.sequence()), e.index());
       if (before != null) {
         fail(
@@ -186,7 +188,14 @@ final class Invariants {
    * acknowledged position that is never applied is a lost command).
    */
   void onAck(SimClient client, long seq, CommandOutcome.Success s) {
-    String k = key(client.clientId, seq);
+    onAck(client.clientId, seq, s);
+  }
+
+  /**
+   * {@link #onAck(SimClient, long, CommandOutcome.Success)} for a command of session {@code id}.
+   */
+  void onAck(String id, long seq, CommandOutcome.Success s) {
+    String k = key(id, seq);
     Long prev = acked.putIfAbsent(k, s.index());
     if (prev != null && prev != s.index()) {
       fail(k + " acknowledged twice with different indices " + prev + " and " + s.index());

@@ -27,6 +27,10 @@ class RaftSimulationTest {
   private static final AtomicLong TRUNCATIONS = new AtomicLong();
   private static final AtomicLong RELOADS = new AtomicLong();
   private static final AtomicLong FENCED_BUT_COMMITTED = new AtomicLong();
+  private static final AtomicLong REGISTRATIONS = new AtomicLong();
+  private static final AtomicLong PIPELINED = new AtomicLong();
+  private static final AtomicLong EXPIRED = new AtomicLong();
+  private static final AtomicLong DELAYED = new AtomicLong();
   private static final long STARTED = System.nanoTime();
 
   static Stream<Long> seeds() {
@@ -54,6 +58,10 @@ class RaftSimulationTest {
     TRUNCATIONS.addAndGet(s.truncations());
     RELOADS.addAndGet(s.snapshotReloads());
     FENCED_BUT_COMMITTED.addAndGet(s.fencedButCommitted());
+    REGISTRATIONS.addAndGet(s.sessions().registrations());
+    PIPELINED.addAndGet(s.sessions().pipelinedAcks());
+    EXPIRED.addAndGet(s.sessions().expiredAnswers());
+    DELAYED.addAndGet(s.sessions().delayedCopies());
   }
 
   @AfterAll
@@ -76,5 +84,10 @@ class RaftSimulationTest {
         TRUNCATIONS.get(),
         RELOADS.get(),
         FENCED_BUT_COMMITTED.get());
+    System.out.printf(
+        "simulation sessions: %d registrations, %d acknowledgements of commands sent while"
+            + " another of their session was in flight, %d SessionExpired answers (sessions"
+            + " registered again), %d delayed copies of answered commands sent%n",
+        REGISTRATIONS.get(), PIPELINED.get(), EXPIRED.get(), DELAYED.get());
   }
 }

@@ -66,7 +66,7 @@ final class SimReplica implements DriverHost {
     this.options =
         new DriverOptions(
             config,
-            Simulation.SESSION_EXPIRY,
+            sim.sessionExpiry,
             sim.snapshotEvery,
             true,
             Duration.ofMillis(100),
@@ -119,6 +119,23 @@ final class SimReplica implements DriverHost {
         sequence,
         Bytes.of(SimStateMachine.COMMANDS.encode(client.valueOf(sequence))),
         outcome -> sim.replyToClient(req, outcome, -1));
+  }
+
+  /**
+   * A command of a registered session {@code id} (sequence 0: a registration of client name {@code
+   * id}), carrying the client's lowest unacknowledged sequence.
+   */
+  void sessionCommand(SimClient client, String id, long sequence, long lowestUnacked) {
+    if (!alive) {
+      return;
+    }
+    Request req = new Request(client, sequence, false, 0);
+    Bytes payload =
+        sequence == 0
+            ? Bytes.EMPTY
+            : Bytes.of(SimStateMachine.COMMANDS.encode(client.valueOf(sequence)));
+    driver.submit(
+        id, sequence, payload, lowestUnacked, outcome -> sim.replyToClient(req, outcome, -1));
   }
 
   void clientRead(SimClient client, long readNo, long ackedBefore) {

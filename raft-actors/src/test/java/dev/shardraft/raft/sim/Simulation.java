@@ -43,6 +43,8 @@ final class Simulation {
   final List<SimClient> clients = new ArrayList<>();
   final Invariants invariants;
   final long snapshotEvery;
+  final long sessionExpiry;
+  final int sessionMaxReplies;
   double appendErrorRate;
   private boolean calm;
 
@@ -79,12 +81,30 @@ final class Simulation {
     for (int i = 0; i < replicaCount; i++) {
       members.add("r" + i);
     }
+    // Client sessions: a quarter of the runs only legacy clients (one command at a time, the
+    // default window); half mixed, registered clients pipelining under a small reply bound; a
+    // quarter only registered clients with a small expiry window too (sessions expire in the run,
+    // and clients register again). Legacy clients never see a small window: a retry of their
+    // sequence 1 after expiry would be applied again (the hole registration closes).
+    int sessionMode = random.nextInt(4);
+    this.sessionExpiry = sessionMode == 3 ? 30 + random.nextInt(300) : SESSION_EXPIRY;
+    this.sessionMaxReplies =
+        sessionMode == 0 ? RaftConfig.DEFAULT_SESSION_MAX_REPLIES : 2 + random.nextInt(7);
     for (int i = 0; i < replicaCount; i++) {
-      replicas[i] = new SimReplica(this, i, RaftConfig.of("sim-0", "r" + i, members));
+      replicas[i] =
+          new SimReplica(
+              this,
+              i,
+              RaftConfig.of("sim-0", "r" + i, members)
+                  .withSessionExpiryPositions(sessionExpiry)
+                  .withSessionMaxReplies(sessionMaxReplies));
     }
     int clientCount = 2 + random.nextInt(3);
     for (int i = 0; i < clientCount; i++) {
-      clients.add(new SimClient(this, "c" + i));
+      boolean registered =
+          sessionMode == 3 || (sessionMode != 0 && (i == 0 || random.nextBoolean()));
+      int depth = registered ? 1 + random.nextInt(Math.min(4, sessionMaxReplies)) : 1;
+      clients.add(new SimClient(this, "c" + i, registered, depth));
     }
     weather();
   }
@@ -450,7 +470,12 @@ final class Simulation {
       long lateOpens,
       long truncations,
       long snapshotReloads,
-      long fencedButCommitted) {}
+      long fencedButCommitted,
+      SessionFigures sessions) {}
+
+  /** What the registered clients did (SimClient). */
+  record SessionFigures(
+      long registrations, long pipelinedAcks, long expiredAnswers, long delayedCopies) {}
 
   private Summary summary() {
     long acked = clients.stream().mapToLong(c -> c.acks).sum();
@@ -470,6 +495,11 @@ final class Simulation {
         lateOpens,
         truncations,
         snapshotReloads,
-        fencedButCommitted);
+        fencedButCommitted,
+        new SessionFigures(
+            clients.stream().mapToLong(c -> c.registrations).sum(),
+            clients.stream().mapToLong(c -> c.pipelinedAcks).sum(),
+            clients.stream().mapToLong(c -> c.expiredAnswers).sum(),
+            clients.stream().mapToLong(c -> c.delayedCopies).sum()));
   }
 }

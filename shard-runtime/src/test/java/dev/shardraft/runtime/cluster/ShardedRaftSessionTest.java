@@ -35,9 +35,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The client's sessions and typed outcomes on a one-node cluster with one real broker and one
- * replica per group, with a session expiry window of 5 log positions: a pooled session that expired
- * while idle is renewed (the command is applied once), and a poison command is a typed {@link
- * ShardedRaftException.Failed} with no effect on the commands after it.
+ * replica per group, with a session expiry window of 5 log positions: a registered session that
+ * expired while idle is renewed (the command is applied once), a late retry after its session
+ * expired is {@code SessionExpired} and not applied again, asks pipelined on one session are each
+ * applied once across a leader change (the replica restarts in a new term), and a poison command is
+ * a typed {@link ShardedRaftException.Failed} with no effect on the commands after it.
  */
 class ShardedRaftSessionTest {
   @RegisterExtension static final LocalKafkaExtension KAFKA = LocalKafkaExtension.nodes(1);
@@ -105,16 +107,70 @@ class ShardedRaftSessionTest {
   }
 
   @Test
-  void aPooledSessionThatExpiredWhileIdleIsRenewedAndTheCommandAppliedOnce() {
+  void aSessionThatExpiredWhileIdleIsRenewedAndTheCommandAppliedOnce() {
     awaitReadyLeader();
-    ask("first"); // its session goes back to the pool
+    ask("first"); // on the group's registered session
     padWithAnotherClient(8); // more positions than the window: that session expired
-    ask("second"); // on the pooled, expired session first: renewed, applied once
+    ask("second"); // on the expired session first: registered anew, applied once
     ask("third");
     List<String> ledger = ledger();
     for (String id : List.of("first", "second", "third")) {
       assertEquals(1, ledger.stream().filter(id::equals).count(), id + " in " + ledger);
     }
+  }
+
+  private static org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<ReplicaEntity.Command>
+      replicaRef() {
+    return org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(system)
+        .entityRefFor(raft.typeKey(), ReplicaEntity.entityId(raft.groupFor("k"), "r1"));
+  }
+
+  private static SubmitReply send(TestProbe<SubmitReply> probe, ReplicaProtocol.Submit m) {
+    replicaRef().tell(new ReplicaEntity.Deliver(m));
+    return probe.receiveMessage(ASK);
+  }
+
+  @Test
+  void aRetryAfterItsSessionExpiredIsSessionExpiredAndNeverAppliedAgain() {
+    awaitReadyLeader();
+    TestProbe<SubmitReply> probe = TestProbe.create(system);
+    ReplicaProtocol.Applied reg =
+        assertInstanceOf(
+            ReplicaProtocol.Applied.class,
+            send(probe, ReplicaProtocol.Submit.registration("raw-client", probe.ref())));
+    String session =
+        dev.shardraft.raft.core.apply.SessionRegistration.decodeReply(reg.reply().toArray())
+            .sessionId();
+    ReplicaProtocol.Submit first =
+        new ReplicaProtocol.Submit(session, 1, Bytes.utf8("expiring-1"), 1, probe.ref());
+    assertInstanceOf(ReplicaProtocol.Applied.class, send(probe, first));
+    padWithAnotherClient(8); // more positions than the window of 5: the session expired
+    SubmitReply retry = send(probe, first); // the same command again (a late retry)
+    assertInstanceOf(ReplicaProtocol.SessionExpired.class, retry, retry.toString());
+    assertEquals(1, ledger().stream().filter("expiring-1"::equals).count(), ledger().toString());
+  }
+
+  @Test
+  void pipelinedAsksOfOneClientAreEachAppliedOnceAcrossALeaderChange() throws Exception {
+    awaitReadyLeader();
+    long termBefore = status().term();
+    List<java.util.concurrent.CompletableFuture<Integer>> asks = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      asks.add(raft.ask("k", "piped-" + i, ASK).toCompletableFuture()); // all in flight at once
+    }
+    // The only replica hands off (stops) while they are in flight; sharding starts it again on
+    // the client's next attempt, in a new term: a new leader, which answers the retries.
+    replicaRef().tell(ReplicaEntity.HandOff.INSTANCE);
+    for (var a : asks) {
+      a.get(60, TimeUnit.SECONDS);
+    }
+    awaitReadyLeader();
+    List<String> ledger = ledger();
+    for (int i = 0; i < 20; i++) {
+      String id = "piped-" + i;
+      assertEquals(1, ledger.stream().filter(id::equals).count(), id + " in " + ledger);
+    }
+    assertTrue(status().term() > termBefore, "a leader change happened");
   }
 
   @Test

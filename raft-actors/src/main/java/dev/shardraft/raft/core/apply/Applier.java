@@ -60,6 +60,7 @@ public final class Applier<C, R> {
   private long duplicates;
   private long failed;
   private long sessionExpired;
+  private long registered;
 
   /**
    * @param sessionExpiryPositions a session unused for more than this many log positions expires,
@@ -123,40 +124,76 @@ public final class Applier<C, R> {
   private record CommandResult(CommandOutcome outcome, List<StateMachine.DomainEvent> events) {}
 
   private CommandResult applyCommand(long index, LogEntry.Command c) {
-    Optional<Session> s = sessions.get(c.clientId());
-    if (s.isEmpty() && c.sequence() != 1) {
+    if (c.sequence() == SessionRegistration.SEQUENCE) {
+      return register(index, c);
+    }
+    boolean legacy = c.lowestUnacked() == 0;
+    Optional<Session> found = sessions.get(c.clientId());
+    // A session of the other protocol is not this command's, and is not replaced by it.
+    boolean otherProtocol = found.isPresent() && found.get().registered() == legacy;
+    if (otherProtocol || (found.isEmpty() && (!legacy || c.sequence() != 1))) {
       sessionExpired++;
       return new CommandResult(
           new CommandOutcome.SessionExpired(
-              "no session of client "
+              "no session "
                   + c.clientId()
                   + " (sequence "
                   + c.sequence()
                   + "): it expired after "
                   + sessions.expiryPositions()
-                  + " idle log positions, or was never opened; not applied now, outcome of"
-                  + " earlier attempts unknown; start a new client session at sequence 1"),
+                  + " idle log positions, or was never registered; not applied now, outcome of"
+                  + " earlier attempts unknown; register a new session"),
           List.of());
     }
-    if (s.isPresent() && c.sequence() == s.get().lastSequence()) {
+    Session s = found.orElse(null);
+    if (s != null && !legacy) {
+      // The client has seen every answer below lowestUnacked: drop those replies (thesis §6.3).
+      s = s.raisedTo(c.lowestUnacked()).touched(index);
+      sessions.put(c.clientId(), s);
+    }
+    Session.Reply kept = s == null ? null : s.replies().get(c.sequence());
+    if (kept != null) {
       duplicates++;
-      Session last = s.get();
-      sessions.put(c.clientId(), last.touched(index));
+      sessions.put(c.clientId(), s.touched(index));
       CommandOutcome again =
-          last.failure().isPresent()
-              ? new CommandOutcome.Failed(last.lastIndex(), last.failure().get(), true)
-              : new CommandOutcome.Success(last.lastIndex(), last.lastReply(), true);
+          kept.failure().isPresent()
+              ? new CommandOutcome.Failed(kept.index(), kept.failure().get(), true)
+              : new CommandOutcome.Success(kept.index(), kept.reply(), true);
       return new CommandResult(again, List.of());
     }
-    if (s.isPresent() && c.sequence() < s.get().lastSequence()) {
+    if (s != null && c.sequence() < (legacy ? s.lastSequence() : s.lowestKept())) {
       return rejected(
-          "sequence "
-              + c.sequence()
-              + " of client "
-              + c.clientId()
-              + " is older than its last applied sequence "
-              + s.get().lastSequence());
+          legacy
+              ? "sequence "
+                  + c.sequence()
+                  + " of client "
+                  + c.clientId()
+                  + " is older than its last applied sequence "
+                  + s.lastSequence()
+              : "sequence "
+                  + c.sequence()
+                  + " of session "
+                  + c.clientId()
+                  + " is below its window (lowest unacknowledged "
+                  + s.lowestKept()
+                  + "): its client had its answer already, the reply is discarded; not applied"
+                  + " now");
     }
+    if (s != null && !legacy && s.replies().size() >= s.maxReplies()) {
+      sessions.remove(c.clientId());
+      return rejected(
+          "session "
+              + c.clientId()
+              + " keeps "
+              + s.replies().size()
+              + " unacknowledged replies, its bound (shardraft.replica.session-max-replies = "
+              + s.maxReplies()
+              + "): sequence "
+              + c.sequence()
+              + " is not applied and the session is closed (its later commands are"
+              + " SessionExpired); keep fewer commands in flight per session");
+    }
+    Session before = s;
     C command;
     try {
       command = stateMachine.commandCodec().decode(c.payload().toArray());
@@ -169,7 +206,7 @@ public final class Applier<C, R> {
               + ": "
               + bad.getMessage());
     } catch (RuntimeException thrown) {
-      return failed(index, c, "the command codec", thrown);
+      return failed(index, c, before, "the command codec", thrown);
     }
     StateMachine.Result<R> applied;
     Bytes reply;
@@ -177,10 +214,35 @@ public final class Applier<C, R> {
       applied = stateMachine.apply(index, command);
       reply = Bytes.of(stateMachine.replyCodec().encode(applied.reply()));
     } catch (RuntimeException thrown) {
-      return failed(index, c, "the state machine", thrown);
+      return failed(index, c, before, "the state machine", thrown);
     }
-    sessions.put(c.clientId(), new Session(c.sequence(), reply, index, index));
+    record(c, before, new Session.Reply(index, reply, Optional.empty()), index);
     return new CommandResult(new CommandOutcome.Success(index, reply, false), applied.events());
+  }
+
+  private void record(LogEntry.Command c, Session before, Session.Reply r, long index) {
+    sessions.put(
+        c.clientId(),
+        before == null || !before.registered()
+            ? Session.legacy(c.sequence(), r, index)
+            : before.with(c.sequence(), r, index));
+  }
+
+  /**
+   * A registration (thesis §6.3): opens a new session named by the client and this entry's index,
+   * with the reply bound the leader put into the entry.
+   */
+  private CommandResult register(long index, LogEntry.Command c) {
+    int max = SessionRegistration.maxReplies(c.payload().toArray());
+    if (max < 1) {
+      return rejected("registration of " + c.clientId() + " without a reply bound: not opened");
+    }
+    String id = SessionRegistration.sessionId(c.clientId(), index);
+    sessions.put(id, Session.registered(index, max));
+    registered++;
+    return new CommandResult(
+        new CommandOutcome.Success(index, Bytes.of(SessionRegistration.reply(id, max)), false),
+        List.of());
   }
 
   /**
@@ -189,7 +251,8 @@ public final class Applier<C, R> {
    * events, and the log goes on. Whatever the state machine changed before it threw stays changed
    * (identically on every replica).
    */
-  private CommandResult failed(long index, LogEntry.Command c, String where, RuntimeException e) {
+  private CommandResult failed(
+      long index, LogEntry.Command c, Session before, String where, RuntimeException e) {
     failed++;
     String reason = shorten(where + " threw " + e);
     LOG.warn(
@@ -199,8 +262,7 @@ public final class Applier<C, R> {
         index,
         reason,
         e);
-    sessions.put(
-        c.clientId(), new Session(c.sequence(), Bytes.EMPTY, index, index, Optional.of(reason)));
+    record(c, before, new Session.Reply(index, Bytes.EMPTY, Optional.of(reason)), index);
     return new CommandResult(new CommandOutcome.Failed(index, reason, false), List.of());
   }
 
@@ -253,6 +315,11 @@ public final class Applier<C, R> {
   /** Commands answered {@link CommandOutcome.SessionExpired}. */
   public long sessionExpired() {
     return sessionExpired;
+  }
+
+  /** Sessions opened by registration entries. */
+  public long registered() {
+    return registered;
   }
 
   /** Positions processed since the last {@link #snapshot()} or {@link #restore}. */

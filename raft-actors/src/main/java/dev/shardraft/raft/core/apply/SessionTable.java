@@ -45,6 +45,11 @@ public final class SessionTable {
     byActivity.put(clientId, s);
   }
 
+  /** Drops a session (one that broke its reply bound). */
+  void remove(String clientId) {
+    byActivity.remove(clientId);
+  }
+
   /** Drops sessions whose last activity is more than the expiry window before {@code index}. */
   int expire(long index) {
     int dropped = 0;
