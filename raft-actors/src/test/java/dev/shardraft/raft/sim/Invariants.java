@@ -57,6 +57,11 @@ final class Invariants {
     throw new SimulationFailure(what);
   }
 
+  /** How many distinct log positions some replica applied. */
+  long positionsApplied() {
+    return canonical.size();
+  }
+
   long ackedCount() {
     return acked.size();
   }

@@ -12,8 +12,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -62,6 +65,13 @@ final class Simulation {
   long truncations;
   long snapshotReloads;
   long elections;
+  long txnTimeouts;
+  long lateMarkers;
+  long foreignTxns;
+  private long visible;
+
+  /** Kafka's transaction.timeout.ms, scaled to the simulation's time. */
+  final long txnTimeoutMs;
 
   Simulation(long seed, int replicaCount) {
     this.seed = seed;
@@ -75,6 +85,7 @@ final class Simulation {
     this.tailStalledUntil = new long[replicaCount];
     this.invariants = new Invariants(this, replicaCount);
     this.snapshotEvery = 20 + random.nextInt(200);
+    this.txnTimeoutMs = 300 + random.nextInt(1_200);
     List<String> members = new ArrayList<>();
     for (int i = 0; i < replicaCount; i++) {
       members.add("r" + i);
@@ -131,6 +142,7 @@ final class Simulation {
       stopped = true;
       scheduler.runUntil(CHAOS_MS + CALM_MS + DRAIN_MS, () -> {});
       invariants.checkConverged(log.last().map(TailEvent::index).orElse(-1L));
+      visible = invariants.positionsApplied();
       return summary();
     } catch (RuntimeException | AssertionError e) {
       throw new AssertionError(
@@ -162,6 +174,46 @@ final class Simulation {
       return 1 + random.nextInt(10);
     }
     return random.nextInt(6) == 0 ? 50 + random.nextInt(800) : 1 + random.nextInt(10);
+  }
+
+  /**
+   * Between a transaction's sends and its commit call: mostly short, sometimes long (a writer
+   * thread stalled, a slow acknowledgement of the sends): its open transaction holds the last
+   * stable offset meanwhile, and may outlive its transaction timeout.
+   */
+  long commitDelay() {
+    if (calm) {
+      return 1 + random.nextInt(3);
+    }
+    return random.nextInt(25) == 0 ? 50 + random.nextInt(1_200) : 1 + random.nextInt(8);
+  }
+
+  /** Between the commit call's decision and the commit marker that makes the batch visible. */
+  long markerDelay() {
+    if (calm) {
+      return random.nextInt(4);
+    }
+    return random.nextInt(10) == 0 ? 20 + random.nextInt(150) : random.nextInt(8);
+  }
+
+  /**
+   * A transaction was sent (records in the log, invisible): if it is still open when the
+   * transaction timeout runs out, the coordinator aborts it and fences its writer.
+   */
+  void onTransactionSent(long txnId) {
+    if (txnId < 0) {
+      return;
+    }
+    scheduler.after(
+        txnTimeoutMs,
+        Scheduler.WORLD,
+        () -> {
+          if (log.abortOnTimeout(txnId)) {
+            txnTimeouts++;
+            trace("transaction " + txnId + " timed out after " + txnTimeoutMs + " ms: aborted");
+            onCommitted();
+          }
+        });
   }
 
   long appendDelay() {
@@ -249,28 +301,45 @@ final class Simulation {
     faults++;
     int kind = random.nextInt(100);
     if (kind < 22) {
+      fault("partition");
       partition();
     } else if (kind < 42) {
+      fault("crash");
       crash(pickVictim());
     } else if (kind < 62) {
+      fault("pause");
       pause(pickVictim(), 100 + random.nextInt(1_400));
     } else if (kind < 72) {
+      fault("transfer");
       transfer();
     } else if (kind < 77) {
-      long i = log.appendForeign("simulated foreign record");
-      trace("foreign record at " + i);
-      for (SimReplica r : replicas) {
-        r.wakeTail(tailDelay(r.idx));
+      if (random.nextBoolean()) {
+        fault("foreign record");
+        long i = log.appendForeign("simulated foreign record");
+        trace("foreign record at " + i);
+        onCommitted();
+      } else {
+        fault("foreign open transaction");
+        foreignTransaction();
       }
     } else if (kind < 87) {
+      fault("tail stall");
       int i = pickVictim();
       long ms = 100 + random.nextInt(1_400);
       tailStalledUntil[i] = now() + ms;
       trace(replicas[i].id + " tail stalled for " + ms + " ms");
     } else {
+      fault("weather");
       weather();
       trace("weather: loss " + network.lossRate + " maxDelay " + network.maxDelayMs);
     }
+  }
+
+  /** Faults injected, by kind. */
+  final Map<String, Long> faultsByKind = new TreeMap<>();
+
+  private void fault(String kind) {
+    faultsByKind.merge(kind, 1L, Long::sum);
   }
 
   /** The leader half of the time, else anyone. */
@@ -283,6 +352,35 @@ final class Simulation {
       }
     }
     return random.nextInt(replicas.length);
+  }
+
+  /**
+   * A producer of another transactional id writes to the log and leaves its transaction open for a
+   * while: the last stable offset stalls, so no tail sees anything written after it (commits of the
+   * leader included) until it commits, aborts, or its transaction timeout aborts it.
+   */
+  private void foreignTransaction() {
+    foreignTxns++;
+    long txn = log.beginForeignTransaction("simulated foreign transaction", 1 + random.nextInt(2));
+    long open = 50 + random.nextInt(1_450);
+    boolean commit = random.nextBoolean();
+    long ends = Math.min(open, txnTimeoutMs);
+    trace(
+        "foreign transaction "
+            + txn
+            + " holds the last stable offset at "
+            + log.lastStableOffset()
+            + " for "
+            + ends
+            + " ms");
+    scheduler.after(
+        ends,
+        Scheduler.WORLD,
+        () -> {
+          log.endForeignTransaction(txn, commit && open <= txnTimeoutMs);
+          trace("foreign transaction " + txn + " ended");
+          onCommitted();
+        });
   }
 
   private void partition() {
@@ -434,42 +532,35 @@ final class Simulation {
     }
   }
 
+  /** What one run did: its size, its faults by kind, and what the checks saw. */
   record Summary(
       long seed,
       int replicas,
       long events,
       long acked,
       long faults,
-      long crashes,
-      long pauses,
-      long partitions,
-      long elections,
-      long staleSkips,
-      long undecodableSkips,
-      long reads,
-      long lateOpens,
-      long truncations,
-      long snapshotReloads,
-      long fencedButCommitted) {}
+      Map<String, Long> faultsByKind,
+      Map<String, Long> figures) {}
 
   private Summary summary() {
     long acked = clients.stream().mapToLong(c -> c.acks).sum();
-    return new Summary(
-        seed,
-        replicas.length,
-        scheduler.executed(),
-        acked,
-        faults,
-        crashes,
-        pauses,
-        partitions,
-        elections,
-        invariants.staleSkips,
-        invariants.undecodableSkips,
-        invariants.readsChecked,
-        lateOpens,
-        truncations,
-        snapshotReloads,
-        fencedButCommitted);
+    Map<String, Long> f = new LinkedHashMap<>();
+    f.put("elections", elections);
+    f.put("crashes", crashes);
+    f.put("pauses", pauses);
+    f.put("partitions", partitions);
+    f.put("late (zombie) opens", lateOpens);
+    f.put("stale-term entries skipped", invariants.staleSkips);
+    f.put("undecodable positions skipped", invariants.undecodableSkips);
+    f.put("linearizable reads checked by content", invariants.readsChecked);
+    f.put("log truncations", truncations);
+    f.put("snapshot reloads after one", snapshotReloads);
+    f.put("appends committed but reported fenced", fencedButCommitted);
+    f.put("commit markers after the commit returned", lateMarkers);
+    f.put("transactions aborted", log.abortedTransactions());
+    f.put("transaction timeouts", txnTimeouts);
+    f.put("log positions", log.endIndex());
+    f.put("log positions no tail sees (markers, aborted)", log.endIndex() - visible);
+    return new Summary(seed, replicas.length, scheduler.executed(), acked, faults, faultsByKind, f);
   }
 }
