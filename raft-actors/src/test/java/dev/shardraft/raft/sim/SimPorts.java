@@ -10,6 +10,7 @@ import dev.shardraft.raft.port.Snapshot;
 import dev.shardraft.raft.port.SnapshotStore;
 import dev.shardraft.raft.port.TailEvent;
 import dev.shardraft.raft.port.TermAndVote;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -198,7 +199,7 @@ final class SimPorts {
             }
             List<Long> indices;
             try {
-              indices = sim.log.send(epoch, term, batch);
+              indices = send(batch);
             } catch (LogFencedException fenced) {
               sim.fencedAppends++;
               reply(result, inc, null, fenced);
@@ -218,6 +219,23 @@ final class SimPorts {
                 });
           });
       return result;
+    }
+
+    /**
+     * The batch's records, sent one by one as the producer does: now and then another producer's
+     * record lands between two of them, so the batch's indices are not contiguous.
+     */
+    private List<Long> send(List<LogEntry> batch) {
+      if (batch.size() < 2 || sim.random.nextInt(8) != 0) {
+        return sim.log.send(epoch, term, batch);
+      }
+      int split = 1 + sim.random.nextInt(batch.size() - 1);
+      List<Long> indices = new ArrayList<>(sim.log.send(epoch, term, batch.subList(0, split)));
+      long foreign = sim.log.appendForeign("simulated foreign record inside a transaction");
+      sim.interleavedForeign++;
+      sim.trace("foreign record at " + foreign + " between the records of one batch");
+      indices.addAll(sim.log.send(epoch, term, batch.subList(split, batch.size())));
+      return indices;
     }
 
     private void commit(CompletableFuture<List<Long>> result, int inc, List<Long> indices) {

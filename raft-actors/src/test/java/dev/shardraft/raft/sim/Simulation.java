@@ -68,6 +68,7 @@ final class Simulation {
   long txnTimeouts;
   long lateMarkers;
   long foreignTxns;
+  long interleavedForeign;
   private long visible;
 
   /** Kafka's transaction.timeout.ms, scaled to the simulation's time. */
@@ -559,6 +560,7 @@ final class Simulation {
     f.put("commit markers after the commit returned", lateMarkers);
     f.put("transactions aborted", log.abortedTransactions());
     f.put("transaction timeouts", txnTimeouts);
+    f.put("foreign records inside a batch", interleavedForeign);
     f.put("log positions", log.endIndex());
     f.put("log positions no tail sees (markers, aborted)", log.endIndex() - visible);
     return new Summary(seed, replicas.length, scheduler.executed(), acked, faults, faultsByKind, f);
