@@ -46,13 +46,16 @@ import org.apache.pekko.stream.javadsl.Source;
 final class SimPorts {
   private final Simulation sim;
   private final SimReplica replica;
+
+  /** The scheduler slot of the replica's process (its events are postponed by its pauses). */
   private final int idx;
+
   private long persistBusyUntil;
 
   SimPorts(Simulation sim, SimReplica replica) {
     this.sim = sim;
     this.replica = replica;
-    this.idx = replica.idx;
+    this.idx = replica.owner;
   }
 
   Storage storage() {
@@ -68,10 +71,15 @@ final class SimPorts {
     return sim.random.nextBoolean() ? Scheduler.WORLD : idx;
   }
 
+  /**
+   * The process's view of the fenced term/vote store ({@code InMemoryRaftMetaStore}, shared by
+   * every incarnation of every replica id, fenced as the Kafka store is). A save takes effect when
+   * it completes; one that has not completed when its process crashes is lost.
+   */
   private final class Meta implements RaftMetaStore {
     @Override
     public CompletionStage<TermAndVote> load(String shard, String replicaId) {
-      return CompletableFuture.completedFuture(sim.durable[idx]);
+      return replica.meta.load(shard, replicaId);
     }
 
     /** Saves complete in order; a crash before completion loses the save. */
@@ -88,9 +96,20 @@ final class SimPorts {
             if (inc != replica.incarnation) {
               return;
             }
-            sim.invariants.onDurable(replica, tv);
-            sim.durable[idx] = tv;
-            done.complete(null);
+            replica
+                .meta
+                .save(shard, replicaId, tv)
+                .whenComplete(
+                    (ok, failure) -> {
+                      if (failure != null) {
+                        sim.supersededSaves++;
+                        sim.trace(replica.id + " save of " + tv + " refused: " + failure);
+                        done.completeExceptionally(failure);
+                      } else {
+                        sim.invariants.onDurable(replica, sim.metaDurable.get(shard, replicaId));
+                        done.complete(null);
+                      }
+                    });
           });
       return done;
     }

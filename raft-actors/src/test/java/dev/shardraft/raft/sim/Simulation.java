@@ -4,10 +4,10 @@ import dev.shardraft.raft.core.CommandOutcome;
 import dev.shardraft.raft.core.RaftConfig;
 import dev.shardraft.raft.core.RaftMessage;
 import dev.shardraft.raft.core.Role;
+import dev.shardraft.raft.memory.InMemoryRaftMetaStore;
 import dev.shardraft.raft.memory.InMemorySnapshotStore;
 import dev.shardraft.raft.memory.LogStore;
 import dev.shardraft.raft.port.TailEvent;
-import dev.shardraft.raft.port.TermAndVote;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +41,18 @@ final class Simulation {
   final SimNetwork network;
   final LogStore log = new LogStore("sim-0");
   final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
-  final TermAndVote[] durable;
+
+  /** Term and vote of every replica id, shared by all processes' fenced meta stores. */
+  final InMemoryRaftMetaStore.Durable metaDurable = new InMemoryRaftMetaStore.Durable();
+
+  private final RaftConfig[] configs;
+
+  /** A second live incarnation of a replica id (started elsewhere), while both run; else null. */
+  private final SimReplica[] twins;
+
+  long twinsStarted;
+  long supersededSaves;
+  long supersededRestarts;
   final SimReplica[] replicas;
   final List<SimClient> clients = new ArrayList<>();
   final Invariants invariants;
@@ -77,10 +88,10 @@ final class Simulation {
   Simulation(long seed, int replicaCount) {
     this.seed = seed;
     this.random = new SplittableRandom(seed);
-    this.scheduler = new Scheduler(replicaCount, random);
+    this.scheduler = new Scheduler(2 * replicaCount, random);
     this.network = new SimNetwork(random, replicaCount);
-    this.durable = new TermAndVote[replicaCount];
-    Arrays.fill(durable, TermAndVote.INITIAL);
+    this.configs = new RaftConfig[replicaCount];
+    this.twins = new SimReplica[replicaCount];
     this.replicas = new SimReplica[replicaCount];
     this.down = new boolean[replicaCount];
     this.tailStalledUntil = new long[replicaCount];
@@ -92,7 +103,8 @@ final class Simulation {
       members.add("r" + i);
     }
     for (int i = 0; i < replicaCount; i++) {
-      replicas[i] = new SimReplica(this, i, RaftConfig.of("sim-0", "r" + i, members));
+      configs[i] = RaftConfig.of("sim-0", "r" + i, members);
+      replicas[i] = new SimReplica(this, i, i, configs[i]);
     }
     int clientCount = 2 + random.nextInt(3);
     for (int i = 0; i < clientCount; i++) {
@@ -230,7 +242,8 @@ final class Simulation {
   void send(int from, int to, RaftMessage m) {
     int copies = network.copies(from, to);
     for (int i = 0; i < copies; i++) {
-      scheduler.after(network.delay(), to, () -> replicas[to].receive(m));
+      SimReplica dest = route(to);
+      scheduler.after(network.delay(), dest.owner, () -> dest.receive(m));
     }
   }
 
@@ -238,7 +251,17 @@ final class Simulation {
     if (random.nextDouble() < network.lossRate) {
       return;
     }
-    scheduler.after(network.delay(), to, () -> action.accept(replicas[to]));
+    SimReplica dest = route(to);
+    scheduler.after(network.delay(), dest.owner, () -> action.accept(dest));
+  }
+
+  /**
+   * Which process a message for a replica id reaches: while two incarnations live, either (the
+   * senders' routing is not yet settled on the new one).
+   */
+  private SimReplica route(int to) {
+    SimReplica twin = twins[to];
+    return twin != null && random.nextBoolean() ? twin : replicas[to];
   }
 
   void replyToClient(SimReplica.Request req, CommandOutcome outcome, long readValue) {
@@ -255,6 +278,11 @@ final class Simulation {
   void onCommitted() {
     for (SimReplica r : replicas) {
       r.wakeTail(tailDelay(r.idx));
+    }
+    for (SimReplica r : twins) {
+      if (r != null) {
+        r.wakeTail(tailDelay(r.idx));
+      }
     }
   }
 
@@ -329,6 +357,9 @@ final class Simulation {
       long ms = 100 + random.nextInt(1_400);
       tailStalledUntil[i] = now() + ms;
       trace(replicas[i].id + " tail stalled for " + ms + " ms");
+    } else if (kind < 93) {
+      fault("two live incarnations");
+      twin(pickVictim());
     } else {
       fault("weather");
       weather();
@@ -413,7 +444,7 @@ final class Simulation {
   }
 
   private void crash(int i, long downMs) {
-    if (down[i]) {
+    if (down[i] || twins[i] != null) {
       return;
     }
     crashes++;
@@ -445,7 +476,7 @@ final class Simulation {
 
   private void pause(int i, long ms) {
     pauses++;
-    scheduler.pause(i, now() + ms);
+    scheduler.pause(replicas[i].owner, now() + ms);
     trace(replicas[i].id + " paused for " + ms + " ms");
   }
 
@@ -460,6 +491,9 @@ final class Simulation {
       return;
     }
     int i = indexOf(line.substring(0, line.indexOf(' ')));
+    if (twins[i] != null) {
+      return;
+    }
     int dice = random.nextInt(6);
     if (dice == 0) {
       pause(i, 300 + random.nextInt(900));
@@ -493,7 +527,51 @@ final class Simulation {
     }
   }
 
+  /**
+   * Two live incarnations of one replica id: its process pauses (a long GC, SIGSTOP, cut off from
+   * the cluster) and the id is started again elsewhere, as Cluster Sharding does when it deems the
+   * node gone; the new incarnation loads term and vote (fencing the old one's saves), the newest
+   * snapshot, and tails the log. When the old one wakes up, both run: messages for the id reach
+   * either, both tail, both may campaign and vote; a save of the one that was fenced and is stale
+   * is refused and restarts it. After a while the old one is stopped.
+   */
+  private void twin(int i) {
+    SimReplica old = replicas[i];
+    if (twins[i] != null || down[i] || !old.alive) {
+      return;
+    }
+    twinsStarted++;
+    long pauseMs = 100 + random.nextInt(1_400);
+    pause(i, pauseMs);
+    int slot =
+        old.owner < replicas.length ? old.owner + replicas.length : old.owner - replicas.length;
+    scheduler.resume(slot);
+    SimReplica twin = new SimReplica(this, i, slot, configs[i]);
+    twins[i] = twin;
+    trace(old.id + " started again elsewhere while the old incarnation is paused");
+    twin.start();
+    scheduler.after(pauseMs + 200 + random.nextInt(1_500), Scheduler.WORLD, () -> endTwin(i));
+  }
+
+  /** The cluster stops the old incarnation; the new one is the replica from now on. */
+  private void endTwin(int i) {
+    SimReplica twin = twins[i];
+    if (twin == null) {
+      return;
+    }
+    twins[i] = null;
+    SimReplica old = replicas[i];
+    if (old.alive) {
+      old.crash();
+    }
+    replicas[i] = twin;
+    trace(old.id + " old incarnation stopped");
+  }
+
   private void calmDown() {
+    for (int i = 0; i < replicas.length; i++) {
+      endTwin(i);
+    }
     calm = true;
     network.heal();
     network.lossRate = 0;
@@ -561,6 +639,10 @@ final class Simulation {
     f.put("transactions aborted", log.abortedTransactions());
     f.put("transaction timeouts", txnTimeouts);
     f.put("foreign records inside a batch", interleavedForeign);
+    f.put("second live incarnations", twinsStarted);
+    f.put("term/vote saves refused (superseded)", supersededSaves);
+    f.put("restarts after a refused save", supersededRestarts);
+    f.put("votes granted", invariants.votesGranted());
     f.put("log positions", log.endIndex());
     f.put("log positions no tail sees (markers, aborted)", log.endIndex() - visible);
     return new Summary(seed, replicas.length, scheduler.executed(), acked, faults, faultsByKind, f);
