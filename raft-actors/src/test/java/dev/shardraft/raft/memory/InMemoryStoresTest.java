@@ -59,6 +59,27 @@ class InMemoryStoresTest {
     assertEquals(new TermAndVote(5, Optional.of("n3")), shared.get("s", "n1"));
   }
 
+  /**
+   * Both incarnations vote for the id itself in one term: equal values, yet only one may go on (the
+   * simulation found two leaders of one term when the second save was accepted because the durable
+   * value already equalled it).
+   */
+  @Test
+  void theSecondOfTwoEqualSelfVotesInOneTermIsRefused() {
+    InMemoryRaftMetaStore.Durable shared = new InMemoryRaftMetaStore.Durable();
+    InMemoryRaftMetaStore nodeA = new InMemoryRaftMetaStore(shared);
+    InMemoryRaftMetaStore nodeB = new InMemoryRaftMetaStore(shared);
+    TermAndVote self = new TermAndVote(7, Optional.of("n1"));
+    nodeA.load("s", "n1").toCompletableFuture().join();
+    nodeB.load("s", "n1").toCompletableFuture().join();
+    nodeA.save("s", "n1", self).toCompletableFuture().join();
+    CompletionException e =
+        assertThrows(
+            CompletionException.class,
+            () -> nodeB.save("s", "n1", self).toCompletableFuture().join());
+    assertInstanceOf(MetaStoreSupersededException.class, e.getCause());
+  }
+
   @Test
   void snapshotStoreNeverReplacesANewerSnapshotWithAnOlderOne() {
     InMemorySnapshotStore store = new InMemorySnapshotStore();
