@@ -14,8 +14,10 @@ import java.util.concurrent.CompletionStage;
  * run at once (one started elsewhere while the other is paused). A store that fences them (the
  * Kafka one does) fails the {@link #save} of an incarnation with {@link
  * MetaStoreSupersededException} if another incarnation saved since this one last loaded or saved,
- * so at most one vote per term is ever durable. A store without that guarantee (the in-memory one)
- * serves one process, where two incarnations cannot be live at once.
+ * so at most one vote per term is ever durable. The in-memory store fences the same way across the
+ * processes that share its {@code Durable}; the simulation runs two live incarnations over it. The
+ * comparison must be by record (who wrote it), not by value: two incarnations that each save a vote
+ * for this replica id itself in one term save equal values, and must not both go on.
  */
 public interface RaftMetaStore {
 

@@ -68,6 +68,54 @@ class InMemoryRaftLogTest {
     assertEquals(5, log.store().endIndex());
   }
 
+  /** Kafka's offsets: aborted records and every marker use one, commits show after the marker. */
+  @Test
+  void abortedRecordsAndMarkersUseOffsetsAndACommitIsVisibleOnlyOnceItsMarkerIsWritten() {
+    LogStore store = log.store();
+    long epoch = store.open(1);
+    assertEquals(List.of(0L, 1L), store.send(epoch, 1, List.of(cmd(1, "a", 1), cmd(1, "a", 2))));
+    store.abort(epoch); // marker at 2
+    assertEquals(List.of(3L), store.send(epoch, 1, List.of(cmd(1, "a", 3))));
+    assertEquals(List.of(3L), store.prepareCommit(epoch, 1));
+    assertEquals(List.of(), store.read(0, 10), "the commit returned, its marker is not written");
+    assertTrue(store.completeCommit()); // marker at 4
+    assertEquals(List.of(3L), store.read(0, 10).stream().map(TailEvent::index).toList());
+    assertEquals(5, store.endIndex());
+  }
+
+  /** An open transaction holds the last stable offset: later commits stay invisible until then. */
+  @Test
+  void anOpenTransactionStallsEveryReaderUntilItEndsOrTimesOutAndTheTimeoutFencesItsWriter() {
+    LogStore store = log.store();
+    long foreign = store.beginForeignTransaction("other producer", 1); // index 0
+    long epoch = store.open(1);
+    store.commit(epoch, 1, List.of(cmd(1, "a", 1))); // 1, marker 2
+    assertEquals(List.of(), store.read(0, 10), "stalled at the last stable offset 0");
+    store.endForeignTransaction(foreign, false); // abort marker 3
+    assertEquals(List.of(1L), store.read(0, 10).stream().map(TailEvent::index).toList());
+    store.send(epoch, 1, List.of(cmd(1, "a", 2))); // 4, held open
+    long txn = store.openTransaction();
+    assertEquals(4, store.lastStableOffset());
+    assertTrue(store.abortOnTimeout(txn));
+    assertEquals(6, store.lastStableOffset());
+    assertThrows(LogFencedException.class, () -> store.prepareCommit(epoch, 1));
+    assertEquals(List.of(1L), store.read(0, 10).stream().map(TailEvent::index).toList());
+  }
+
+  /** A newer open completes a decided commit and aborts a transaction still open. */
+  @Test
+  void aNewerOpenCompletesADecidedCommitAndAbortsAnOpenOne() {
+    LogStore store = log.store();
+    long first = store.open(1);
+    store.send(first, 1, List.of(cmd(1, "a", 1)));
+    store.prepareCommit(first, 1);
+    long second = store.open(2); // writes the marker of the decided commit
+    store.send(second, 2, List.of(cmd(2, "b", 1)));
+    store.open(3); // aborts the open transaction of term 2
+    assertEquals(List.of(0L), store.read(0, 10).stream().map(TailEvent::index).toList());
+    assertEquals(1, store.abortedTransactions());
+  }
+
   @Test
   void latestOpenWinsEvenWithALowerTerm() {
     LogWriter newer = open(5);

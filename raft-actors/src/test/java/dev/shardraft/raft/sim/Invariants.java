@@ -17,7 +17,8 @@ import java.util.Map;
  * replicas and the log, never trust the code under test's own bookkeeping):
  *
  * <ul>
- *   <li>at most one leader per term;
+ *   <li>at most one leader per term, also when two incarnations (processes) of one replica id run
+ *       at once; at most one vote granted per term per replica id, over all its incarnations;
  *   <li>a replica's term never decreases while it lives, and its durable term never decreases
  *       across crashes; a durable vote never changes within a term;
  *   <li>every replica applies the same sequence: the same decision and the same state machine state
@@ -27,29 +28,28 @@ import java.util.Map;
  *       writes are never visible in applied state);
  *   <li>an acknowledged command was applied exactly at the acknowledged index with the acknowledged
  *       reply, so it can never be lost (every replica applies the same sequence);
- *   <li>a linearizable read reflects every command acknowledged before it was issued.
+ *   <li>a linearizable read, checked by content (every client's register), includes every write
+ *       acknowledged before it started and no write not yet invoked.
  * </ul>
  */
 final class Invariants {
   private record Canon(String decision, long total, long count, Bytes reply) {}
 
   private final Simulation sim;
-  private final Map<Long, Integer> leaderOfTerm = new HashMap<>();
-  private final long[] termOf;
-  private final int[] incarnationOf;
+  private final Map<Long, SimReplica> leaderOfTerm = new HashMap<>();
+  private final Map<String, String> votes = new HashMap<>();
   private final TermAndVote[] durable;
   private final Map<Long, Canon> canonical = new HashMap<>();
   private long canonicalMaxTerm;
   private final Map<String, Long> appliedAt = new HashMap<>();
   private final Map<String, Long> acked = new HashMap<>();
+  private final long[] highestAcked = new long[SimStateMachine.CLIENTS];
   long staleSkips;
   long undecodableSkips;
   long readsChecked;
 
   Invariants(Simulation sim, int replicas) {
     this.sim = sim;
-    this.termOf = new long[replicas];
-    this.incarnationOf = new int[replicas];
     this.durable = new TermAndVote[replicas];
     Arrays.fill(durable, TermAndVote.INITIAL);
   }
@@ -58,41 +58,76 @@ final class Invariants {
     throw new SimulationFailure(what);
   }
 
-  long ackedCount() {
-    return acked.size();
+  /** How many distinct log positions some replica applied. */
+  long positionsApplied() {
+    return canonical.size();
   }
 
   void afterStep(SimReplica r) {
     long term = r.state().term();
-    if (incarnationOf[r.idx] == r.incarnation && term < termOf[r.idx]) {
-      fail(r.id + " term decreased from " + termOf[r.idx] + " to " + term);
+    if (r.checkedIncarnation == r.incarnation && term < r.checkedTerm) {
+      fail(r.id + " term decreased from " + r.checkedTerm + " to " + term);
     }
-    incarnationOf[r.idx] = r.incarnation;
-    termOf[r.idx] = term;
+    r.checkedIncarnation = r.incarnation;
+    r.checkedTerm = term;
     if (r.state().role() instanceof Role.Leader) {
-      Integer other = leaderOfTerm.putIfAbsent(term, r.idx);
-      if (other != null && other != r.idx) {
-        fail("two leaders in term " + term + ": " + sim.replicas[other].id + " and " + r.id);
+      SimReplica other = leaderOfTerm.putIfAbsent(term, r);
+      if (other != null && other != r) {
+        fail(
+            "two leaders in term "
+                + term
+                + ": "
+                + other.id
+                + (other.idx == r.idx ? " (one process)" : "")
+                + " and "
+                + r.id
+                + (other.idx == r.idx ? " (another process: two live incarnations)" : ""));
       }
     }
   }
 
-  void onDurable(SimReplica r, TermAndVote tv) {
-    TermAndVote d = durable[r.idx];
-    if (tv.term() < d.term()) {
-      fail(r.id + " durable term decreased from " + d.term() + " to " + tv.term());
+  /**
+   * A replica id grants a vote in a term (a granted VoteResponse, or its own RequestVote): at most
+   * one candidate per term per replica id, across all its incarnations and processes.
+   */
+  void onVoteGranted(SimReplica r, long term, String candidate) {
+    String prev = votes.putIfAbsent(r.id + "@" + term, candidate);
+    if (prev != null && !prev.equals(candidate)) {
+      fail(
+          r.id
+              + " granted two votes in term "
+              + term
+              + ": to "
+              + prev
+              + " and to "
+              + candidate
+              + " (one replica id, over all its incarnations)");
     }
-    if (tv.term() == d.term() && d.votedFor().isPresent() && !d.votedFor().equals(tv.votedFor())) {
+  }
+
+  long votesGranted() {
+    return votes.size();
+  }
+
+  /** A save completed; {@code now} is the replica id's durable value after it. */
+  void onDurable(SimReplica r, TermAndVote now) {
+    TermAndVote d = durable[r.idx];
+    if (now.term() < d.term()) {
+      fail(r.id + " durable term decreased from " + d.term() + " to " + now.term());
+    }
+    if (now.term() == d.term()
+        && d.votedFor().isPresent()
+        && !d.votedFor().equals(now.votedFor())) {
       fail(
           r.id
               + " changed its durable vote in term "
-              + tv.term()
+              + now.term()
               + " from "
               + d.votedFor()
               + " to "
-              + tv.votedFor());
+              + now.votedFor());
     }
-    durable[r.idx] = tv;
+    durable[r.idx] = now;
   }
 
   void onRestore(SimReplica r, long lastIndex, SimStateMachine m) {
@@ -188,6 +223,7 @@ final class Invariants {
    * acknowledged position that is never applied is a lost command).
    */
   void onAck(SimClient client, long seq, CommandOutcome.Success s) {
+    highestAcked[client.number] = Math.max(highestAcked[client.number], seq);
     onAck(client.clientId, seq, s);
   }
 
@@ -230,17 +266,50 @@ final class Invariants {
     }
   }
 
-  void onReadServed(SimReplica r, SimReplica.Request req, long readIndex, long count) {
+  /**
+   * A linearizable read, checked by what it read (every client's register: its last applied
+   * sequence): it includes every write acknowledged before the read started, and no write that was
+   * not yet invoked when it was served (a client's sequence above the one it is sending now).
+   */
+  void onReadServed(SimReplica r, SimReplica.Request req, long readIndex, long[] registers) {
     readsChecked++;
-    if (count < req.issuedAckCount()) {
-      fail(
-          r.id
-              + " served a linearizable read with "
-              + count
-              + " commands applied, but "
-              + req.issuedAckCount()
-              + " were acknowledged before the read was issued");
+    for (SimClient c : sim.clients) {
+      if (c.registered) {
+        continue; // registered sessions apply out of order and restart their sequences
+      }
+      long read = registers[c.number];
+      long mustSee = req.ackedBefore()[c.number];
+      if (read < mustSee) {
+        fail(
+            r.id
+                + " served a linearizable read (index "
+                + readIndex
+                + ") that misses "
+                + c.clientId
+                + "#"
+                + mustSee
+                + ", acknowledged before the read started: it read "
+                + c.clientId
+                + "#"
+                + read);
+      }
+      if (read > c.sequence) {
+        fail(
+            r.id
+                + " served a linearizable read that includes "
+                + c.clientId
+                + "#"
+                + read
+                + ", a write not yet invoked (the client is at #"
+                + c.sequence
+                + ")");
+      }
     }
+  }
+
+  /** Every client's highest acknowledged sequence (0 if none), by client number. */
+  long[] highestAcked() {
+    return highestAcked.clone();
   }
 
   /** At the end of a calm phase: every replica has applied the whole log, identically. */

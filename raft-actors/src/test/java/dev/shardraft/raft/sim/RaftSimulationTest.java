@@ -1,5 +1,8 @@
 package dev.shardraft.raft.sim;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -20,17 +23,8 @@ class RaftSimulationTest {
   private static final AtomicLong EVENTS = new AtomicLong();
   private static final AtomicLong ACKED = new AtomicLong();
   private static final AtomicLong FAULTS = new AtomicLong();
-  private static final AtomicLong STALE = new AtomicLong();
-  private static final AtomicLong ELECTIONS = new AtomicLong();
-  private static final AtomicLong READS = new AtomicLong();
-  private static final AtomicLong LATE_OPENS = new AtomicLong();
-  private static final AtomicLong TRUNCATIONS = new AtomicLong();
-  private static final AtomicLong RELOADS = new AtomicLong();
-  private static final AtomicLong FENCED_BUT_COMMITTED = new AtomicLong();
-  private static final AtomicLong REGISTRATIONS = new AtomicLong();
-  private static final AtomicLong PIPELINED = new AtomicLong();
-  private static final AtomicLong EXPIRED = new AtomicLong();
-  private static final AtomicLong DELAYED = new AtomicLong();
+  private static final Map<String, Long> FAULTS_BY_KIND = new TreeMap<>();
+  private static final Map<String, Long> FIGURES = new LinkedHashMap<>();
   private static final long STARTED = System.nanoTime();
 
   static Stream<Long> seeds() {
@@ -51,43 +45,31 @@ class RaftSimulationTest {
     EVENTS.addAndGet(s.events());
     ACKED.addAndGet(s.acked());
     FAULTS.addAndGet(s.faults());
-    STALE.addAndGet(s.staleSkips());
-    ELECTIONS.addAndGet(s.elections());
-    READS.addAndGet(s.reads());
-    LATE_OPENS.addAndGet(s.lateOpens());
-    TRUNCATIONS.addAndGet(s.truncations());
-    RELOADS.addAndGet(s.snapshotReloads());
-    FENCED_BUT_COMMITTED.addAndGet(s.fencedButCommitted());
-    REGISTRATIONS.addAndGet(s.sessions().registrations());
-    PIPELINED.addAndGet(s.sessions().pipelinedAcks());
-    EXPIRED.addAndGet(s.sessions().expiredAnswers());
-    DELAYED.addAndGet(s.sessions().delayedCopies());
+    synchronized (FIGURES) {
+      s.faultsByKind().forEach((k, v) -> FAULTS_BY_KIND.merge(k, v, Long::sum));
+      s.figures().forEach((k, v) -> FIGURES.merge(k, v, Long::sum));
+    }
   }
 
   @AfterAll
   static void report() {
     double secs = (System.nanoTime() - STARTED) / 1e9;
-    System.out.printf(
-        "simulation: %d seeds passed in %.1f s wall; %d events, %d commands acknowledged, "
-            + "%d faults, %d elections, %d late (zombie) opens, %d stale-term entries skipped, "
-            + "%d linearizable reads checked, %d log truncations, %d snapshot reloads after one, "
-            + "%d appends committed but reported fenced%n",
-        RUNS.get(),
-        secs,
-        EVENTS.get(),
-        ACKED.get(),
-        FAULTS.get(),
-        ELECTIONS.get(),
-        LATE_OPENS.get(),
-        STALE.get(),
-        READS.get(),
-        TRUNCATIONS.get(),
-        RELOADS.get(),
-        FENCED_BUT_COMMITTED.get());
-    System.out.printf(
-        "simulation sessions: %d registrations, %d acknowledgements of commands sent while"
-            + " another of their session was in flight, %d SessionExpired answers (sessions"
-            + " registered again), %d delayed copies of answered commands sent%n",
-        REGISTRATIONS.get(), PIPELINED.get(), EXPIRED.get(), DELAYED.get());
+    StringBuilder b = new StringBuilder();
+    b.append(
+        String.format(
+            "simulation: %d seeds passed in %.1f s wall; %d events, %d commands acknowledged, "
+                + "%d faults (",
+            RUNS.get(), secs, EVENTS.get(), ACKED.get(), FAULTS.get()));
+    synchronized (FIGURES) {
+      b.append(
+          String.join(
+              ", ",
+              FAULTS_BY_KIND.entrySet().stream()
+                  .map(e -> e.getValue() + " " + e.getKey())
+                  .toList()));
+      b.append(")");
+      FIGURES.forEach((k, v) -> b.append(", ").append(v).append(' ').append(k));
+    }
+    System.out.println(b);
   }
 }

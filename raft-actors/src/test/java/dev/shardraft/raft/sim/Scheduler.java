@@ -61,6 +61,11 @@ final class Scheduler {
     pausedUntil[replica] = Math.max(pausedUntil[replica], until);
   }
 
+  /** Ends any pause of an owner slot (a new process takes it). */
+  void resume(int owner) {
+    pausedUntil[owner] = 0;
+  }
+
   boolean isPaused(int replica) {
     return pausedUntil[replica] > now;
   }

@@ -29,6 +29,7 @@ final class SimClient {
   static final long TIMEOUT_MS = 400;
 
   final String clientId;
+  final int number;
   private final Simulation sim;
   final boolean registered;
   private final int depth;
@@ -46,7 +47,7 @@ final class SimClient {
   long sequence = 1;
   private long readNo;
   private boolean reading;
-  private long readAckedBefore;
+  private long[] readAckedBefore;
   private int target;
   private long attempt;
   long acks;
@@ -57,12 +58,8 @@ final class SimClient {
     this.clientId = clientId;
     this.registered = registered;
     this.depth = depth;
+    this.number = Integer.parseInt(clientId.substring(1));
     this.target = sim.random.nextInt(sim.replicas.length);
-  }
-
-  /** The command payload of a sequence: fixed, so a retry carries the same payload. */
-  long valueOf(long seq) {
-    return (clientId.hashCode() * 7919L + seq * 104729L) % 1000;
   }
 
   void start() {
@@ -83,7 +80,7 @@ final class SimClient {
     }
     if (reading) {
       readNo++;
-      readAckedBefore = sim.invariants.ackedCount();
+      readAckedBefore = sim.invariants.highestAcked(); // what the read must see, at its start
     }
     send();
   }
@@ -96,7 +93,7 @@ final class SimClient {
     int to = target;
     if (reading) {
       long n = readNo;
-      long before = readAckedBefore;
+      long[] before = readAckedBefore;
       sim.toReplica(to, r -> r.clientRead(this, n, before));
     } else {
       long seq = sequence;

@@ -10,6 +10,7 @@ import dev.shardraft.raft.port.Snapshot;
 import dev.shardraft.raft.port.SnapshotStore;
 import dev.shardraft.raft.port.TailEvent;
 import dev.shardraft.raft.port.TermAndVote;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -30,23 +31,31 @@ import org.apache.pekko.stream.javadsl.Source;
  *       (deferred by a pause, lost by a crash). Opens are sometimes slow (50-850 ms: a slow
  *       initTransactions that lands after a newer leader's). The result travels back to the replica
  *       after 1-3 ms more, as an event of its own.
+ *   <li>An append is a transaction in steps (see {@code Writer.append}): send (indices used, the
+ *       last stable offset held), commit call, commit marker (often after the leader heard the
+ *       commit returned). A pause or crash between send and commit leaves the transaction open (all
+ *       tails stall) until a newer open or the transaction timeout aborts it; the timeout fences
+ *       the writer.
  *   <li>Appends sometimes commit and are then reported fenced (Kafka's lost commit response before
- *       a newer open: {@code LogStore.commitThenFence}).
- *   <li>Appends sometimes fail with an unknown outcome (a broker error): the batch may or may not
- *       be committed. Fencing is the {@code LogStore}'s: latest open wins.
+ *       a newer open), sometimes fail with an unknown outcome (a broker error: not attempted,
+ *       aborted with its indices used, or committed). Fencing is the {@code LogStore}'s: latest
+ *       open wins.
  *   <li>Snapshots and log deletion take effect at once.
  * </ul>
  */
 final class SimPorts {
   private final Simulation sim;
   private final SimReplica replica;
+
+  /** The scheduler slot of the replica's process (its events are postponed by its pauses). */
   private final int idx;
+
   private long persistBusyUntil;
 
   SimPorts(Simulation sim, SimReplica replica) {
     this.sim = sim;
     this.replica = replica;
-    this.idx = replica.idx;
+    this.idx = replica.owner;
   }
 
   Storage storage() {
@@ -62,10 +71,15 @@ final class SimPorts {
     return sim.random.nextBoolean() ? Scheduler.WORLD : idx;
   }
 
+  /**
+   * The process's view of the fenced term/vote store ({@code InMemoryRaftMetaStore}, shared by
+   * every incarnation of every replica id, fenced as the Kafka store is). A save takes effect when
+   * it completes; one that has not completed when its process crashes is lost.
+   */
   private final class Meta implements RaftMetaStore {
     @Override
     public CompletionStage<TermAndVote> load(String shard, String replicaId) {
-      return CompletableFuture.completedFuture(sim.durable[idx]);
+      return replica.meta.load(shard, replicaId);
     }
 
     /** Saves complete in order; a crash before completion loses the save. */
@@ -82,9 +96,20 @@ final class SimPorts {
             if (inc != replica.incarnation) {
               return;
             }
-            sim.invariants.onDurable(replica, tv);
-            sim.durable[idx] = tv;
-            done.complete(null);
+            replica
+                .meta
+                .save(shard, replicaId, tv)
+                .whenComplete(
+                    (ok, failure) -> {
+                      if (failure != null) {
+                        sim.supersededSaves++;
+                        sim.trace(replica.id + " save of " + tv + " refused: " + failure);
+                        done.completeExceptionally(failure);
+                      } else {
+                        sim.invariants.onDurable(replica, sim.metaDurable.get(shard, replicaId));
+                        done.complete(null);
+                      }
+                    });
           });
       return done;
     }
@@ -110,6 +135,7 @@ final class SimPorts {
               return;
             }
             long epoch = sim.log.open(term);
+            sim.onCommitted(); // an open completes or aborts the previous writer's transaction
             if (term < sim.maxOpenedTerm) {
               sim.lateOpens++;
               sim.trace(
@@ -163,8 +189,16 @@ final class SimPorts {
     }
 
     /**
-     * The commit takes effect after a delay (also after a later close or crash, if the request was
-     * already sent); its result is reported later still. Sometimes the outcome is unknown.
+     * An append is a Kafka transaction in three steps, each an event of its own: the records are
+     * sent (they get their indices, other writers' records may land between them, the transaction
+     * now holds the last stable offset), the commit call decides the commit, and the commit marker
+     * is written a little later (often after the leader has heard that the commit returned). A
+     * process that pauses or crashes between sending and committing leaves its transaction open:
+     * every read_committed tail stalls until a newer open aborts it or its transaction timeout does
+     * (which fences the writer: it learns it on its commit). Broker errors: sometimes nothing is
+     * sent, sometimes the transaction is aborted (its indices stay used), sometimes the commit is
+     * decided but the leader is told of an error, sometimes told "fenced" (a newer open right after
+     * the lost commit response).
      */
     @Override
     public CompletionStage<List<Long>> append(List<LogEntry> batch) {
@@ -178,67 +212,129 @@ final class SimPorts {
             if (owner == idx && inc != replica.incarnation) {
               return;
             }
-            List<Long> indices = null;
-            RuntimeException failure = null;
             if (sim.random.nextDouble() < sim.appendErrorRate && sim.random.nextInt(3) == 0) {
-              // Kafka's lost EndTxn response followed by a newer open: the batch is committed,
-              // the writer fenced, and the leader told "fenced" (the port's outcome unknown).
-              boolean latest = epoch == sim.log.latestEpoch();
-              try {
-                sim.log.commitThenFence(epoch, term, batch);
-              } catch (LogFencedException fenced) {
-                if (latest) {
-                  sim.fencedButCommitted++;
-                  sim.onCommitted();
-                } else {
-                  sim.fencedAppends++; // already fenced: nothing was committed
-                }
-                failure = fenced;
-              }
-            } else if (sim.random.nextDouble() < sim.appendErrorRate) {
-              String outcome = "not attempted";
-              if (sim.random.nextBoolean()) {
-                try {
-                  commit(batch);
-                  outcome = "committed";
-                } catch (LogFencedException fenced) {
-                  outcome = "fenced";
-                }
-              }
-              failure =
-                  new IllegalStateException(
-                      "simulated broker error, outcome unknown to the leader (" + outcome + ")");
-            } else {
-              try {
-                indices = commit(batch);
-              } catch (LogFencedException fenced) {
-                sim.fencedAppends++;
-                failure = fenced;
-              }
+              reply(result, inc, null, brokerError("not attempted"));
+              return;
             }
-            List<Long> ok = indices;
-            RuntimeException failed = failure;
+            List<Long> indices;
+            try {
+              indices = send(batch);
+            } catch (LogFencedException fenced) {
+              sim.fencedAppends++;
+              reply(result, inc, null, fenced);
+              return;
+            }
+            sim.onTransactionSent(sim.log.openTransaction());
+            int commitOwner = requestOwner();
             sim.scheduler.after(
-                sim.resultDelay(),
-                idx,
+                sim.commitDelay(),
+                commitOwner,
                 () -> {
-                  if (inc != replica.incarnation) {
+                  if (commitOwner == idx && inc != replica.incarnation) {
+                    sim.trace(replica.id + " died with its transaction open (term " + term + ")");
                     return;
                   }
-                  if (failed != null) {
-                    result.completeExceptionally(failed);
-                  } else {
-                    result.complete(ok);
-                  }
+                  commit(result, inc, indices);
                 });
           });
       return result;
     }
 
-    private List<Long> commit(List<LogEntry> batch) {
-      List<Long> indices = sim.log.commit(epoch, term, batch);
-      sim.onCommitted();
+    /**
+     * The batch's records, sent one by one as the producer does: now and then another producer's
+     * record lands between two of them, so the batch's indices are not contiguous.
+     */
+    private List<Long> send(List<LogEntry> batch) {
+      if (batch.size() < 2 || sim.random.nextInt(8) != 0) {
+        return sim.log.send(epoch, term, batch);
+      }
+      int split = 1 + sim.random.nextInt(batch.size() - 1);
+      List<Long> indices = new ArrayList<>(sim.log.send(epoch, term, batch.subList(0, split)));
+      long foreign = sim.log.appendForeign("simulated foreign record inside a transaction");
+      sim.interleavedForeign++;
+      sim.trace("foreign record at " + foreign + " between the records of one batch");
+      indices.addAll(sim.log.send(epoch, term, batch.subList(split, batch.size())));
       return indices;
+    }
+
+    private void commit(CompletableFuture<List<Long>> result, int inc, List<Long> indices) {
+      double dice = sim.random.nextDouble();
+      if (dice < sim.appendErrorRate / 3) {
+        sim.log.abort(epoch); // KafkaLogWriter aborts on an error that does not fence it
+        sim.onCommitted(); // the last stable offset may have moved
+        reply(result, inc, null, brokerError("aborted"));
+        return;
+      }
+      try {
+        sim.log.prepareCommit(epoch, term);
+      } catch (LogFencedException fenced) {
+        sim.fencedAppends++; // aborted by a newer open or by the transaction timeout
+        reply(result, inc, null, fenced);
+        return;
+      }
+      long resultDelay = sim.resultDelay();
+      long markerDelay = sim.markerDelay();
+      if (markerDelay > resultDelay) {
+        sim.lateMarkers++; // the leader will hear "committed" before any tail can see the batch
+      }
+      sim.scheduler.after(
+          markerDelay,
+          Scheduler.WORLD,
+          () -> {
+            if (sim.log.completeCommit()) {
+              sim.onCommitted();
+            }
+          });
+      if (dice < sim.appendErrorRate * 2 / 3) {
+        // Kafka's lost EndTxn response followed by a newer open: the batch is committed, the
+        // writer fenced, and the leader told "fenced" (the port's outcome unknown).
+        sim.log.fence();
+        sim.fencedButCommitted++;
+        sim.onCommitted();
+        reply(
+            result,
+            inc,
+            null,
+            new LogFencedException(
+                sim.log.shard(),
+                term,
+                new IllegalStateException("commit of " + indices + " landed, then fenced")));
+      } else if (dice < sim.appendErrorRate) {
+        reply(result, inc, null, brokerError("committed"));
+      } else {
+        reply(result, inc, indices, null, resultDelay);
+      }
+    }
+
+    private RuntimeException brokerError(String outcome) {
+      return new IllegalStateException(
+          "simulated broker error, outcome unknown to the leader (" + outcome + ")");
+    }
+
+    private void reply(
+        CompletableFuture<List<Long>> result, int inc, List<Long> ok, RuntimeException failed) {
+      reply(result, inc, ok, failed, sim.resultDelay());
+    }
+
+    private void reply(
+        CompletableFuture<List<Long>> result,
+        int inc,
+        List<Long> ok,
+        RuntimeException failed,
+        long delay) {
+      sim.scheduler.after(
+          delay,
+          idx,
+          () -> {
+            if (inc != replica.incarnation) {
+              return;
+            }
+            if (failed != null) {
+              result.completeExceptionally(failed);
+            } else {
+              result.complete(ok);
+            }
+          });
     }
 
     @Override

@@ -12,8 +12,10 @@ import dev.shardraft.raft.driver.DriverHost;
 import dev.shardraft.raft.driver.DriverOptions;
 import dev.shardraft.raft.driver.ReplicaDriver;
 import dev.shardraft.raft.driver.TailRecovery;
+import dev.shardraft.raft.memory.InMemoryRaftMetaStore;
 import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.LogTruncatedException;
+import dev.shardraft.raft.port.MetaStoreSupersededException;
 import dev.shardraft.raft.port.Snapshot;
 import dev.shardraft.raft.port.TailEvent;
 import dev.shardraft.raft.port.TermAndVote;
@@ -41,10 +43,22 @@ import org.slf4j.helpers.NOPLogger;
  */
 final class SimReplica implements DriverHost {
   /** A client request the replica holds until the core answers it. */
-  record Request(SimClient client, long sequence, boolean read, long issuedAckCount) {}
+  record Request(SimClient client, long sequence, boolean read, long[] ackedBefore) {}
 
   final int idx;
+
+  /** The scheduler slot of this process: a second live incarnation of the id has another one. */
+  final int owner;
+
   final String id;
+
+  /** This process's term/vote store, over the simulation's shared durable values. */
+  InMemoryRaftMetaStore meta;
+
+  /** The term this process last reported, and in which of its incarnations. */
+  long checkedTerm;
+
+  int checkedIncarnation;
   private final Simulation sim;
   private final DriverOptions options;
   private final SimPorts ports;
@@ -59,9 +73,10 @@ final class SimReplica implements DriverHost {
   private boolean stalled;
   private final Map<Object, Long> timerGen = new HashMap<>();
 
-  SimReplica(Simulation sim, int idx, RaftConfig config) {
+  SimReplica(Simulation sim, int idx, int owner, RaftConfig config) {
     this.sim = sim;
     this.idx = idx;
+    this.owner = owner;
     this.id = config.self();
     this.options =
         new DriverOptions(
@@ -88,8 +103,10 @@ final class SimReplica implements DriverHost {
     machine = new SimStateMachine();
     driver = new ReplicaDriver<>(options, ports.storage(), this, machine, incarnation);
     Optional<Snapshot> snap = sim.snapshots.latest(sim.log.shard()).toCompletableFuture().join();
-    TermAndVote durable = sim.durable[idx];
-    long seed = sim.seed * 31 + idx * 1_000_003L + incarnation;
+    meta = new InMemoryRaftMetaStore(sim.metaDurable); // a (re)started process
+    // The load starts an incarnation: it fences the saves of every other incarnation of the id.
+    TermAndVote durable = meta.load(sim.log.shard(), id).toCompletableFuture().join();
+    long seed = sim.seed * 31 + owner * 1_000_003L + incarnation;
     driver.start(durable, snap, seed);
     tailNext = driver.nextIndex();
     sim.invariants.onRestore(this, driver.applier().lastIndex(), machine);
@@ -113,11 +130,11 @@ final class SimReplica implements DriverHost {
     if (!alive) {
       return;
     }
-    Request req = new Request(client, sequence, false, 0);
+    Request req = new Request(client, sequence, false, null);
     driver.submit(
         client.clientId,
         sequence,
-        Bytes.of(SimStateMachine.COMMANDS.encode(client.valueOf(sequence))),
+        Bytes.of(SimStateMachine.COMMANDS.encode(SimStateMachine.command(client.number, sequence))),
         outcome -> sim.replyToClient(req, outcome, -1));
   }
 
@@ -129,16 +146,17 @@ final class SimReplica implements DriverHost {
     if (!alive) {
       return;
     }
-    Request req = new Request(client, sequence, false, 0);
+    Request req = new Request(client, sequence, false, null);
     Bytes payload =
         sequence == 0
             ? Bytes.EMPTY
-            : Bytes.of(SimStateMachine.COMMANDS.encode(client.valueOf(sequence)));
+            : Bytes.of(
+                SimStateMachine.COMMANDS.encode(SimStateMachine.command(client.number, sequence)));
     driver.submit(
         id, sequence, payload, lowestUnacked, outcome -> sim.replyToClient(req, outcome, -1));
   }
 
-  void clientRead(SimClient client, long readNo, long ackedBefore) {
+  void clientRead(SimClient client, long readNo, long[] ackedBefore) {
     if (!alive) {
       return;
     }
@@ -149,8 +167,13 @@ final class SimReplica implements DriverHost {
         new ReadCaller() {
           @Override
           public void served(long index, ReadMode mode, Bytes result) {
-            long count = ByteBuffer.wrap(result.toArray()).getLong();
-            sim.invariants.onReadServed(SimReplica.this, req, index, count);
+            ByteBuffer b = ByteBuffer.wrap(result.toArray());
+            long count = b.getLong();
+            long[] registers = new long[SimStateMachine.CLIENTS];
+            for (int i = 0; i < registers.length; i++) {
+              registers[i] = b.getLong();
+            }
+            sim.invariants.onReadServed(SimReplica.this, req, index, registers);
             sim.replyToClient(req, null, count);
           }
 
@@ -183,7 +206,28 @@ final class SimReplica implements DriverHost {
 
   @Override
   public void send(String to, RaftMessage message) {
+    if (message instanceof RaftMessage.VoteResponse v && v.granted()) {
+      sim.invariants.onVoteGranted(this, v.term(), to);
+    } else if (message instanceof RaftMessage.VoteRequest v) {
+      sim.invariants.onVoteGranted(this, v.term(), id);
+    }
     sim.send(idx, sim.indexOf(to), message);
+  }
+
+  /**
+   * Runs a completion. A save refused because another incarnation of this replica id saved ({@link
+   * MetaStoreSupersededException}, rethrown by the driver) restarts the replica, as the actor's
+   * supervisor does: the restart loads the durable term and vote again.
+   */
+  private void resume(Completion c) {
+    try {
+      driver.resume(c);
+    } catch (MetaStoreSupersededException e) {
+      sim.supersededRestarts++;
+      sim.trace(id + " superseded by another incarnation: restarting");
+      crash();
+      start();
+    }
   }
 
   @Override
@@ -192,10 +236,10 @@ final class SimReplica implements DriverHost {
     int inc = incarnation;
     sim.scheduler.after(
         delayMs,
-        idx,
+        owner,
         () -> {
           if (inc == incarnation && gen == timerGen.get(key)) {
-            driver.resume(onFire);
+            resume(onFire);
           }
         });
   }
@@ -213,10 +257,10 @@ final class SimReplica implements DriverHost {
         (value, failure) ->
             sim.scheduler.after(
                 0,
-                idx,
+                owner,
                 () -> {
                   if (alive) {
-                    driver.resume(then.apply(value, failure));
+                    resume(then.apply(value, failure));
                   }
                 }));
   }
@@ -259,7 +303,7 @@ final class SimReplica implements DriverHost {
     long wait = Math.max(delay, sim.tailStalledUntil[idx] - sim.now());
     sim.scheduler.after(
         wait,
-        idx,
+        owner,
         () -> {
           if (inc != incarnation) {
             return;
@@ -310,7 +354,7 @@ final class SimReplica implements DriverHost {
     int inc = incarnation;
     sim.scheduler.after(
         wait.get().toMillis(),
-        idx,
+        owner,
         () -> {
           if (inc == incarnation) {
             reload();

@@ -4,16 +4,19 @@ import dev.shardraft.raft.core.CommandOutcome;
 import dev.shardraft.raft.core.RaftConfig;
 import dev.shardraft.raft.core.RaftMessage;
 import dev.shardraft.raft.core.Role;
+import dev.shardraft.raft.memory.InMemoryRaftMetaStore;
 import dev.shardraft.raft.memory.InMemorySnapshotStore;
 import dev.shardraft.raft.memory.LogStore;
 import dev.shardraft.raft.port.TailEvent;
-import dev.shardraft.raft.port.TermAndVote;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -38,7 +41,18 @@ final class Simulation {
   final SimNetwork network;
   final LogStore log = new LogStore("sim-0");
   final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
-  final TermAndVote[] durable;
+
+  /** Term and vote of every replica id, shared by all processes' fenced meta stores. */
+  final InMemoryRaftMetaStore.Durable metaDurable = new InMemoryRaftMetaStore.Durable();
+
+  private final RaftConfig[] configs;
+
+  /** A second live incarnation of a replica id (started elsewhere), while both run; else null. */
+  private final SimReplica[] twins;
+
+  long twinsStarted;
+  long supersededSaves;
+  long supersededRestarts;
   final SimReplica[] replicas;
   final List<SimClient> clients = new ArrayList<>();
   final Invariants invariants;
@@ -64,19 +78,28 @@ final class Simulation {
   long truncations;
   long snapshotReloads;
   long elections;
+  long txnTimeouts;
+  long lateMarkers;
+  long foreignTxns;
+  long interleavedForeign;
+  private long visible;
+
+  /** Kafka's transaction.timeout.ms, scaled to the simulation's time. */
+  final long txnTimeoutMs;
 
   Simulation(long seed, int replicaCount) {
     this.seed = seed;
     this.random = new SplittableRandom(seed);
-    this.scheduler = new Scheduler(replicaCount, random);
+    this.scheduler = new Scheduler(2 * replicaCount, random);
     this.network = new SimNetwork(random, replicaCount);
-    this.durable = new TermAndVote[replicaCount];
-    Arrays.fill(durable, TermAndVote.INITIAL);
+    this.configs = new RaftConfig[replicaCount];
+    this.twins = new SimReplica[replicaCount];
     this.replicas = new SimReplica[replicaCount];
     this.down = new boolean[replicaCount];
     this.tailStalledUntil = new long[replicaCount];
     this.invariants = new Invariants(this, replicaCount);
     this.snapshotEvery = 20 + random.nextInt(200);
+    this.txnTimeoutMs = 300 + random.nextInt(1_200);
     List<String> members = new ArrayList<>();
     for (int i = 0; i < replicaCount; i++) {
       members.add("r" + i);
@@ -91,13 +114,11 @@ final class Simulation {
     this.sessionMaxReplies =
         sessionMode == 0 ? RaftConfig.DEFAULT_SESSION_MAX_REPLIES : 2 + random.nextInt(7);
     for (int i = 0; i < replicaCount; i++) {
-      replicas[i] =
-          new SimReplica(
-              this,
-              i,
-              RaftConfig.of("sim-0", "r" + i, members)
-                  .withSessionExpiryPositions(sessionExpiry)
-                  .withSessionMaxReplies(sessionMaxReplies));
+      configs[i] =
+          RaftConfig.of("sim-0", "r" + i, members)
+              .withSessionExpiryPositions(sessionExpiry)
+              .withSessionMaxReplies(sessionMaxReplies);
+      replicas[i] = new SimReplica(this, i, i, configs[i]);
     }
     int clientCount = 2 + random.nextInt(3);
     for (int i = 0; i < clientCount; i++) {
@@ -151,6 +172,7 @@ final class Simulation {
       stopped = true;
       scheduler.runUntil(CHAOS_MS + CALM_MS + DRAIN_MS, () -> {});
       invariants.checkConverged(log.last().map(TailEvent::index).orElse(-1L));
+      visible = invariants.positionsApplied();
       return summary();
     } catch (RuntimeException | AssertionError e) {
       throw new AssertionError(
@@ -184,6 +206,46 @@ final class Simulation {
     return random.nextInt(6) == 0 ? 50 + random.nextInt(800) : 1 + random.nextInt(10);
   }
 
+  /**
+   * Between a transaction's sends and its commit call: mostly short, sometimes long (a writer
+   * thread stalled, a slow acknowledgement of the sends): its open transaction holds the last
+   * stable offset meanwhile, and may outlive its transaction timeout.
+   */
+  long commitDelay() {
+    if (calm) {
+      return 1 + random.nextInt(3);
+    }
+    return random.nextInt(25) == 0 ? 50 + random.nextInt(1_200) : 1 + random.nextInt(8);
+  }
+
+  /** Between the commit call's decision and the commit marker that makes the batch visible. */
+  long markerDelay() {
+    if (calm) {
+      return random.nextInt(4);
+    }
+    return random.nextInt(10) == 0 ? 20 + random.nextInt(150) : random.nextInt(8);
+  }
+
+  /**
+   * A transaction was sent (records in the log, invisible): if it is still open when the
+   * transaction timeout runs out, the coordinator aborts it and fences its writer.
+   */
+  void onTransactionSent(long txnId) {
+    if (txnId < 0) {
+      return;
+    }
+    scheduler.after(
+        txnTimeoutMs,
+        Scheduler.WORLD,
+        () -> {
+          if (log.abortOnTimeout(txnId)) {
+            txnTimeouts++;
+            trace("transaction " + txnId + " timed out after " + txnTimeoutMs + " ms: aborted");
+            onCommitted();
+          }
+        });
+  }
+
   long appendDelay() {
     return 1 + random.nextInt(calm ? 5 : 15);
   }
@@ -197,7 +259,8 @@ final class Simulation {
   void send(int from, int to, RaftMessage m) {
     int copies = network.copies(from, to);
     for (int i = 0; i < copies; i++) {
-      scheduler.after(network.delay(), to, () -> replicas[to].receive(m));
+      SimReplica dest = route(to);
+      scheduler.after(network.delay(), dest.owner, () -> dest.receive(m));
     }
   }
 
@@ -205,7 +268,17 @@ final class Simulation {
     if (random.nextDouble() < network.lossRate) {
       return;
     }
-    scheduler.after(network.delay(), to, () -> action.accept(replicas[to]));
+    SimReplica dest = route(to);
+    scheduler.after(network.delay(), dest.owner, () -> action.accept(dest));
+  }
+
+  /**
+   * Which process a message for a replica id reaches: while two incarnations live, either (the
+   * senders' routing is not yet settled on the new one).
+   */
+  private SimReplica route(int to) {
+    SimReplica twin = twins[to];
+    return twin != null && random.nextBoolean() ? twin : replicas[to];
   }
 
   void replyToClient(SimReplica.Request req, CommandOutcome outcome, long readValue) {
@@ -222,6 +295,11 @@ final class Simulation {
   void onCommitted() {
     for (SimReplica r : replicas) {
       r.wakeTail(tailDelay(r.idx));
+    }
+    for (SimReplica r : twins) {
+      if (r != null) {
+        r.wakeTail(tailDelay(r.idx));
+      }
     }
   }
 
@@ -269,28 +347,48 @@ final class Simulation {
     faults++;
     int kind = random.nextInt(100);
     if (kind < 22) {
+      fault("partition");
       partition();
     } else if (kind < 42) {
+      fault("crash");
       crash(pickVictim());
     } else if (kind < 62) {
+      fault("pause");
       pause(pickVictim(), 100 + random.nextInt(1_400));
     } else if (kind < 72) {
+      fault("transfer");
       transfer();
     } else if (kind < 77) {
-      long i = log.appendForeign("simulated foreign record");
-      trace("foreign record at " + i);
-      for (SimReplica r : replicas) {
-        r.wakeTail(tailDelay(r.idx));
+      if (random.nextBoolean()) {
+        fault("foreign record");
+        long i = log.appendForeign("simulated foreign record");
+        trace("foreign record at " + i);
+        onCommitted();
+      } else {
+        fault("foreign open transaction");
+        foreignTransaction();
       }
     } else if (kind < 87) {
+      fault("tail stall");
       int i = pickVictim();
       long ms = 100 + random.nextInt(1_400);
       tailStalledUntil[i] = now() + ms;
       trace(replicas[i].id + " tail stalled for " + ms + " ms");
+    } else if (kind < 93) {
+      fault("two live incarnations");
+      twin(pickVictim());
     } else {
+      fault("weather");
       weather();
       trace("weather: loss " + network.lossRate + " maxDelay " + network.maxDelayMs);
     }
+  }
+
+  /** Faults injected, by kind. */
+  final Map<String, Long> faultsByKind = new TreeMap<>();
+
+  private void fault(String kind) {
+    faultsByKind.merge(kind, 1L, Long::sum);
   }
 
   /** The leader half of the time, else anyone. */
@@ -303,6 +401,35 @@ final class Simulation {
       }
     }
     return random.nextInt(replicas.length);
+  }
+
+  /**
+   * A producer of another transactional id writes to the log and leaves its transaction open for a
+   * while: the last stable offset stalls, so no tail sees anything written after it (commits of the
+   * leader included) until it commits, aborts, or its transaction timeout aborts it.
+   */
+  private void foreignTransaction() {
+    foreignTxns++;
+    long txn = log.beginForeignTransaction("simulated foreign transaction", 1 + random.nextInt(2));
+    long open = 50 + random.nextInt(1_450);
+    boolean commit = random.nextBoolean();
+    long ends = Math.min(open, txnTimeoutMs);
+    trace(
+        "foreign transaction "
+            + txn
+            + " holds the last stable offset at "
+            + log.lastStableOffset()
+            + " for "
+            + ends
+            + " ms");
+    scheduler.after(
+        ends,
+        Scheduler.WORLD,
+        () -> {
+          log.endForeignTransaction(txn, commit && open <= txnTimeoutMs);
+          trace("foreign transaction " + txn + " ended");
+          onCommitted();
+        });
   }
 
   private void partition() {
@@ -334,7 +461,7 @@ final class Simulation {
   }
 
   private void crash(int i, long downMs) {
-    if (down[i]) {
+    if (down[i] || twins[i] != null) {
       return;
     }
     crashes++;
@@ -366,7 +493,7 @@ final class Simulation {
 
   private void pause(int i, long ms) {
     pauses++;
-    scheduler.pause(i, now() + ms);
+    scheduler.pause(replicas[i].owner, now() + ms);
     trace(replicas[i].id + " paused for " + ms + " ms");
   }
 
@@ -381,6 +508,9 @@ final class Simulation {
       return;
     }
     int i = indexOf(line.substring(0, line.indexOf(' ')));
+    if (twins[i] != null) {
+      return;
+    }
     int dice = random.nextInt(6);
     if (dice == 0) {
       pause(i, 300 + random.nextInt(900));
@@ -414,7 +544,51 @@ final class Simulation {
     }
   }
 
+  /**
+   * Two live incarnations of one replica id: its process pauses (a long GC, SIGSTOP, cut off from
+   * the cluster) and the id is started again elsewhere, as Cluster Sharding does when it deems the
+   * node gone; the new incarnation loads term and vote (fencing the old one's saves), the newest
+   * snapshot, and tails the log. When the old one wakes up, both run: messages for the id reach
+   * either, both tail, both may campaign and vote; a save of the one that was fenced and is stale
+   * is refused and restarts it. After a while the old one is stopped.
+   */
+  private void twin(int i) {
+    SimReplica old = replicas[i];
+    if (twins[i] != null || down[i] || !old.alive) {
+      return;
+    }
+    twinsStarted++;
+    long pauseMs = 100 + random.nextInt(1_400);
+    pause(i, pauseMs);
+    int slot =
+        old.owner < replicas.length ? old.owner + replicas.length : old.owner - replicas.length;
+    scheduler.resume(slot);
+    SimReplica twin = new SimReplica(this, i, slot, configs[i]);
+    twins[i] = twin;
+    trace(old.id + " started again elsewhere while the old incarnation is paused");
+    twin.start();
+    scheduler.after(pauseMs + 200 + random.nextInt(1_500), Scheduler.WORLD, () -> endTwin(i));
+  }
+
+  /** The cluster stops the old incarnation; the new one is the replica from now on. */
+  private void endTwin(int i) {
+    SimReplica twin = twins[i];
+    if (twin == null) {
+      return;
+    }
+    twins[i] = null;
+    SimReplica old = replicas[i];
+    if (old.alive) {
+      old.crash();
+    }
+    replicas[i] = twin;
+    trace(old.id + " old incarnation stopped");
+  }
+
   private void calmDown() {
+    for (int i = 0; i < replicas.length; i++) {
+      endTwin(i);
+    }
     calm = true;
     network.heal();
     network.lossRate = 0;
@@ -454,52 +628,50 @@ final class Simulation {
     }
   }
 
+  /** What one run did: its size, its faults by kind, and what the checks saw. */
   record Summary(
       long seed,
       int replicas,
       long events,
       long acked,
       long faults,
-      long crashes,
-      long pauses,
-      long partitions,
-      long elections,
-      long staleSkips,
-      long undecodableSkips,
-      long reads,
-      long lateOpens,
-      long truncations,
-      long snapshotReloads,
-      long fencedButCommitted,
-      SessionFigures sessions) {}
-
-  /** What the registered clients did (SimClient). */
-  record SessionFigures(
-      long registrations, long pipelinedAcks, long expiredAnswers, long delayedCopies) {}
+      Map<String, Long> faultsByKind,
+      Map<String, Long> figures) {}
 
   private Summary summary() {
     long acked = clients.stream().mapToLong(c -> c.acks).sum();
-    return new Summary(
-        seed,
-        replicas.length,
-        scheduler.executed(),
-        acked,
-        faults,
-        crashes,
-        pauses,
-        partitions,
-        elections,
-        invariants.staleSkips,
-        invariants.undecodableSkips,
-        invariants.readsChecked,
-        lateOpens,
-        truncations,
-        snapshotReloads,
-        fencedButCommitted,
-        new SessionFigures(
-            clients.stream().mapToLong(c -> c.registrations).sum(),
-            clients.stream().mapToLong(c -> c.pipelinedAcks).sum(),
-            clients.stream().mapToLong(c -> c.expiredAnswers).sum(),
-            clients.stream().mapToLong(c -> c.delayedCopies).sum()));
+    Map<String, Long> f = new LinkedHashMap<>();
+    f.put("elections", elections);
+    f.put("crashes", crashes);
+    f.put("pauses", pauses);
+    f.put("partitions", partitions);
+    f.put("late (zombie) opens", lateOpens);
+    f.put("stale-term entries skipped", invariants.staleSkips);
+    f.put("undecodable positions skipped", invariants.undecodableSkips);
+    f.put("linearizable reads checked by content", invariants.readsChecked);
+    f.put("log truncations", truncations);
+    f.put("snapshot reloads after one", snapshotReloads);
+    f.put("appends committed but reported fenced", fencedButCommitted);
+    f.put("commit markers after the commit returned", lateMarkers);
+    f.put("transactions aborted", log.abortedTransactions());
+    f.put("transaction timeouts", txnTimeouts);
+    f.put("foreign records inside a batch", interleavedForeign);
+    f.put("second live incarnations", twinsStarted);
+    f.put("term/vote saves refused (superseded)", supersededSaves);
+    f.put("restarts after a refused save", supersededRestarts);
+    f.put("votes granted", invariants.votesGranted());
+    f.put("session registrations", clients.stream().mapToLong(c -> c.registrations).sum());
+    f.put(
+        "acknowledgements of commands sent while another of their session was in flight",
+        clients.stream().mapToLong(c -> c.pipelinedAcks).sum());
+    f.put(
+        "SessionExpired answers (sessions registered again)",
+        clients.stream().mapToLong(c -> c.expiredAnswers).sum());
+    f.put(
+        "delayed copies of answered commands sent",
+        clients.stream().mapToLong(c -> c.delayedCopies).sum());
+    f.put("log positions", log.endIndex());
+    f.put("log positions no tail sees (markers, aborted)", log.endIndex() - visible);
+    return new Summary(seed, replicas.length, scheduler.executed(), acked, faults, faultsByKind, f);
   }
 }
