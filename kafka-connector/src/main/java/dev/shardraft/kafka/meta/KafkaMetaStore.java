@@ -63,30 +63,60 @@ public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
   private final Map<String, Versioned> latest = new HashMap<>();
   private final Map<String, Incarnation> incarnations = new HashMap<>();
 
-  /** A value with the offset it was written at: of two values of a key, the later offset wins. */
-  private record Versioned(long offset, byte[] value) {
+  /** The record header naming the incarnation that wrote a value. */
+  static final String WRITER_HEADER = "sr.incarnation";
+
+  /**
+   * A value with the offset it was written at and the incarnation that wrote it (null for records
+   * written before the header existed): of two values of a key, the later offset wins.
+   */
+  private record Versioned(long offset, byte[] value, byte[] writer) {
     static Versioned newer(Versioned a, Versioned b) {
       return b.offset > a.offset ? b : a;
     }
   }
 
   /**
-   * This process's incarnation of one replica id: its fencing producer (null once unusable) and the
-   * durable value it last loaded or saved, plus the value of a save whose outcome is unknown.
+   * This process's incarnation of one replica id: a random id (written as {@link #WRITER_HEADER}
+   * with each of its saves), its fencing producer (null once unusable), the durable record it last
+   * loaded or saved (its offset, -1 for none, and value), and the value of a save whose outcome is
+   * unknown.
+   *
+   * <p>Ownership is decided by record, never by value: two incarnations that each vote for the
+   * replica id itself in one term save equal values, and the second must not take the first's
+   * record for its own (it would then believe in a vote it never made durable, and both could lead
+   * the term; found by the simulation).
    */
   private static final class Incarnation {
+    final byte[] id = randomId();
     Producer<byte[], byte[]> producer;
     byte[] known;
+    long knownOffset;
     byte[] unknownOutcome;
 
-    Incarnation(Producer<byte[], byte[]> producer, byte[] known) {
+    Incarnation(Producer<byte[], byte[]> producer, Versioned durable) {
       this.producer = producer;
-      this.known = known;
+      this.known = durable == null ? null : durable.value();
+      this.knownOffset = durable == null ? -1 : durable.offset();
     }
 
-    boolean isOwn(byte[] durable) {
-      return Arrays.equals(durable, known)
-          || (unknownOutcome != null && Arrays.equals(durable, unknownOutcome));
+    /** The record this incarnation loaded or saved, or one it wrote (a save of unknown outcome). */
+    boolean isOwn(Versioned durable) {
+      return durable == null
+          ? knownOffset == -1
+          : durable.offset() == knownOffset || Arrays.equals(durable.writer(), id);
+    }
+
+    void knows(Versioned durable) {
+      known = durable == null ? null : durable.value();
+      knownOffset = durable == null ? -1 : durable.offset();
+      unknownOutcome = null;
+    }
+
+    private static byte[] randomId() {
+      byte[] b = new byte[16];
+      new java.security.SecureRandom().nextBytes(b);
+      return b;
     }
   }
 
@@ -143,7 +173,7 @@ public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
       producer.close(Duration.ZERO);
       throw e;
     }
-    Incarnation inc = new Incarnation(producer, durable(key));
+    Incarnation inc = new Incarnation(producer, latest.get(key));
     incarnations.put(key, inc);
     return inc;
   }
@@ -154,10 +184,12 @@ public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
       if (inc.producer == null) {
         inc.producer = fence(shard, replicaId);
         catchUp();
-        byte[] durable = durable(key);
-        if (Arrays.equals(durable, value)) {
-          inc.known = value; // our earlier attempt did commit
-          inc.unknownOutcome = null;
+        Versioned durable = latest.get(key);
+        if (durable != null
+            && inc.unknownOutcome != null
+            && Arrays.equals(durable.writer(), inc.id)
+            && Arrays.equals(durable.value(), value)) {
+          inc.knows(durable); // our earlier attempt did commit
           return;
         }
         if (!inc.isOwn(durable)) {
@@ -167,17 +199,16 @@ public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
               shard,
               replicaId,
               "the durable value is "
-                  + (durable == null ? "none" : decode(key, durable))
+                  + (durable == null ? "none" : decode(key, durable.value()))
                   + ", not the one this incarnation last loaded or saved; nothing was saved");
         }
-        inc.known = durable;
-        inc.unknownOutcome = null;
+        inc.knows(durable);
       }
       try {
-        long offset = commit(inc.producer, key, value);
-        latest.merge(key, new Versioned(offset, value), Versioned::newer);
-        inc.known = value;
-        inc.unknownOutcome = null;
+        long offset = commit(inc.producer, key, value, inc.id);
+        Versioned saved = new Versioned(offset, value, inc.id);
+        latest.merge(key, saved, Versioned::newer);
+        inc.knows(saved);
         return;
       } catch (KafkaException e) {
         inc.producer.close(Duration.ZERO);
@@ -197,11 +228,12 @@ public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
     }
   }
 
-  private long commit(Producer<byte[], byte[]> producer, String key, byte[] value) {
+  private long commit(Producer<byte[], byte[]> producer, String key, byte[] value, byte[] writer) {
     producer.beginTransaction();
-    var sent =
-        producer.send(
-            new ProducerRecord<>(TopicNames.META, key.getBytes(StandardCharsets.UTF_8), value));
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(TopicNames.META, key.getBytes(StandardCharsets.UTF_8), value);
+    record.headers().add(WRITER_HEADER, writer);
+    var sent = producer.send(record);
     producer.commitTransaction();
     try {
       return sent.get(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS).offset();
@@ -248,7 +280,7 @@ public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
                 if (r.key() != null) {
                   latest.merge(
                       new String(r.key(), StandardCharsets.UTF_8),
-                      new Versioned(r.offset(), r.value()),
+                      new Versioned(r.offset(), r.value(), writer(r.headers())),
                       Versioned::newer);
                 }
               });
@@ -256,9 +288,9 @@ public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
         });
   }
 
-  private byte[] durable(String key) {
-    Versioned v = latest.get(key);
-    return v == null ? null : v.value();
+  private static byte[] writer(org.apache.kafka.common.header.Headers headers) {
+    var h = headers == null ? null : headers.lastHeader(WRITER_HEADER);
+    return h == null ? null : h.value();
   }
 
   private static TermAndVote decode(String key, byte[] value) {

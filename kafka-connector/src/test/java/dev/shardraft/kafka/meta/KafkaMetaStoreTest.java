@@ -100,6 +100,28 @@ class KafkaMetaStoreTest {
         IllegalArgumentException.class, () -> TermAndVoteFormat.decode(new byte[] {2, 0, 0}));
   }
 
+  /**
+   * Two incarnations of one replica id that each vote for the id itself in one term save equal
+   * values. The older one, fenced by the newer, must not take the newer one's record for its own
+   * earlier save: it would believe in a vote it never made durable, and both incarnations could
+   * lead the term (peers grant the same candidate id once per term). Found by the simulation.
+   */
+  @Test
+  void anIncarnationNeverTakesAnotherOnesEqualVoteForItsOwn() throws Exception {
+    String shard = "self-vote-0";
+    String id = "r1";
+    TermAndVote self = new TermAndVote(1, Optional.of(id));
+    try (KafkaMetaStore older = new KafkaMetaStore(KAFKA.settings());
+        KafkaMetaStore newer = new KafkaMetaStore(KAFKA.settings())) {
+      assertEquals(TermAndVote.INITIAL, await(older.load(shard, id)));
+      assertEquals(TermAndVote.INITIAL, await(newer.load(shard, id))); // fences the older one
+      await(newer.save(shard, id, self));
+      assertThrows(MetaStoreSupersededException.class, () -> await(older.save(shard, id, self)));
+      // the newer one still owns the id: its next save goes through
+      await(newer.save(shard, id, new TermAndVote(2, Optional.of(id))));
+    }
+  }
+
   @Test
   void twoLiveIncarnationsOfOneReplicaNeverBothSaveAVoteInOneTerm() throws Exception {
     String shard = "twice-0";
