@@ -1,13 +1,19 @@
 package dev.shardraft.kafka.log;
 
 import dev.shardraft.kafka.config.KafkaSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -41,6 +47,15 @@ import org.apache.pekko.stream.javadsl.Source;
  * consumer actor is started again {@value TailConsumerKeeper#RESPAWN_MS} ms after it stopped; a
  * tail started in between fails and is restarted the same way.
  *
+ * <p><b>One tail per partition per consumer.</b> A Kafka consumer has one position per partition,
+ * and Pekko Connectors' consumer actor hands a partition's records to one stage only (a second
+ * stage's request for the same partition takes it from the first, "already requested by other
+ * stage", and each then sees only part of the log). So a partition is taken on a consumer while a
+ * tail reads it there and given back when that tail's stage has stopped; a second tail of the same
+ * partition meanwhile (two replicas of one group on this node, when there are fewer nodes than
+ * replicas) goes to another shared consumer, or, if each already reads that partition, to a Kafka
+ * consumer of its own ({@link #ownConsumerTails()} counts those).
+ *
  * <p><b>Partitions stay assigned</b> to a consumer after their tail ended (Pekko Connectors has no
  * unassign): paused, they are not fetched, but the consumer keeps their metadata. A node that saw
  * many replicas come and go holds that many idle assignments until the node restarts.
@@ -56,6 +71,10 @@ public final class SharedLogClients implements AutoCloseable {
   private final ExecutorService adminThreads;
   private final AtomicReferenceArray<ActorRef> consumers;
   private final ActorRef keeper;
+  private final ConsumerSettings<byte[], byte[]> tailSettings;
+  // Per shared consumer: the partitions a running tail reads on it (at most one tail each).
+  private final List<Set<TopicPartition>> tailing;
+  private final AtomicLong ownConsumerTails = new AtomicLong();
 
   /**
    * @param tailConsumers how many Kafka consumers the tails share (at least 1)
@@ -80,7 +99,12 @@ public final class SharedLogClients implements AutoCloseable {
               return t;
             });
     this.consumers = new AtomicReferenceArray<>(tailConsumers);
-    ConsumerSettings<byte[], byte[]> tailSettings = KafkaRaftLog.tailSettings(settings, system);
+    this.tailSettings = KafkaRaftLog.tailSettings(settings, system);
+    List<Set<TopicPartition>> perConsumer = new ArrayList<>();
+    for (int k = 0; k < tailConsumers; k++) {
+      perConsumer.add(ConcurrentHashMap.newKeySet());
+    }
+    this.tailing = List.copyOf(perConsumer);
     // A system actor: a typed ActorSystem with its own user guardian refuses top-level actors.
     this.keeper =
         ((ExtendedActorSystem) system.classicSystem())
@@ -100,17 +124,57 @@ public final class SharedLogClients implements AutoCloseable {
     return consumers.length();
   }
 
+  /**
+   * A tail of {@code partition} from {@code offset}: on the first shared consumer (starting at the
+   * topic's hash) on which no other running tail reads that partition, else on a consumer of its
+   * own. The partition is taken on that consumer when the source is materialized and given back
+   * when its stage has stopped ({@code Control.isShutdown}).
+   */
   private Source<ConsumerRecord<byte[], byte[]>, ?> tailFrom(
       TopicPartition partition, long offset) {
-    int k = Math.floorMod(partition.topic().hashCode(), consumers.length());
-    ActorRef consumer = consumers.get(k);
-    if (consumer == null) {
-      return Source.failed(
-          new IllegalStateException(
-              "the shared tail consumer " + k + " is being restarted; retry the tail"));
+    return Source.fromMaterializer((materializer, attributes) -> place(partition, offset));
+  }
+
+  private Source<ConsumerRecord<byte[], byte[]>, NotUsed> place(
+      TopicPartition partition, long offset) {
+    int n = consumers.length();
+    int first = Math.floorMod(partition.topic().hashCode(), n);
+    for (int i = 0; i < n; i++) {
+      int k = (first + i) % n;
+      Set<TopicPartition> taken = tailing.get(k);
+      if (taken.add(partition)) {
+        ActorRef consumer = consumers.get(k);
+        if (consumer == null) {
+          taken.remove(partition);
+          return Source.failed(
+              new IllegalStateException(
+                  "the shared tail consumer " + k + " is being restarted; retry the tail"));
+        }
+        Source<ConsumerRecord<byte[], byte[]>, Consumer.Control> shared =
+            Consumer.plainExternalSource(
+                consumer, Subscriptions.assignmentWithOffset(partition, offset));
+        return shared.mapMaterializedValue(
+            control -> {
+              control.isShutdown().whenComplete((done, e) -> taken.remove(partition));
+              return NotUsed.getInstance();
+            });
+      }
     }
-    return Consumer.plainExternalSource(
-        consumer, Subscriptions.assignmentWithOffset(partition, offset));
+    // Every shared consumer already tails this partition for another reader (two replicas of one
+    // group on this node): one consumer has one position per partition, so this tail gets a Kafka
+    // consumer of its own.
+    ownConsumerTails.incrementAndGet();
+    Source<ConsumerRecord<byte[], byte[]>, Consumer.Control> own =
+        Consumer.plainSource(tailSettings, Subscriptions.assignmentWithOffset(partition, offset));
+    return own.mapMaterializedValue(control -> NotUsed.getInstance());
+  }
+
+  /**
+   * How many tails so far ran on a Kafka consumer of their own because the shared ones were all
+   * reading their partition for another tail.
+   */
+  public long ownConsumerTails() {
+    return ownConsumerTails.get();
   }
 
   @Override

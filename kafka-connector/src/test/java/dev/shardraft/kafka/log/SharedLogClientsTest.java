@@ -118,6 +118,107 @@ class SharedLogClientsTest {
     assertEquals(1, added.size(), shards + " tails on one shared consumer: " + added);
   }
 
+  /**
+   * Two tails of one partition on one node at the same time (two replicas of a group on one node
+   * while there are fewer nodes than replicas, or a replica's new tail starting while its old one
+   * is still being cancelled): each reads the whole log in order from its own position. One Kafka
+   * consumer has one position per partition, so they must not share it; before the fix the shared
+   * consumer actor handed each poll's records to one of them, and the two stages took the partition
+   * from each other ("already requested by other stage") so that each saw only part of the log.
+   */
+  @Test
+  void twoTailsOfOnePartitionAtOnceEachReadTheWholeLog() throws Exception {
+    SharedLogClients clients = shared(KAFKA.settings(), 1);
+    String shard = uniqueShard("twice");
+    topics.ensureShardTopics(shard);
+    KafkaRaftLog log = clients.log(shard);
+    LogWriter writer = open(log, 1);
+    List<Long> written = new ArrayList<>();
+    for (int seq = 1; seq <= 5; seq++) {
+      written.addAll(await(writer.append(List.of(command(1, "r1", "c", seq, "t" + seq)))));
+    }
+    int total = 40;
+    CompletableFuture<List<TailEvent>> first =
+        log.tail(written.get(0))
+            .take(total)
+            .runWith(Sink.seq(), KAFKA.system())
+            .toCompletableFuture();
+    CompletableFuture<List<TailEvent>> second =
+        log.tail(written.get(2))
+            .take(total - 2)
+            .runWith(Sink.seq(), KAFKA.system())
+            .toCompletableFuture();
+    for (int seq = 6; seq <= total; seq++) {
+      written.addAll(await(writer.append(List.of(command(1, "r1", "c", seq, "t" + seq)))));
+    }
+    assertEquals(
+        written,
+        first.get(30, TimeUnit.SECONDS).stream().map(TailEvent::index).toList(),
+        "the first tail");
+    assertEquals(
+        written.subList(2, total),
+        second.get(30, TimeUnit.SECONDS).stream().map(TailEvent::index).toList(),
+        "the second tail");
+    assertEquals(1, clients.ownConsumerTails(), "the second tail had a consumer of its own");
+  }
+
+  /**
+   * A replica's tail ends on a node (a rebalance moved the replica away, or the tail restarted) and
+   * a new tail of the same partition starts on the same shared consumer: it must read. Before the
+   * fix, the consumer actor kept the ended stage as the partition's owner, and the new tail never
+   * received a record (ShardedRaftClusterTest: a leadership transfer to a replica started again on
+   * a node never completed).
+   */
+  @Test
+  void aTailOfTheSamePartitionStartedAgainOnTheSameConsumerReads() throws Exception {
+    SharedLogClients clients = shared(KAFKA.settings(), 1);
+    String shard = uniqueShard("again");
+    String other = uniqueShard("other");
+    topics.ensureShardTopics(shard);
+    topics.ensureShardTopics(other);
+    KafkaRaftLog log = clients.log(shard);
+    KafkaRaftLog otherLog = clients.log(other);
+    LogWriter writer = open(log, 1);
+    LogWriter otherWriter = open(otherLog, 1);
+    await(otherWriter.append(List.of(command(1, "r1", "o", 1, "o1"))));
+    // A neighbour tail that keeps running on the same consumer throughout.
+    SinkQueueWithCancel<TailEvent> neighbour = slowQueue(otherLog);
+    assertTrue(await(neighbour.pull()).isPresent());
+
+    List<Long> indices = new ArrayList<>();
+    for (int round = 1; round <= 4; round++) {
+      indices.addAll(await(writer.append(List.of(command(1, "r1", "c", round, "again-" + round)))));
+      long from = indices.get(round - 1);
+      // Round 1 and 3 end by taking what they need (the stage completes); rounds 2 and 4 are
+      // cancelled while their request for more is outstanding.
+      if (round % 2 == 1) {
+        List<TailEvent> events =
+            log.tail(from)
+                .take(1)
+                .runWith(Sink.seq(), KAFKA.system())
+                .toCompletableFuture()
+                .get(20, TimeUnit.SECONDS);
+        assertEquals(
+            List.of(from), events.stream().map(TailEvent::index).toList(), "round " + round);
+      } else {
+        SinkQueueWithCancel<TailEvent> q =
+            log.tail(from)
+                .runWith(
+                    Sink.<TailEvent>queue().withAttributes(Attributes.inputBuffer(1, 1)),
+                    KAFKA.system());
+        TailEvent event = q.pull().toCompletableFuture().get(20, TimeUnit.SECONDS).orElseThrow();
+        assertEquals(from, event.index(), "round " + round);
+        q.pull(); // outstanding demand when it is cancelled
+        q.cancel();
+      }
+    }
+    List<Long> otherNext = await(otherWriter.append(List.of(command(1, "r1", "o", 2, "o2"))));
+    assertEquals(
+        otherNext.get(0),
+        neighbour.pull().toCompletableFuture().get(20, TimeUnit.SECONDS).orElseThrow().index(),
+        "the neighbour tail kept reading");
+  }
+
   @Test
   void aTailThatFallsBelowTheLogStartFailsAloneAsTruncatedAndItsNeighboursRestart()
       throws Exception {
