@@ -176,7 +176,7 @@ public final class IdleCostBenchmark {
         nodes.add(new NodeProcess(i, command));
       }
       for (NodeProcess n : nodes) {
-        n.ask(null, "STARTED", Duration.ofSeconds(120));
+        n.ask(null, "STARTED", Duration.ofSeconds(readyTimeout));
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(readyTimeout);
       int ready = 0;
