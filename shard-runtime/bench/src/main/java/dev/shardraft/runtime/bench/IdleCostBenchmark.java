@@ -78,15 +78,21 @@ public final class IdleCostBenchmark {
       this.index = index;
       Path log = Files.createTempFile("idle-node-" + index + "-", ".log");
       this.process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+      Path out = Path.of(log.toString().replace(".log", ".out"));
       this.in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
       Thread reader =
           new Thread(
               () -> {
-                try (BufferedReader out =
-                    new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                  for (String l = out.readLine(); l != null; l = out.readLine()) {
+                try (BufferedReader stdout =
+                        new BufferedReader(
+                            new InputStreamReader(
+                                process.getInputStream(), StandardCharsets.UTF_8));
+                    PrintWriter copy =
+                        new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8))) {
+                  for (String l = stdout.readLine(); l != null; l = stdout.readLine()) {
                     lines.add(l);
+                    copy.println(l);
+                    copy.flush();
                   }
                 } catch (IOException e) {
                   lines.add("EOF " + e);
@@ -95,7 +101,8 @@ public final class IdleCostBenchmark {
               "idle-node-" + index + "-stdout");
       reader.setDaemon(true);
       reader.start();
-      System.out.println("node " + index + ": pid " + process.pid() + ", stderr in " + log);
+      System.out.println(
+          "node " + index + ": pid " + process.pid() + ", stderr in " + log + ", stdout in " + out);
     }
 
     /**
@@ -107,10 +114,22 @@ public final class IdleCostBenchmark {
       }
       long deadline = System.nanoTime() + timeout.toNanos();
       while (true) {
-        String l = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        String l = lines.poll(1, TimeUnit.SECONDS);
         if (l == null) {
-          throw new IllegalStateException(
-              "node " + index + " did not answer " + command + " within " + timeout);
+          if (!process.isAlive()) {
+            throw new IllegalStateException(
+                "node "
+                    + index
+                    + " exited ("
+                    + process.exitValue()
+                    + ") before answering "
+                    + command);
+          }
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException(
+                "node " + index + " did not answer " + command + " within " + timeout);
+          }
+          continue;
         }
         if (l.startsWith(prefix)) {
           return l;

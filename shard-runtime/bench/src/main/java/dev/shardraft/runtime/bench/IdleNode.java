@@ -90,6 +90,10 @@ public final class IdleNode {
                     "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
                     "pekko.remote.artery.canonical.hostname = 127.0.0.1",
                     "pekko.remote.artery.canonical.port = " + port,
+                    // A loaded machine: binding, joining and heartbeats may be seconds late; the
+                    // benchmark measures an idle cluster, not failure detection.
+                    "pekko.remote.artery.bind.bind-timeout = 60s",
+                    "pekko.cluster.failure-detector.acceptable-heartbeat-pause = 10s",
                     "pekko.cluster.roles = [replica]",
                     "pekko.cluster.downing-provider-class ="
                         + " \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"",
