@@ -93,6 +93,7 @@ public final class IdleNode {
                     // A loaded machine: binding, joining and heartbeats may be seconds late; the
                     // benchmark measures an idle cluster, not failure detection.
                     "pekko.remote.artery.bind.bind-timeout = 60s",
+                    "pekko.logger-startup-timeout = 60s",
                     "pekko.cluster.failure-detector.acceptable-heartbeat-pause = 10s",
                     "pekko.cluster.roles = [replica]",
                     "pekko.cluster.downing-provider-class ="
