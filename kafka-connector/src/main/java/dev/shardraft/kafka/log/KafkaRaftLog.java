@@ -10,6 +10,7 @@ import dev.shardraft.raft.port.TailEvent;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
@@ -53,6 +55,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The topic must exist (see {@code dev.shardraft.kafka.admin.TopicAdmin}). Close the log to
  * release its admin client; open writers and running tails are closed by their own owners.
+ *
+ * <p>Made with its public constructor, the log owns its clients: an admin client with a thread, and
+ * one Kafka consumer per running tail. Made by {@link SharedLogClients#log}, it shares the node's
+ * admin client and tail consumers with every other log made there; its tails are then {@code
+ * Consumer.plainExternalSource} on a shared {@code KafkaConsumerActor}, with the same contract
+ * (closing such a log closes nothing).
  */
 public final class KafkaRaftLog implements RaftLog, AutoCloseable {
 
@@ -61,31 +69,76 @@ public final class KafkaRaftLog implements RaftLog, AutoCloseable {
   private final String shard;
   private final TopicPartition partition;
   private final KafkaSettings settings;
-  private final ConsumerSettings<byte[], byte[]> tailSettings;
+  private final TailConsumers consumers;
   private final LogMetrics metrics;
   private final SkipLog skipLog;
   private final Admin admin;
-  private final ExecutorService adminThread;
+  private final Executor adminThread;
+  private final Runnable closeOwned;
 
+  /**
+   * A log with clients of its own: an admin client and its thread, and one Kafka consumer per
+   * running tail. For one group (tests, the sample's single-JVM group); a node hosting many groups
+   * uses {@link SharedLogClients#log} instead.
+   */
   public KafkaRaftLog(String shard, KafkaSettings settings, ClassicActorSystemProvider system) {
+    this(shard, settings, ownClients(shard, settings, system));
+  }
+
+  /**
+   * A log on clients it does not own (closing it leaves them open): see {@link SharedLogClients}.
+   */
+  KafkaRaftLog(String shard, KafkaSettings settings, Clients clients) {
     this.shard = TopicNames.checked(shard);
     this.partition = new TopicPartition(TopicNames.log(shard), 0);
     this.settings = settings;
-    this.tailSettings =
-        settings
-            .consumerSettings(system, null)
-            // Never move a tail on its own: a position below the log start must fail it.
-            .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    this.consumers = clients.consumers();
     this.metrics = new LogMetrics(shard);
     this.skipLog = new SkipLog(partition.topic());
-    this.admin = Admin.create(settings.adminProperties());
-    this.adminThread =
+    this.admin = clients.admin();
+    this.adminThread = clients.adminThread();
+    this.closeOwned = clients.closeOwned();
+  }
+
+  /** Where a log's tail records come from: a source of one partition from an offset on. */
+  @FunctionalInterface
+  interface TailConsumers {
+    Source<ConsumerRecord<byte[], byte[]>, ?> from(TopicPartition partition, long offset);
+  }
+
+  /** The clients a log works with, and what closing the log closes. */
+  record Clients(TailConsumers consumers, Admin admin, Executor adminThread, Runnable closeOwned) {}
+
+  /** The consumer settings of every tail: read_committed (owned), never moving on its own. */
+  static ConsumerSettings<byte[], byte[]> tailSettings(
+      KafkaSettings settings, ClassicActorSystemProvider system) {
+    return settings
+        .consumerSettings(system, null)
+        // Never move a tail on its own: a position below the log start must fail it.
+        .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+  }
+
+  private static Clients ownClients(
+      String shard, KafkaSettings settings, ClassicActorSystemProvider system) {
+    ConsumerSettings<byte[], byte[]> tailSettings = tailSettings(settings, system);
+    Admin admin = Admin.create(settings.adminProperties());
+    ExecutorService adminThread =
         Executors.newSingleThreadExecutor(
             r -> {
               Thread t = new Thread(r, "shardraft-log-admin-" + shard);
               t.setDaemon(true);
               return t;
             });
+    return new Clients(
+        (partition, offset) ->
+            Consumer.plainSource(
+                tailSettings, Subscriptions.assignmentWithOffset(partition, offset)),
+        admin,
+        adminThread,
+        () -> {
+          adminThread.shutdown();
+          admin.close(settings.operationTimeout());
+        });
   }
 
   @Override
@@ -118,10 +171,7 @@ public final class KafkaRaftLog implements RaftLog, AutoCloseable {
       throw new IllegalArgumentException("fromIndex must be >= 0, was " + fromIndex);
     }
     return Source.completionStage(startIndex(fromIndex))
-        .flatMapConcat(
-            start ->
-                Consumer.plainSource(
-                    tailSettings, Subscriptions.assignmentWithOffset(partition, start)))
+        .flatMapConcat(start -> consumers.from(partition, start))
         .map(LogRecordFormat::decode)
         .map(this::observe)
         .recoverWithRetries(
@@ -144,7 +194,17 @@ public final class KafkaRaftLog implements RaftLog, AutoCloseable {
             adminThread,
             () -> {
               long start = logStartIndexNow();
-              if (position != null && position < start) {
+              if (position == null) {
+                // A consumer shared with other logs failed on another partition (every tail on it
+                // fails alike): a plain failure, the tail restarts where it was.
+                throw new IllegalStateException(
+                    "the tail consumer of "
+                        + partition.topic()
+                        + " is shared and failed on "
+                        + e.offsetOutOfRangePartitions().keySet(),
+                    e);
+              }
+              if (position < start) {
                 throw new LogTruncatedException(shard, position, start, e);
               }
               throw new IllegalStateException(
@@ -270,8 +330,7 @@ public final class KafkaRaftLog implements RaftLog, AutoCloseable {
 
   @Override
   public void close() {
-    adminThread.shutdown();
-    admin.close(settings.operationTimeout());
+    closeOwned.run();
   }
 
   @Override

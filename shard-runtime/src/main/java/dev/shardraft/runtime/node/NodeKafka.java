@@ -3,6 +3,7 @@ package dev.shardraft.runtime.node;
 import dev.shardraft.kafka.admin.TopicAdmin;
 import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.kafka.log.KafkaRaftLog;
+import dev.shardraft.kafka.log.SharedLogClients;
 import dev.shardraft.kafka.meta.KafkaMetaStore;
 import dev.shardraft.kafka.snapshot.KafkaSnapshotStore;
 import java.util.Collection;
@@ -27,28 +28,30 @@ import org.slf4j.LoggerFactory;
  *   <li>one {@link KafkaMetaStore} ({@code raft-meta}) for all replicas: it keeps one fencing
  *       transactional producer per loaded replica and one reader thread;
  *   <li>one {@link KafkaSnapshotStore} for all groups;
- *   <li>one {@link KafkaRaftLog} per group that has a replica here (made when the first one starts,
- *       kept until the node stops): its admin client is per group, and every tail is still its own
- *       Kafka consumer and every leader's writer its own transactional producer.
+ *   <li>one {@link SharedLogClients}: every replica's log tail is a {@code
+ *       Consumer.plainExternalSource} on the node's one shared {@code KafkaConsumerActor}, and the
+ *       logs of all groups share one admin client; a {@link KafkaRaftLog} per group that has a
+ *       replica here (made when the first one starts, kept until the node stops) is a thin view on
+ *       them. Every leader's writer is still its own transactional producer (see
+ *       docs/RUNTIME-COST.md).
  * </ul>
  *
- * A shared consumer for all tails of a node is a later step. Closed when the actor system
- * terminates (after every replica stopped). Thread-safe.
+ * Closed when the actor system terminates (after every replica stopped). Thread-safe.
  */
 public final class NodeKafka implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeKafka.class);
 
   private final KafkaSettings settings;
-  private final ClassicActorSystemProvider system;
   private final KafkaMetaStore meta;
   private final KafkaSnapshotStore snapshots;
+  private final SharedLogClients logClients;
   private final ConcurrentMap<String, KafkaRaftLog> logs = new ConcurrentHashMap<>();
 
   public NodeKafka(KafkaSettings settings, ClassicActorSystemProvider system) {
     this.settings = settings;
-    this.system = system;
     this.meta = new KafkaMetaStore(settings);
     this.snapshots = new KafkaSnapshotStore(settings);
+    this.logClients = new SharedLogClients(settings, system, 1);
   }
 
   /**
@@ -118,7 +121,7 @@ public final class NodeKafka implements AutoCloseable {
 
   /** The log of {@code group} on this node. */
   public KafkaRaftLog log(String group) {
-    return logs.computeIfAbsent(group, g -> new KafkaRaftLog(g, settings, system));
+    return logs.computeIfAbsent(group, logClients::log);
   }
 
   @Override
@@ -130,6 +133,7 @@ public final class NodeKafka implements AutoCloseable {
         LOG.warn("closing the log of {} failed", log.shard(), e);
       }
     }
+    logClients.close();
     snapshots.close();
     meta.close();
   }
