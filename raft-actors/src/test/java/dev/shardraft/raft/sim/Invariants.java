@@ -3,14 +3,19 @@ package dev.shardraft.raft.sim;
 import dev.shardraft.raft.core.AppliedEntry;
 import dev.shardraft.raft.core.CommandOutcome;
 import dev.shardraft.raft.core.Role;
+import dev.shardraft.raft.core.apply.Applier;
 import dev.shardraft.raft.core.apply.ApplyResult;
 import dev.shardraft.raft.core.apply.SessionRegistration;
+import dev.shardraft.raft.memory.LogStore;
 import dev.shardraft.raft.port.Bytes;
+import dev.shardraft.raft.port.Snapshot;
 import dev.shardraft.raft.port.TailEvent;
 import dev.shardraft.raft.port.TermAndVote;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The safety properties checked after every simulated step, from the outside (they read the
@@ -310,6 +315,55 @@ final class Invariants {
   /** Every client's highest acknowledged sequence (0 if none), by client number. */
   long[] highestAcked() {
     return highestAcked.clone();
+  }
+
+  /**
+   * An event projection as {@code EventProjection} runs it: its own {@link Applier} over a fresh
+   * state machine, started from the newest snapshot (if any) and fed the committed log in order.
+   * Its expiry window is deliberately not the replicas' (the barrier's replicated value must win).
+   * Every position it decides must equal the replicas' decision and state there; returns how many
+   * positions it checked.
+   */
+  long checkProjection(LogStore log, Optional<Snapshot> snapshot) {
+    SimStateMachine machine = new SimStateMachine();
+    Applier<Long, long[]> projection = new Applier<>(machine, 7);
+    snapshot.ifPresent(projection::restore);
+    long next = projection.nextIndex();
+    long checked = 0;
+    while (true) {
+      List<TailEvent> events = log.read(next, 256);
+      if (events.isEmpty()) {
+        return checked;
+      }
+      for (TailEvent e : events) {
+        Optional<ApplyResult> result = projection.apply(e);
+        next = e.index() + 1;
+        if (result.isEmpty()) {
+          continue;
+        }
+        Canon c = canonical.get(e.index());
+        String decision = describe(result.get().what());
+        if (c == null
+            || !c.decision.equals(decision)
+            || c.total != machine.total()
+            || c.count != machine.count()) {
+          fail(
+              "the projection decided "
+                  + decision
+                  + " (total "
+                  + machine.total()
+                  + ", count "
+                  + machine.count()
+                  + ") at "
+                  + e.index()
+                  + ", the replicas "
+                  + (c == null
+                      ? "nothing"
+                      : c.decision + " (total " + c.total + ", count " + c.count + ")"));
+        }
+        checked++;
+      }
+    }
   }
 
   /** At the end of a calm phase: every replica has applied the whole log, identically. */

@@ -15,6 +15,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -83,6 +84,7 @@ final class Simulation {
   long foreignTxns;
   long interleavedForeign;
   private long visible;
+  private long projectionChecked;
 
   /** Kafka's transaction.timeout.ms, scaled to the simulation's time. */
   final long txnTimeoutMs;
@@ -173,6 +175,14 @@ final class Simulation {
       scheduler.runUntil(CHAOS_MS + CALM_MS + DRAIN_MS, () -> {});
       invariants.checkConverged(log.last().map(TailEvent::index).orElse(-1L));
       visible = invariants.positionsApplied();
+      // As EventProjection starts: from the newest snapshot; and, while the log is whole, from
+      // its first position too (a projection created before any snapshot).
+      projectionChecked =
+          invariants.checkProjection(
+              log, snapshots.latest(log.shard()).toCompletableFuture().join());
+      if (log.logStart() == 0) {
+        projectionChecked += invariants.checkProjection(log, Optional.empty());
+      }
       return summary();
     } catch (RuntimeException | AssertionError e) {
       throw new AssertionError(
@@ -660,6 +670,7 @@ final class Simulation {
     f.put("term/vote saves refused (superseded)", supersededSaves);
     f.put("restarts after a refused save", supersededRestarts);
     f.put("votes granted", invariants.votesGranted());
+    f.put("positions a projection decided as the replicas did", projectionChecked);
     f.put("session registrations", clients.stream().mapToLong(c -> c.registrations).sum());
     f.put(
         "acknowledgements of commands sent while another of their session was in flight",
