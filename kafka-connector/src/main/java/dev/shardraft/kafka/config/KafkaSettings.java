@@ -63,6 +63,7 @@ public final class KafkaSettings {
   private final WriterSettings writer;
   private final RetrySettings retry;
   private final Duration operationTimeout;
+  private final Duration metaIdleProducerClose;
 
   private KafkaSettings(Config kafka) {
     this.bootstrapServers = kafka.getString("bootstrap-servers");
@@ -89,6 +90,11 @@ public final class KafkaSettings {
         new RetrySettings(
             r.getInt("attempts"), r.getDuration("min-backoff"), r.getDuration("max-backoff"));
     this.operationTimeout = kafka.getDuration("operation-timeout");
+    this.metaIdleProducerClose = kafka.getDuration("meta.idle-producer-close");
+    if (metaIdleProducerClose.isNegative()) {
+      throw new KafkaSettingsException(
+          PATH + ".meta.idle-producer-close must be at least 0, was " + metaIdleProducerClose);
+    }
   }
 
   /**
@@ -130,6 +136,14 @@ public final class KafkaSettings {
 
   public Duration operationTimeout() {
     return operationTimeout;
+  }
+
+  /**
+   * How long a replica's raft-meta fencing producer may stay unused before it is closed ({@code
+   * meta.idle-producer-close}); zero: never.
+   */
+  public Duration metaIdleProducerClose() {
+    return metaIdleProducerClose;
   }
 
   /**

@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -39,16 +39,21 @@ import org.slf4j.LoggerFactory;
  * the id {@code shardraft-meta-<shard>-<replica>} calls {@code initTransactions()} (fencing every
  * older incarnation and aborting or completing its open transaction), then the topic is read
  * (read_committed) up to its end. {@link #save} commits the value in a transaction of that
- * producer. If the producer was fenced meanwhile, the save fences back, reads the topic again and
- * compares: if the durable value is still the one this incarnation last loaded or saved, no other
- * incarnation wrote and it saves again; otherwise the save fails with {@link
- * MetaStoreSupersededException} and nothing is written. A save thus behaves like a compare-and-set
- * on the durable value: of two incarnations, at most one vote per term is ever durable, and a
- * replica grants a vote only after its save completed.
+ * producer. If the producer was fenced meanwhile, or closed because it was idle (below), the save
+ * fences back, reads the topic again and compares: if the durable value is still the one this
+ * incarnation last loaded or saved, no other incarnation wrote and it saves again; otherwise the
+ * save fails with {@link MetaStoreSupersededException} and nothing is written. A save thus behaves
+ * like a compare-and-set on the durable value: of two incarnations, at most one vote per term is
+ * ever durable, and a replica grants a vote only after its save completed.
  *
  * <p>{@link #load} answers with the latest value saved by any process. Of two values of a key, the
- * one at the higher offset wins. All Kafka work runs on the store's own thread. Cost: one
- * transactional producer per loaded replica, open while the store is.
+ * one at the higher offset wins. All Kafka work runs on the store's own thread.
+ *
+ * <p><b>Cost.</b> One transactional producer (and its network thread and connection) per replica
+ * that loaded or saved recently: a producer that saved nothing for {@link
+ * KafkaSettings#metaIdleProducerClose} is closed, and the next save of its replica opens a new one
+ * through the fence-back path above, which is the same check as after being fenced. So replicas
+ * between elections hold no producer; the first save after a quiet period costs one fence.
  *
  * <p>A value in the topic that is not in the format is bad input: the load of that key fails with
  * {@link IllegalStateException} naming the key; other keys are unaffected.
@@ -58,7 +63,8 @@ public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaMetaStore.class);
 
   private final KafkaSettings settings;
-  private final ExecutorService storeThread;
+  private final ScheduledExecutorService storeThread;
+  private final long idleCloseNanos;
   private final TopicReader reader;
   private final Map<String, Versioned> latest = new HashMap<>();
   private final Map<String, Incarnation> incarnations = new HashMap<>();
@@ -90,6 +96,7 @@ public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
   private static final class Incarnation {
     final byte[] id = randomId();
     Producer<byte[], byte[]> producer;
+    long lastUsedNanos = System.nanoTime();
     byte[] known;
     long knownOffset;
     byte[] unknownOutcome;
@@ -124,12 +131,52 @@ public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
     this.settings = settings;
     this.reader = new TopicReader(TopicNames.META, settings);
     this.storeThread =
-        Executors.newSingleThreadExecutor(
+        Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "shardraft-meta-store");
               t.setDaemon(true);
               return t;
             });
+    this.idleCloseNanos = settings.metaIdleProducerClose().toNanos();
+    if (idleCloseNanos > 0) {
+      long every = Math.max(TimeUnit.MILLISECONDS.toNanos(50), idleCloseNanos / 4);
+      storeThread.scheduleWithFixedDelay(
+          this::closeIdleProducers, every, every, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** On the store thread: closes the producers that saved nothing for the idle period. */
+  private void closeIdleProducers() {
+    long now = System.nanoTime();
+    incarnations.forEach(
+        (key, inc) -> {
+          if (inc.producer != null && now - inc.lastUsedNanos >= idleCloseNanos) {
+            try {
+              inc.producer.close(settings.operationTimeout());
+            } catch (RuntimeException e) {
+              // Nothing is open in it (every save ends its transaction); the next save fences back
+              // either way.
+              LOG.warn("Closing the idle meta producer of {} failed: {}", key, e.toString());
+            }
+            inc.producer = null;
+            LOG.debug("Closed the idle meta producer of {}", key);
+          }
+        });
+  }
+
+  /** How many replicas hold a producer now (for tests and benchmarks). */
+  int openProducers() {
+    try {
+      return storeThread
+          .submit(
+              () -> (int) incarnations.values().stream().filter(i -> i.producer != null).count())
+          .get(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("the meta store did not answer", e);
+    }
   }
 
   static String key(String shard, String replicaId) {
@@ -180,6 +227,7 @@ public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
 
   private void saveAs(Incarnation inc, String shard, String replicaId, byte[] value) {
     String key = key(shard, replicaId);
+    inc.lastUsedNanos = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
       if (inc.producer == null) {
         inc.producer = fence(shard, replicaId);

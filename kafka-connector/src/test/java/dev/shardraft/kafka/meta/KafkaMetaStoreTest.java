@@ -122,6 +122,71 @@ class KafkaMetaStoreTest {
     }
   }
 
+  /** Settings whose meta producers close after {@code idle} without a save. */
+  private static dev.shardraft.kafka.config.KafkaSettings closingAfter(Duration idle) {
+    return dev.shardraft.kafka.config.KafkaSettings.fromConfig(
+        com.typesafe.config.ConfigFactory.parseString(
+            "shardraft.kafka.bootstrap-servers = \""
+                + KAFKA.bootstrapServers()
+                + "\"\nshardraft.kafka.meta.idle-producer-close = "
+                + idle.toMillis()
+                + "ms"));
+  }
+
+  private static void awaitOpenProducers(KafkaMetaStore store, int expected)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (store.openProducers() != expected) {
+      assertTrue(
+          System.nanoTime() < deadline,
+          "expected " + expected + " open producers, have " + store.openProducers());
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  void anIdleReplicaHoldsNoProducerAndItsNextSaveFencesBackAndSaves() throws Exception {
+    String shard = "idle-close-0";
+    try (KafkaMetaStore store = new KafkaMetaStore(closingAfter(Duration.ofMillis(300)))) {
+      assertEquals(TermAndVote.INITIAL, await(store.load(shard, "r1")));
+      await(store.save(shard, "r1", new TermAndVote(1, Optional.of("r1"))));
+      await(store.load(shard, "r2"));
+      awaitOpenProducers(store, 0);
+      TermAndVote second = new TermAndVote(2, Optional.of("r3"));
+      await(store.save(shard, "r1", second));
+      assertEquals(1, store.openProducers(), "the save opened r1's producer again");
+      awaitOpenProducers(store, 0);
+      await(store.save(shard, "r1", new TermAndVote(3, Optional.empty())));
+    }
+    try (KafkaMetaStore other = new KafkaMetaStore(KAFKA.settings())) {
+      assertEquals(new TermAndVote(3, Optional.empty()), await(other.load(shard, "r1")));
+    }
+  }
+
+  @Test
+  void aSaveAfterTheIdleCloseIsRefusedWhenAnotherIncarnationWroteMeanwhile() throws Exception {
+    String shard = "idle-close-1";
+    String id = "r1";
+    try (KafkaMetaStore older = new KafkaMetaStore(closingAfter(Duration.ofMillis(300)));
+        KafkaMetaStore newer = new KafkaMetaStore(KAFKA.settings())) {
+      assertEquals(TermAndVote.INITIAL, await(older.load(shard, id)));
+      await(older.save(shard, id, new TermAndVote(1, Optional.of("r2"))));
+      awaitOpenProducers(older, 0);
+      // Another incarnation starts and votes while the older one holds no producer.
+      assertEquals(new TermAndVote(1, Optional.of("r2")), await(newer.load(shard, id)));
+      TermAndVote newersVote = new TermAndVote(2, Optional.of("r3"));
+      await(newer.save(shard, id, newersVote));
+      // The older one, reopening its producer, must see that it no longer owns the value.
+      assertThrows(
+          MetaStoreSupersededException.class,
+          () -> await(older.save(shard, id, new TermAndVote(2, Optional.of("r2")))));
+      assertEquals(newersVote, await(older.load(shard, id)));
+      // And the older one's reopened producer fenced the newer one's: the newer fences back, sees
+      // its own record and saves.
+      await(newer.save(shard, id, new TermAndVote(3, Optional.of("r3"))));
+    }
+  }
+
   @Test
   void twoLiveIncarnationsOfOneReplicaNeverBothSaveAVoteInOneTerm() throws Exception {
     String shard = "twice-0";
