@@ -1,13 +1,6 @@
 package dev.shardraft.runtime.bench;
 
 import dev.shardraft.kafka.local.LocalKafka;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,8 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,8 +30,6 @@ import java.util.concurrent.TimeUnit;
  * (repeatable, e.g. {@code -Dshardraft.replica.heartbeat-interval=100ms}).
  */
 public final class IdleCostBenchmark {
-  private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
-
   private IdleCostBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -63,136 +52,44 @@ public final class IdleCostBenchmark {
     int readyTimeout = Integer.parseInt(opts.getOrDefault("--ready-timeout", "600"));
     for (int groups : sizes) {
       try (LocalKafka kafka = LocalKafka.start(1)) {
-        run(kafka.bootstrapServers(), groups, seconds, settle, heap, readyTimeout, nodeOpts);
+        System.out.println(
+            run(
+                kafka.bootstrapServers(),
+                groups,
+                seconds,
+                settle,
+                heap,
+                readyTimeout,
+                nodeOpts,
+                "idle"));
       }
     }
   }
 
-  private static final class NodeProcess implements AutoCloseable {
-    final Process process;
-    final PrintWriter in;
-    final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    final int index;
-
-    NodeProcess(int index, List<String> command) throws IOException {
-      this.index = index;
-      Path log = Files.createTempFile("idle-node-" + index + "-", ".log");
-      this.process = new ProcessBuilder(command).redirectError(log.toFile()).start();
-      Path out = Path.of(log.toString().replace(".log", ".out"));
-      this.in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
-      Thread reader =
-          new Thread(
-              () -> {
-                try (BufferedReader stdout =
-                        new BufferedReader(
-                            new InputStreamReader(
-                                process.getInputStream(), StandardCharsets.UTF_8));
-                    PrintWriter copy =
-                        new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8))) {
-                  for (String l = stdout.readLine(); l != null; l = stdout.readLine()) {
-                    lines.add(l);
-                    copy.println(l);
-                    copy.flush();
-                  }
-                } catch (IOException e) {
-                  lines.add("EOF " + e);
-                }
-              },
-              "idle-node-" + index + "-stdout");
-      reader.setDaemon(true);
-      reader.start();
-      System.out.println(
-          "node " + index + ": pid " + process.pid() + ", stderr in " + log + ", stdout in " + out);
-    }
-
-    /**
-     * Sends {@code command} (unless null); returns the first line that starts with {@code prefix}.
-     */
-    String ask(String command, String prefix, Duration timeout) throws InterruptedException {
-      if (command != null) {
-        in.println(command);
-      }
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (true) {
-        String l = lines.poll(1, TimeUnit.SECONDS);
-        if (l == null) {
-          if (!process.isAlive()) {
-            throw new IllegalStateException(
-                "node "
-                    + index
-                    + " exited ("
-                    + process.exitValue()
-                    + ") before answering "
-                    + command);
-          }
-          if (System.nanoTime() > deadline) {
-            throw new IllegalStateException(
-                "node " + index + " did not answer " + command + " within " + timeout);
-          }
-          continue;
-        }
-        if (l.startsWith(prefix)) {
-          return l;
-        }
-      }
-    }
-
-    long cpuTicks() {
-      try {
-        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      if (process.isAlive()) {
-        in.println("quit");
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-          process.waitFor(30, TimeUnit.SECONDS);
-        }
-      }
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void run(
+  /** One measurement on a fresh cluster of 3 nodes; returns its {@code RESULT idle} line. */
+  static String run(
       String bootstrap,
       int groups,
       int seconds,
       int settle,
       String heap,
       int readyTimeout,
-      List<String> nodeOpts)
+      List<String> nodeOpts,
+      String family)
       throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classpath = System.getProperty("java.class.path");
-    int[] ports = {freePort(), freePort(), freePort()};
+    int[] ports = {NodeProcess.freePort(), NodeProcess.freePort(), NodeProcess.freePort()};
+    String seeds = ports[0] + "," + ports[1] + "," + ports[2];
     List<NodeProcess> nodes = new ArrayList<>();
     long startNs = System.nanoTime();
     try {
       for (int i = 0; i < 3; i++) {
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC"));
-        command.addAll(nodeOpts);
-        command.addAll(
-            List.of(
-                "-cp",
-                classpath,
-                IdleNode.class.getName(),
-                bootstrap,
-                Integer.toString(ports[i]),
-                Integer.toString(ports[0]),
-                Integer.toString(groups)));
-        nodes.add(new NodeProcess(i, command));
+        nodes.add(
+            NodeProcess.start(
+                i,
+                ports[i],
+                heap,
+                nodeOpts,
+                List.of(bootstrap, Integer.toString(ports[i]), seeds, family + "=" + groups)));
       }
       for (NodeProcess n : nodes) {
         n.ask(null, "STARTED", Duration.ofSeconds(readyTimeout));
@@ -215,11 +112,10 @@ public final class IdleCostBenchmark {
           break;
         }
         if (System.nanoTime() > deadline) {
-          System.out.printf(
+          return String.format(
               "RESULT idle groups=%d FAILED: after %d s only %d of %d groups had a ready leader"
-                  + " (%d of %d replicas running)%n",
+                  + " (%d of %d replicas running)",
               groups, readyTimeout, ready, groups, local, 3 * groups);
-          return;
         }
         Thread.sleep(5_000);
       }
@@ -227,9 +123,9 @@ public final class IdleCostBenchmark {
       System.out.printf(
           "every group has a ready leader after %d s; settling %d s%n", readyS, settle);
       Thread.sleep(settle * 1000L);
-      long[] before = new long[3];
+      double[] before = new double[3];
       for (int i = 0; i < 3; i++) {
-        before[i] = nodes.get(i).cpuTicks();
+        before[i] = nodes.get(i).cpuSeconds();
       }
       long t0 = System.nanoTime();
       Thread.sleep(seconds * 1000L);
@@ -239,7 +135,7 @@ public final class IdleCostBenchmark {
       long heapUsed = 0;
       for (int i = 0; i < 3; i++) {
         NodeProcess n = nodes.get(i);
-        double nodeCores = (n.cpuTicks() - before[i]) / (double) CLOCK_TICKS / wall;
+        double nodeCores = (n.cpuSeconds() - before[i]) / wall;
         cores += nodeCores;
         String m = n.ask("measure", "MEASURE", Duration.ofSeconds(120));
         String kinds = n.ask(null, "THREADS", Duration.ofSeconds(30));
@@ -254,14 +150,15 @@ public final class IdleCostBenchmark {
         readyAfter +=
             Integer.parseInt(value(n.ask("leaders", "LEADERS", Duration.ofSeconds(120)), "ready"));
       }
-      System.out.printf(
-          "RESULT idle groups=%d nodes=3 cpu_cores=%.3f threads=%d heap_mb_per_group=%.3f"
-              + " heap_mb_total=%.1f ready_leaders_after=%d measured_s=%.0f node_heap=%s load=%s%n",
+      return String.format(
+          "RESULT idle groups=%d nodes=3 cpu_cores=%.3f threads=%d heap_mb=%.1f"
+              + " heap_mb_per_group=%.3f ready_leaders_after=%d measured_s=%.0f node_heap=%s"
+              + " load=%s",
           groups,
           cores,
           threads,
-          heapUsed / 1048576.0 / groups,
           heapUsed / 1048576.0,
+          heapUsed / 1048576.0 / groups,
           readyAfter,
           wall,
           heap,
@@ -274,11 +171,6 @@ public final class IdleCostBenchmark {
   }
 
   private static String value(String line, String key) {
-    for (String part : line.split(" ")) {
-      if (part.startsWith(key + "=")) {
-        return part.substring(key.length() + 1);
-      }
-    }
-    throw new IllegalStateException("no " + key + " in: " + line);
+    return NodeProcess.value(line, key);
   }
 }

@@ -24,25 +24,55 @@ import javax.management.ObjectName;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
 
 /**
- * One hosting node of {@link IdleCostBenchmark}, in its own JVM: joins the cluster, hosts its share
- * of the family {@code idle} (N groups x 3 replicas, a state machine that does nothing), and
- * answers the driver's commands on stdin, one line each:
+ * One hosting node of the benchmarks ({@link IdleCostBenchmark}, {@link BenchmarkSuite}), in its
+ * own JVM: joins the cluster (actor system {@value #SYSTEM}), hosts its share of one or more
+ * families of N groups x 3 replicas with a state machine that does nothing but answer the command,
+ * and answers the driver's commands on stdin, one line each:
  *
  * <ul>
  *   <li>{@code leaders}: {@code LEADERS local=<replicas here> ready=<ready leaders here>};
  *   <li>{@code measure}: two {@code System.gc()}, then {@code MEASURE threads=.. heap_used=..
  *       producers=.. consumers=.. admins=.. connections=..} and one {@code THREADS <kind>=<count>}
  *       line (thread names with their numbers removed);
+ *   <li>{@code meters}: {@code METERS} with each local leader's batch count, mean batch size and
+ *       commit latency;
  *   <li>{@code quit}: terminates the actor system and exits.
  * </ul>
  *
- * Args: {@code <bootstrap> <artery port> <seed port> <groups>}.
+ * Args: {@code <bootstrap> <artery port> <seed ports, comma-separated> <families>}, where families
+ * is a number N (the family {@code idle} of N groups) or {@code name=N,name=N,...}.
  */
 public final class IdleNode {
+  static final String SYSTEM = "bench";
+
   private IdleNode() {}
+
+  /** The families of a {@code <families>} argument, in order. */
+  static Map<String, Integer> families(String arg) {
+    Map<String, Integer> families = new java.util.LinkedHashMap<>();
+    if (arg.matches("[0-9]+")) {
+      families.put("idle", Integer.parseInt(arg));
+      return families;
+    }
+    for (String f : arg.split(",")) {
+      String[] nameAndCount = f.split("=");
+      families.put(nameAndCount[0].trim(), Integer.parseInt(nameAndCount[1].trim()));
+    }
+    return families;
+  }
+
+  /** Join the cluster of the benchmark through these seed nodes (Pekko's seed-node process). */
+  static void join(ActorSystem<?> system, String seedPorts) {
+    List<org.apache.pekko.actor.Address> seeds = new ArrayList<>();
+    for (String p : seedPorts.split(",")) {
+      seeds.add(
+          new org.apache.pekko.actor.Address("pekko", SYSTEM, "127.0.0.1", Integer.parseInt(p)));
+    }
+    Cluster.get(system).manager().tell(new JoinSeedNodes(seeds));
+  }
 
   /** Does nothing; snapshots are empty. */
   static final class Nothing implements QueryableStateMachine<String, String> {
@@ -78,8 +108,7 @@ public final class IdleNode {
   public static void main(String[] args) throws Exception {
     String bootstrap = args[0];
     int port = Integer.parseInt(args[1]);
-    int seedPort = Integer.parseInt(args[2]);
-    int groups = Integer.parseInt(args[3]);
+    Map<String, Integer> families = families(args[3]);
     Config config =
         ConfigFactory.parseString(
                 String.join(
@@ -102,25 +131,26 @@ public final class IdleNode {
                     "shardraft.runtime.replica-role = replica",
                     "shardraft.kafka.bootstrap-servers = \"" + bootstrap + "\""))
             .withFallback(ConfigFactory.load());
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "idle", config);
-    Cluster cluster = Cluster.get(system);
-    cluster
-        .manager()
-        .tell(
-            Join.create(
-                new org.apache.pekko.actor.Address("pekko", "idle", "127.0.0.1", seedPort)));
-    ShardedRaft<String, String> raft =
-        ShardedRaft.init(system, RaftGroups.of("idle", groups, Nothing::new));
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM, config);
+    join(system, args[2]);
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    List<ShardedRaft<String, String>> rafts = new ArrayList<>();
+    families.forEach(
+        (family, groups) ->
+            rafts.add(
+                ShardedRaft.init(system, RaftGroups.of(family, groups, Nothing::new), meters)));
     System.out.println("STARTED " + ProcessHandle.current().pid());
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       switch (line.trim()) {
-        case "leaders" -> System.out.println(leaders(raft));
+        case "leaders" -> System.out.println(leaders(rafts));
         case "measure" -> {
           System.out.println(measure());
           System.out.println(threadKinds());
         }
+        case "meters" -> System.out.println(meters(meters));
         case "quit" -> {
           system.terminate();
           system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -133,14 +163,17 @@ public final class IdleNode {
     system.terminate();
   }
 
-  private static String leaders(ShardedRaft<String, String> raft) {
-    Set<String> local = raft.localReplicas();
+  private static String leaders(List<ShardedRaft<String, String>> rafts) {
+    int local = 0;
     List<CompletableFuture<Status>> asks = new ArrayList<>();
-    for (String id : local) {
-      int slash = id.indexOf('/');
-      asks.add(
-          raft.status(id.substring(0, slash), id.substring(slash + 1), Duration.ofSeconds(5))
-              .toCompletableFuture());
+    for (ShardedRaft<String, String> raft : rafts) {
+      for (String id : raft.localReplicas()) {
+        int slash = id.indexOf('/');
+        local++;
+        asks.add(
+            raft.status(id.substring(0, slash), id.substring(slash + 1), Duration.ofSeconds(5))
+                .toCompletableFuture());
+      }
     }
     int ready = 0;
     for (CompletableFuture<Status> ask : asks) {
@@ -152,7 +185,37 @@ public final class IdleNode {
         // counted as not a ready leader
       }
     }
-    return "LEADERS local=" + local.size() + " ready=" + ready;
+    return "LEADERS local=" + local + " ready=" + ready;
+  }
+
+  /**
+   * {@code METERS} with, per leader on this node, the batches it appended (count, mean size) and
+   * their commit latency (mean and max ms), since the node started.
+   */
+  private static String meters(io.micrometer.core.instrument.MeterRegistry registry) {
+    StringBuilder b = new StringBuilder("METERS");
+    for (io.micrometer.core.instrument.Timer t :
+        registry.find("shardraft.replica.commit.latency").timers()) {
+      if (t.count() == 0) {
+        continue;
+      }
+      io.micrometer.core.instrument.DistributionSummary batches =
+          registry
+              .find("shardraft.replica.batch.size")
+              .tag("group", t.getId().getTag("group"))
+              .tag("replica", t.getId().getTag("replica"))
+              .summary();
+      b.append(
+          String.format(
+              " %s/%s:batches=%d,mean_batch=%.1f,commit_mean_ms=%.2f,commit_max_ms=%.1f",
+              t.getId().getTag("group"),
+              t.getId().getTag("replica"),
+              t.count(),
+              batches == null ? 0.0 : batches.mean(),
+              t.mean(TimeUnit.MILLISECONDS),
+              t.max(TimeUnit.MILLISECONDS)));
+    }
+    return b.toString();
   }
 
   private static String measure() throws Exception {
