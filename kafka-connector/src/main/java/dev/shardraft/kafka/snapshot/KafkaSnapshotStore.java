@@ -4,7 +4,7 @@ import dev.shardraft.kafka.config.KafkaOperationException;
 import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.kafka.config.Retries;
 import dev.shardraft.kafka.config.TopicNames;
-import dev.shardraft.kafka.log.TopicReader;
+import dev.shardraft.kafka.log.TopicsReader;
 import dev.shardraft.raft.port.Snapshot;
 import dev.shardraft.raft.port.SnapshotStore;
 import java.util.HashMap;
@@ -38,10 +38,11 @@ import org.slf4j.LoggerFactory;
  *       snapshot fails its save with a {@link KafkaOperationException} that says so.
  * </ul>
  *
- * <p>All work runs on the store's own thread. Residual race: two processes saving snapshots of one
- * shard at the same moment can leave the lower one last in the topic, which compaction then keeps;
- * {@link RecoveryStart} refuses to start from a snapshot that leaves a gap before the log start, so
- * such a race is detected, never silently applied.
+ * <p>All work runs on the store's own thread, and all reads on one Kafka consumer for every shard
+ * ({@link TopicsReader}), so a group costs the node no consumer of its own. Residual race: two
+ * processes saving snapshots of one shard at the same moment can leave the lower one last in the
+ * topic, which compaction then keeps; {@link RecoveryStart} refuses to start from a snapshot that
+ * leaves a gap before the log start, so such a race is detected, never silently applied.
  */
 public final class KafkaSnapshotStore implements SnapshotStore, AutoCloseable {
 
@@ -50,7 +51,7 @@ public final class KafkaSnapshotStore implements SnapshotStore, AutoCloseable {
   private final KafkaSettings settings;
   private final Producer<byte[], byte[]> producer;
   private final ExecutorService thread;
-  private final Map<String, TopicReader> readers = new HashMap<>();
+  private final TopicsReader reader;
   private final Map<String, Snapshot> latest = new HashMap<>();
 
   public KafkaSnapshotStore(KafkaSettings settings) {
@@ -58,6 +59,7 @@ public final class KafkaSnapshotStore implements SnapshotStore, AutoCloseable {
     Map<String, Object> props = settings.producerProperties(null);
     props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.topics().snapshotMaxMessageBytes());
     this.producer = new KafkaProducer<>(props);
+    this.reader = new TopicsReader(settings);
     this.thread =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -112,13 +114,12 @@ public final class KafkaSnapshotStore implements SnapshotStore, AutoCloseable {
   }
 
   private void catchUp(String shard) {
-    TopicReader reader =
-        readers.computeIfAbsent(shard, s -> new TopicReader(TopicNames.snapshot(s), settings));
     Retries.withBackoff(
         "reading " + TopicNames.snapshot(shard),
         settings.retry(),
         () -> {
           reader.catchUp(
+              TopicNames.snapshot(shard),
               record -> {
                 try {
                   Snapshot read = SnapshotRecordFormat.decode(record);
@@ -154,7 +155,7 @@ public final class KafkaSnapshotStore implements SnapshotStore, AutoCloseable {
 
   @Override
   public void close() {
-    thread.execute(() -> readers.values().forEach(TopicReader::close));
+    thread.execute(reader::close);
     thread.shutdown();
     producer.close(settings.operationTimeout());
   }

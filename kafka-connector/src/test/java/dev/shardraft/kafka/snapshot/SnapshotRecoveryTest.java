@@ -150,4 +150,52 @@ class SnapshotRecoveryTest {
       assertEquals(Optional.of(big), await(other.latest(shard)));
     }
   }
+
+  /**
+   * One store reads the snapshots of many shards on one Kafka consumer: each shard's latest is its
+   * own, a later save by another process to any of them is seen (each shard read on from where it
+   * was), and the store adds one consumer, not one per shard.
+   */
+  @Test
+  void oneStoreReadsTheSnapshotsOfManyShardsOnOneConsumer() throws Exception {
+    List<String> shards = new ArrayList<>();
+    try (TopicAdmin admin = new TopicAdmin(KAFKA.settings())) {
+      for (int i = 0; i < 4; i++) {
+        shards.add(uniqueShard("many" + i));
+        admin.ensureShardTopics(shards.get(i));
+      }
+    }
+    try (KafkaSnapshotStore writer = new KafkaSnapshotStore(KAFKA.settings())) {
+      for (int i = 0; i < shards.size(); i++) {
+        await(writer.save(shards.get(i), new Snapshot(10 + i, 1, Bytes.of(new byte[] {(byte) i}))));
+      }
+      java.util.Set<javax.management.ObjectName> before = consumerBeans();
+      try (KafkaSnapshotStore reader = new KafkaSnapshotStore(KAFKA.settings())) {
+        for (int round = 0; round < 2; round++) {
+          for (int i = 0; i < shards.size(); i++) {
+            assertEquals(
+                Optional.of(new Snapshot(10 + i + 100 * round, 1, Bytes.of(new byte[] {(byte) i}))),
+                await(reader.latest(shards.get(i))),
+                shards.get(i) + " in round " + round);
+          }
+          for (int i = 0; i < shards.size(); i++) { // newer snapshots, saved by another process
+            await(
+                writer.save(
+                    shards.get(i), new Snapshot(110 + i, 1, Bytes.of(new byte[] {(byte) i}))));
+          }
+        }
+        java.util.Set<javax.management.ObjectName> added = consumerBeans();
+        added.removeAll(before);
+        assertEquals(1, added.size(), "consumers the reading store created: " + added);
+      }
+    }
+  }
+
+  private static java.util.Set<javax.management.ObjectName> consumerBeans() throws Exception {
+    return new java.util.HashSet<>(
+        java.lang.management.ManagementFactory.getPlatformMBeanServer()
+            .queryNames(
+                new javax.management.ObjectName("kafka.consumer:type=consumer-metrics,client-id=*"),
+                null));
+  }
 }
