@@ -56,13 +56,28 @@ public record RuntimeSettings(
     if (moves < 1) {
       throw bad(c, "placement.max-moves-per-rebalance", "must be >= 1, was " + moves);
     }
+    Duration transfer = atLeast(c, "hand-off.transfer-timeout", Duration.ofMillis(1));
+    // Sharding stops waiting for a hand-off after its handoff-timeout: a leader still transferring
+    // then would be cut off mid-transfer (and the shard moved while it may still write).
+    String shardingHandOff = "pekko.cluster.sharding.handoff-timeout";
+    if (c.hasPath(shardingHandOff) && c.getDuration(shardingHandOff).compareTo(transfer) <= 0) {
+      throw bad(
+          c,
+          "hand-off.transfer-timeout",
+          "must be shorter than "
+              + shardingHandOff
+              + " ("
+              + c.getDuration(shardingHandOff)
+              + "), was "
+              + transfer);
+    }
     return new RuntimeSettings(
         role.isEmpty() ? Optional.empty() : Optional.of(role),
         replicas,
         minHosting,
         keepAlive,
         moves,
-        atLeast(c, "hand-off.transfer-timeout", Duration.ofMillis(1)),
+        transfer,
         atLeast(c, "client.attempt-timeout", Duration.ofMillis(1)),
         atLeast(c, "client.retry-pause", Duration.ofMillis(1)));
   }

@@ -82,6 +82,22 @@ class RuntimeSettingsTest {
   }
 
   @Test
+  void aTransferTimeoutNotShorterThanShardingsHandOffTimeoutFailsNamingBoth() {
+    ConfigException e =
+        fails(
+            "shardraft.runtime.hand-off.transfer-timeout = 10s\n"
+                + "pekko.cluster.sharding.handoff-timeout = 10s");
+    assertTrue(
+        e.getMessage().contains("shardraft.runtime.hand-off.transfer-timeout"), e.getMessage());
+    assertTrue(e.getMessage().contains("pekko.cluster.sharding.handoff-timeout"), e.getMessage());
+    // shorter is fine
+    RuntimeSettings.fromConfig(
+        ConfigFactory.parseString(
+            "shardraft.runtime.hand-off.transfer-timeout = 9s\n"
+                + "pekko.cluster.sharding.handoff-timeout = 10s"));
+  }
+
+  @Test
   void aMissingKeyFailsNamingIt() {
     // reference.conf fills in what the application leaves out, so "missing" is a key set to null.
     ConfigException missing = fails("shardraft.runtime.hand-off.transfer-timeout = null");
