@@ -151,6 +151,18 @@ class ShopApiTest {
             + "\"amountCents\":1}";
     expect(201, "POST", "/orders", third);
     assertEquals("CANCELLED", expect(200, "POST", "/orders/o-3/cancel", "").get("status").asText());
+    // the saga releases o-3's reservation and commits o-1's when it consumes their events
+    Await.until(
+        "the saga released o-3's and committed o-1's stock",
+        Duration.ofSeconds(60),
+        () -> {
+          try {
+            JsonNode s = expect(200, "GET", "/inventory/sku-a", null);
+            return s.get("reserved").asLong() == 0 && s.get("shipped").asLong() == 3;
+          } catch (Exception e) {
+            return false;
+          }
+        });
     stock = expect(200, "GET", "/inventory/sku-a", null);
     assertEquals(7, stock.get("available").asLong(), stock.toString());
     assertEquals(3, stock.get("shipped").asLong(), stock.toString());
