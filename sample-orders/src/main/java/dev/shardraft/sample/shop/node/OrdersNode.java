@@ -6,6 +6,7 @@ import dev.shardraft.kafka.admin.TopicAdmin;
 import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.runtime.RaftGroups;
 import dev.shardraft.runtime.ShardedRaft;
+import dev.shardraft.sample.shop.check.ShopInvariants;
 import dev.shardraft.sample.shop.inventory.InventoryCommand;
 import dev.shardraft.sample.shop.inventory.InventoryReply;
 import dev.shardraft.sample.shop.inventory.InventoryStateMachine;
@@ -145,7 +146,16 @@ public final class OrdersNode {
         saga = Optional.of(running);
       }
       ShopRoutes routes =
-          new ShopRoutes(orders, inventory, status, metrics, s.askTimeout(), system, s.placeWait());
+          new ShopRoutes(
+              orders,
+              inventory,
+              status,
+              metrics,
+              s.askTimeout(),
+              system,
+              s.placeWait(),
+              new ShopInvariants(
+                  orders, inventory, kafka, s.eventsTopic(), OrderSaga.GROUP, s.askTimeout()));
       ServerBinding binding =
           Http.get(system)
               .newServerAt(s.httpHost(), s.httpPort())

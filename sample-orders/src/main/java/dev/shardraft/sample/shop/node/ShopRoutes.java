@@ -7,6 +7,7 @@ import static dev.shardraft.sample.shop.node.ShopRequests.required;
 import dev.shardraft.raft.core.ReadMode;
 import dev.shardraft.runtime.ShardedRaft;
 import dev.shardraft.runtime.ShardedRaftException;
+import dev.shardraft.sample.shop.check.ShopInvariants;
 import dev.shardraft.sample.shop.domain.Refusal;
 import dev.shardraft.sample.shop.inventory.InventoryCodecs;
 import dev.shardraft.sample.shop.inventory.InventoryCommand;
@@ -29,6 +30,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -62,6 +65,14 @@ public final class ShopRoutes extends AllDirectives {
   private final ShardedRaft<InventoryCommand, InventoryReply> inventory;
   private final ActorSystem<?> system;
   private final Duration placeWait;
+  private final ShopInvariants invariants;
+  private final Executor checks =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "shop-invariants-check");
+            t.setDaemon(true);
+            return t;
+          });
   private final ShopStatus status;
   private final PrometheusMeterRegistry metrics;
   private final Duration timeout;
@@ -73,7 +84,9 @@ public final class ShopRoutes extends AllDirectives {
       PrometheusMeterRegistry metrics,
       Duration timeout,
       ActorSystem<?> system,
-      Duration placeWait) {
+      Duration placeWait,
+      ShopInvariants invariants) {
+    this.invariants = invariants;
     this.orders = orders;
     this.inventory = inventory;
     this.system = system;
@@ -109,6 +122,13 @@ public final class ShopRoutes extends AllDirectives {
                                                     HttpEntities.create(
                                                         ContentTypes.TEXT_PLAIN_UTF8,
                                                         metrics.scrape()))))),
+                        path(
+                            "check",
+                            () ->
+                                post(
+                                    () ->
+                                        optionalBody(
+                                            ShopInvariants.Acknowledged.class, this::check))),
                         pathPrefix("orders", this::orderRoutes),
                         pathPrefix("inventory", this::inventoryRoutes))));
   }
@@ -384,6 +404,31 @@ public final class ShopRoutes extends AllDirectives {
             : r.status().reason();
     Map<String, Object> body = new LinkedHashMap<>(HttpJson.errorBody(text));
     return json(r.status(), body);
+  }
+
+  /** Runs the invariant check once (on a thread of its own: it reads whole states and a topic). */
+  private CompletionStage<HttpResponse> check(ShopInvariants.Acknowledged acknowledged) {
+    ShopInvariants.Acknowledged ack =
+        acknowledged == null
+            ? ShopInvariants.Acknowledged.none()
+            : new ShopInvariants.Acknowledged(
+                acknowledged.commands() == null ? Map.of() : acknowledged.commands(),
+                acknowledged.restocks() == null ? Map.of() : acknowledged.restocks());
+    return CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                ShopInvariants.Report r = invariants.check(ack);
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("ok", r.ok());
+                body.put("settled", r.settled());
+                body.put("report", r);
+                return json(StatusCodes.OK, body);
+              } catch (Exception e) {
+                throw new CompletionException(e);
+              }
+            },
+            checks)
+        .exceptionally(ShopRoutes::failure);
   }
 
   private CompletionStage<HttpResponse> statusJson() {

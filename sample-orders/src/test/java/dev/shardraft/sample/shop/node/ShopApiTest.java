@@ -167,6 +167,22 @@ class ShopApiTest {
     assertEquals(7, stock.get("available").asLong(), stock.toString());
     assertEquals(3, stock.get("shipped").asLong(), stock.toString());
     assertEquals(0, stock.get("reserved").asLong(), stock.toString());
+
+    // the invariant check over HTTP: what was acknowledged above is committed, nothing twice
+    JsonNode check =
+        expect(
+            200,
+            "POST",
+            "/check",
+            "{\"commands\":{\"o-1\":[\"place\",\"pay\",\"ship\"],\"o-3\":[\"cancel\"]},"
+                + "\"restocks\":{\"sku-a\":10}}");
+    assertTrue(check.get("ok").asBoolean(), check.toString());
+    assertEquals(4, check.get("report").get("acknowledgedChecked").asLong(), check.toString());
+    // a claimed acknowledgement that never happened is reported as lost
+    JsonNode lost =
+        expect(200, "POST", "/check", "{\"commands\":{\"o-2\":[\"pay\"]},\"restocks\":{}}");
+    assertTrue(!lost.get("ok").asBoolean(), lost.toString());
+    assertTrue(lost.get("report").get("violations").toString().contains("o-2"), lost.toString());
   }
 
   @Test
