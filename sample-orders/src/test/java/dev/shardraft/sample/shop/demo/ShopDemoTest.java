@@ -8,14 +8,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The one-command demo end to end, short: its own local Kafka (unless one is configured), three
- * real {@code OrdersNode} JVMs, 20 s of load from 3 clients, the SIGKILL of the node leading the
+ * real {@code OrdersNode} JVMs, 16 s of load from 3 clients, the SIGKILL of the node leading the
  * most groups midway and its restart, then the invariant check from the committed state and events.
  */
 class ShopDemoTest {
 
   @Test
   void theDemoKillsANodeMidwayAndTheInvariantsHold() throws Exception {
-    ShopDemo.Result r = ShopDemo.run(new ShopDemo.Options(20, 3, 2, 2, 1, true, 6, 4, "320m"));
+    ShopDemo.Result r = ShopDemo.run(new ShopDemo.Options(16, 3, 2, 2, 1, true, 5, 4, "320m"));
     assertTrue(r.ok(), "the demo failed: " + r);
     assertTrue(r.table().get("orders placed (acknowledged)") > 0, r.toString());
     assertEquals(0L, r.table().get("acknowledged but lost"), r.toString());
