@@ -47,10 +47,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A batch (up to 500 events or 20 ms) is split by order id: the events of one order run one
  * after another in log order, different orders at the same time. A step whose outcome is unknown
- * ({@link ShardedRaftException}: no leader in time, timeout) is repeated after {@code retryPause}
- * until it is answered or the saga stops. An event that does not decode is logged and counted
- * ({@code shop.saga.undecodable}) and passed over. Any other failure fails the stream, which
- * restarts with back-off and is delivered the uncommitted events again.
+ * ({@link ShardedRaftException.TimedOut}, {@code Unavailable}, {@code SessionExpired}) is repeated
+ * after {@code retryPause} until it is answered or the saga stops; any other failure of a step (a
+ * command the runtime rejects, a state machine that fails) fails the stream, which is logged and
+ * restarted, so a poison event stalls the saga loudly instead of being passed over. An event that
+ * does not decode is logged and counted ({@code shop.saga.undecodable}) and passed over. Any other
+ * failure fails the stream, which restarts with back-off and is delivered the uncommitted events
+ * again.
  */
 public final class OrderSaga {
   private static final Logger LOG = LoggerFactory.getLogger(OrderSaga.class);
@@ -181,8 +184,7 @@ public final class OrderSaga {
                 return CompletableFuture.<Void>completedFuture(null);
               }
               Throwable cause = unwrap(error);
-              if (!(cause instanceof ShardedRaftException || cause instanceof TimeoutException)
-                  || stopped.get()) {
+              if (!unknownOutcome(cause) || stopped.get()) {
                 return CompletableFuture.<Void>failedFuture(cause);
               }
               retried.increment();
@@ -199,6 +201,14 @@ public final class OrderSaga {
                   .toCompletableFuture();
             })
         .thenCompose(f -> f);
+  }
+
+  /** No leader in time, no answer in time, session expired: repeating the step may succeed. */
+  private static boolean unknownOutcome(Throwable t) {
+    return t instanceof ShardedRaftException.TimedOut
+        || t instanceof ShardedRaftException.Unavailable
+        || t instanceof ShardedRaftException.SessionExpired
+        || t instanceof TimeoutException;
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -21,6 +21,7 @@ import dev.shardraft.sample.shop.orders.OrderLine;
 import dev.shardraft.sample.shop.orders.OrderReply;
 import dev.shardraft.sample.shop.orders.OrderStatus;
 import dev.shardraft.sample.shop.orders.OrdersStateMachine;
+import dev.shardraft.sample.shop.readmodel.RevenueByCustomer;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -317,7 +318,23 @@ class SagaTest {
     for (String id : overlap.subList(0, 2)) {
       command(id, new OrderCommand.Cancel(id, "overlap"));
     }
+    // one order paid, then cancelled: refunded
+    String refunded = overlap.get(2);
+    Await.until(
+        refunded + " is reserved",
+        Duration.ofSeconds(60),
+        () -> {
+          try {
+            return read(refunded).status() == OrderStatus.RESERVED;
+          } catch (Exception e) {
+            return false;
+          }
+        });
+    command(refunded, new OrderCommand.Pay(refunded, read(refunded).amountCents()));
+    command(refunded, new OrderCommand.Cancel(refunded, "refund me"));
     settled();
+    // a downstream read model, running from here on through the node leaving below
+    RevenueByCustomer early = RevenueByCustomer.start(kafka, "orders-events");
 
     // 4. the oldest node (hosting the projections' singleton) leaves mid-way
     OrdersNode oldest = NODES.remove(0);
@@ -341,5 +358,33 @@ class SagaTest {
         first.size() + second.size() + during.size() + overlap.size() + last.size(),
         end.ordersByStatus().values().stream().mapToLong(Long::longValue).sum());
     assertTrue(end.acknowledgedChecked() > 0);
+
+    // the read model, the one that ran through the node leaving and a fresh one, both equal what
+    // the committed orders say: every payment counted once, every refund once
+    Map<String, RevenueByCustomer.Revenue> expected = new TreeMap<>();
+    long refunds = 0;
+    for (Order o : finalOrders.values()) {
+      if (o.accepted("pay") == 1) {
+        long refund = o.status() == OrderStatus.CANCELLED ? o.amountCents() : 0;
+        refunds += refund;
+        RevenueByCustomer.Revenue b =
+            expected.getOrDefault(o.customer(), new RevenueByCustomer.Revenue(0, 0, 0));
+        expected.put(
+            o.customer(),
+            new RevenueByCustomer.Revenue(
+                b.paidCents() + o.amountCents(), b.refundedCents() + refund, b.paidOrders() + 1));
+      }
+    }
+    assertTrue(refunds > 0, "an order was refunded");
+    try (RevenueByCustomer fresh = RevenueByCustomer.start(kafka, "orders-events")) {
+      for (RevenueByCustomer view : List.of(early, fresh)) {
+        Await.until(
+            "the read model caught up", Duration.ofSeconds(60), () -> view.caughtUp(kafka, ASK));
+        assertEquals(expected, view.view().customers());
+        assertEquals(end.events(), view.view().events());
+      }
+    } finally {
+      early.close();
+    }
   }
 }
