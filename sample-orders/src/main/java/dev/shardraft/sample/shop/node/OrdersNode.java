@@ -2,19 +2,26 @@ package dev.shardraft.sample.shop.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.shardraft.kafka.admin.TopicAdmin;
+import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.runtime.RaftGroups;
 import dev.shardraft.runtime.ShardedRaft;
+import dev.shardraft.sample.shop.check.ShopInvariants;
 import dev.shardraft.sample.shop.inventory.InventoryCommand;
 import dev.shardraft.sample.shop.inventory.InventoryReply;
 import dev.shardraft.sample.shop.inventory.InventoryStateMachine;
 import dev.shardraft.sample.shop.orders.OrderCommand;
 import dev.shardraft.sample.shop.orders.OrderReply;
 import dev.shardraft.sample.shop.orders.OrdersStateMachine;
+import dev.shardraft.sample.shop.saga.OrderSaga;
+import dev.shardraft.sample.shop.saga.Projections;
+import dev.shardraft.sample.shop.saga.SagaSteps;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -40,16 +47,19 @@ public final class OrdersNode {
   private final ServerBinding binding;
   private final ShardedRaft<OrderCommand, OrderReply> orders;
   private final ShardedRaft<InventoryCommand, InventoryReply> inventory;
+  private final Optional<OrderSaga> saga;
 
   private OrdersNode(
       ActorSystem<Void> system,
       ServerBinding binding,
       ShardedRaft<OrderCommand, OrderReply> orders,
-      ShardedRaft<InventoryCommand, InventoryReply> inventory) {
+      ShardedRaft<InventoryCommand, InventoryReply> inventory,
+      Optional<OrderSaga> saga) {
     this.system = system;
     this.binding = binding;
     this.orders = orders;
     this.inventory = inventory;
+    this.saga = saga;
   }
 
   public static void main(String[] args) throws Exception {
@@ -104,7 +114,48 @@ public final class OrdersNode {
               metrics);
       ShopStatus status =
           new ShopStatus(s.name(), system, List.of(orders, inventory), Duration.ofSeconds(2));
-      ShopRoutes routes = new ShopRoutes(orders, inventory, status, metrics, s.askTimeout());
+      KafkaSettings kafka = KafkaSettings.fromConfig(system.settings().config());
+      try (TopicAdmin admin = new TopicAdmin(kafka)) {
+        admin.ensureEventsTopic(s.eventsTopic());
+      }
+      Optional<OrderSaga> saga = Optional.empty();
+      if (s.saga()) {
+        Projections.init(
+            system,
+            "shop-orders-projections",
+            orders.groups().groups(),
+            s.eventsTopic(),
+            OrdersStateMachine::new,
+            system.settings().config().getLong("shardraft.replica.session-expiry-positions"),
+            kafka,
+            Duration.ofSeconds(1));
+        OrderSaga running =
+            new OrderSaga(
+                    new SagaSteps(orders, inventory, s.askTimeout()),
+                    s.eventsTopic(),
+                    kafka,
+                    system,
+                    Duration.ofMillis(200),
+                    metrics)
+                .start();
+        CoordinatedShutdown.get(system)
+            .addTask(
+                CoordinatedShutdown.PhaseServiceStop(),
+                "shop-saga-stop",
+                () -> running.stop().thenApply(x -> Done.getInstance()));
+        saga = Optional.of(running);
+      }
+      ShopRoutes routes =
+          new ShopRoutes(
+              orders,
+              inventory,
+              status,
+              metrics,
+              s.askTimeout(),
+              system,
+              s.placeWait(),
+              new ShopInvariants(
+                  orders, inventory, kafka, s.eventsTopic(), OrderSaga.GROUP, s.askTimeout()));
       ServerBinding binding =
           Http.get(system)
               .newServerAt(s.httpHost(), s.httpPort())
@@ -116,7 +167,7 @@ public final class OrdersNode {
               CoordinatedShutdown.PhaseServiceUnbind(),
               "shop-http-unbind",
               () -> binding.unbind().thenApply(x -> Done.getInstance()));
-      return new OrdersNode(system, binding, orders, inventory);
+      return new OrdersNode(system, binding, orders, inventory, saga);
     } catch (Exception | Error e) {
       system.terminate();
       throw e;
@@ -141,6 +192,11 @@ public final class OrdersNode {
 
   public ShardedRaft<InventoryCommand, InventoryReply> inventory() {
     return inventory;
+  }
+
+  /** This node's saga consumer, unless {@code shop.node.saga = off}. */
+  public Optional<OrderSaga> saga() {
+    return saga;
   }
 
   /** Runs coordinated shutdown (as SIGTERM does) and waits for the system to end. */

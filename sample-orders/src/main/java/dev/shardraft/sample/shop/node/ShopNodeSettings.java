@@ -19,7 +19,10 @@ public record ShopNodeSettings(
     int ordersGroups,
     int inventoryGroups,
     int replicas,
-    Duration askTimeout) {
+    Duration askTimeout,
+    String eventsTopic,
+    boolean saga,
+    Duration placeWait) {
 
   /** The configuration path this record reads. */
   public static final String PATH = "shop.node";
@@ -40,7 +43,10 @@ public record ShopNodeSettings(
               c.getInt("orders-groups"),
               c.getInt("inventory-groups"),
               c.getInt("replicas"),
-              c.getDuration("ask-timeout"));
+              c.getDuration("ask-timeout"),
+              c.getString("events-topic"),
+              c.getBoolean("saga"),
+              c.getDuration("place-wait"));
       s.check();
       return s;
     } catch (ConfigException e) {
@@ -60,6 +66,13 @@ public record ShopNodeSettings(
         throw new IllegalArgumentException(
             PATH + ".seeds: '" + seed + "' is not host:port (the value is host:port,host:port)");
       }
+    }
+    if (!eventsTopic.matches("[a-zA-Z0-9._-]+")) {
+      throw new IllegalArgumentException(
+          PATH + ".events-topic: '" + eventsTopic + "' is not a legal topic name");
+    }
+    if (placeWait.isNegative()) {
+      throw new IllegalArgumentException(PATH + ".place-wait must be >= 0, was " + placeWait);
     }
     if (askTimeout.isNegative() || askTimeout.isZero()) {
       throw new IllegalArgumentException(PATH + ".ask-timeout must be > 0, was " + askTimeout);

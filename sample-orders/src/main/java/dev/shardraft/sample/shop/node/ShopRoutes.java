@@ -7,19 +7,21 @@ import static dev.shardraft.sample.shop.node.ShopRequests.required;
 import dev.shardraft.raft.core.ReadMode;
 import dev.shardraft.runtime.ShardedRaft;
 import dev.shardraft.runtime.ShardedRaftException;
+import dev.shardraft.sample.shop.check.ShopInvariants;
 import dev.shardraft.sample.shop.domain.Refusal;
 import dev.shardraft.sample.shop.inventory.InventoryCodecs;
 import dev.shardraft.sample.shop.inventory.InventoryCommand;
 import dev.shardraft.sample.shop.inventory.InventoryQuery;
 import dev.shardraft.sample.shop.inventory.InventoryQueryResult;
 import dev.shardraft.sample.shop.inventory.InventoryReply;
+import dev.shardraft.sample.shop.orders.Order;
 import dev.shardraft.sample.shop.orders.OrderCodecs;
 import dev.shardraft.sample.shop.orders.OrderCommand;
 import dev.shardraft.sample.shop.orders.OrderLine;
 import dev.shardraft.sample.shop.orders.OrderQuery;
 import dev.shardraft.sample.shop.orders.OrderQueryResult;
 import dev.shardraft.sample.shop.orders.OrderReply;
-import dev.shardraft.sample.shop.service.OrderService;
+import dev.shardraft.sample.shop.orders.OrderStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -28,8 +30,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -41,6 +46,7 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.pattern.Patterns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +63,16 @@ public final class ShopRoutes extends AllDirectives {
 
   private final ShardedRaft<OrderCommand, OrderReply> orders;
   private final ShardedRaft<InventoryCommand, InventoryReply> inventory;
-  private final OrderService service;
+  private final ActorSystem<?> system;
+  private final Duration placeWait;
+  private final ShopInvariants invariants;
+  private final Executor checks =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "shop-invariants-check");
+            t.setDaemon(true);
+            return t;
+          });
   private final ShopStatus status;
   private final PrometheusMeterRegistry metrics;
   private final Duration timeout;
@@ -67,10 +82,15 @@ public final class ShopRoutes extends AllDirectives {
       ShardedRaft<InventoryCommand, InventoryReply> inventory,
       ShopStatus status,
       PrometheusMeterRegistry metrics,
-      Duration timeout) {
+      Duration timeout,
+      ActorSystem<?> system,
+      Duration placeWait,
+      ShopInvariants invariants) {
+    this.invariants = invariants;
     this.orders = orders;
     this.inventory = inventory;
-    this.service = new OrderService(orders, inventory, timeout);
+    this.system = system;
+    this.placeWait = placeWait;
     this.status = status;
     this.metrics = metrics;
     this.timeout = timeout;
@@ -102,6 +122,13 @@ public final class ShopRoutes extends AllDirectives {
                                                     HttpEntities.create(
                                                         ContentTypes.TEXT_PLAIN_UTF8,
                                                         metrics.scrape()))))),
+                        path(
+                            "check",
+                            () ->
+                                post(
+                                    () ->
+                                        optionalBody(
+                                            ShopInvariants.Acknowledged.class, this::check))),
                         pathPrefix("orders", this::orderRoutes),
                         pathPrefix("inventory", this::inventoryRoutes))));
   }
@@ -123,8 +150,12 @@ public final class ShopRoutes extends AllDirectives {
                                         ShopRequests.Pay.class,
                                         p ->
                                             orderAnswer(
-                                                service.pay(
-                                                    id, required("amountCents", p.amountCents())),
+                                                orders.ask(
+                                                    id,
+                                                    new OrderCommand.Pay(
+                                                        id,
+                                                        required("amountCents", p.amountCents())),
+                                                    timeout),
                                                 StatusCodes.OK)))),
                     path(
                         "ship",
@@ -132,7 +163,9 @@ public final class ShopRoutes extends AllDirectives {
                             post(
                                 () ->
                                     completeWithFuture(
-                                        orderAnswer(service.ship(id), StatusCodes.OK)))),
+                                        orderAnswer(
+                                            orders.ask(id, new OrderCommand.Ship(id), timeout),
+                                            StatusCodes.OK)))),
                     path(
                         "cancel",
                         () ->
@@ -142,11 +175,14 @@ public final class ShopRoutes extends AllDirectives {
                                         ShopRequests.Cancel.class,
                                         c ->
                                             orderAnswer(
-                                                service.cancel(
+                                                orders.ask(
                                                     id,
-                                                    c == null || c.reason() == null
-                                                        ? "cancelled by the customer"
-                                                        : c.reason()),
+                                                    new OrderCommand.Cancel(
+                                                        id,
+                                                        c == null || c.reason() == null
+                                                            ? "cancelled by the customer"
+                                                            : c.reason()),
+                                                    timeout),
                                                 StatusCodes.OK)))))));
   }
 
@@ -212,7 +248,45 @@ public final class ShopRoutes extends AllDirectives {
             required("customer", p.customer()),
             lines,
             required("amountCents", p.amountCents()));
-    return orderAnswer(service.place(place), StatusCodes.CREATED);
+    return orders
+        .ask(place.orderId(), place, timeout)
+        .thenCompose(
+            r ->
+                r instanceof OrderReply.Accepted a && a.order().status() == OrderStatus.PLACED
+                    ? decided(a.order(), System.nanoTime() + placeWait.toNanos())
+                    : orderAnswer(CompletableFuture.completedFuture(r), StatusCodes.CREATED))
+        .exceptionally(ShopRoutes::failure);
+  }
+
+  /**
+   * Reads the placed order until the saga decided its stock (201 with it) or {@code place-wait}
+   * passed (202 with the order still PLACED: the saga decides it later).
+   */
+  private CompletionStage<HttpResponse> decided(Order placed, long deadline) {
+    if (placed.status() != OrderStatus.PLACED) {
+      return CompletableFuture.completedFuture(json(StatusCodes.CREATED, placed));
+    }
+    if (System.nanoTime() - deadline >= 0) {
+      return CompletableFuture.completedFuture(json(StatusCodes.ACCEPTED, placed));
+    }
+    return Patterns.after(
+            Duration.ofMillis(20),
+            system.classicSystem().scheduler(),
+            system.executionContext(),
+            () -> readOrder(placed.orderId()))
+        .thenCompose(o -> decided(o, deadline));
+  }
+
+  private CompletionStage<Order> readOrder(String id) {
+    return orders
+        .read(
+            id,
+            OrderCodecs.QUERIES.encode(new OrderQuery.GetOrder(id)),
+            ReadMode.LINEARIZABLE,
+            timeout)
+        .thenApply(
+            bytes ->
+                ((OrderQueryResult.OrderFound) OrderCodecs.QUERY_RESULTS.decode(bytes)).order());
   }
 
   private CompletionStage<HttpResponse> order(String id) {
@@ -330,6 +404,31 @@ public final class ShopRoutes extends AllDirectives {
             : r.status().reason();
     Map<String, Object> body = new LinkedHashMap<>(HttpJson.errorBody(text));
     return json(r.status(), body);
+  }
+
+  /** Runs the invariant check once (on a thread of its own: it reads whole states and a topic). */
+  private CompletionStage<HttpResponse> check(ShopInvariants.Acknowledged acknowledged) {
+    ShopInvariants.Acknowledged ack =
+        acknowledged == null
+            ? ShopInvariants.Acknowledged.none()
+            : new ShopInvariants.Acknowledged(
+                acknowledged.commands() == null ? Map.of() : acknowledged.commands(),
+                acknowledged.restocks() == null ? Map.of() : acknowledged.restocks());
+    return CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                ShopInvariants.Report r = invariants.check(ack);
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("ok", r.ok());
+                body.put("settled", r.settled());
+                body.put("report", r);
+                return json(StatusCodes.OK, body);
+              } catch (Exception e) {
+                throw new CompletionException(e);
+              }
+            },
+            checks)
+        .exceptionally(ShopRoutes::failure);
   }
 
   private CompletionStage<HttpResponse> statusJson() {

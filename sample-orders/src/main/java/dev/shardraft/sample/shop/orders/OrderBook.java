@@ -76,18 +76,18 @@ public final class OrderBook {
       event = new StockConfirmed(order.orderId());
     } else if (command instanceof RejectStock r) {
       next = order.moved(OrderStatus.REJECTED, r.reason(), entry);
-      event = new StockRejected(order.orderId(), r.reason());
+      event = new StockRejected(order.orderId(), r.reason(), order.lines());
     } else if (command instanceof Pay p) {
       next = order.moved(OrderStatus.PAID, "", entry);
       event = new OrderPaid(order.orderId(), order.customer(), p.amountCents());
     } else if (command instanceof Ship) {
       next = order.moved(OrderStatus.SHIPPED, "", entry);
-      event = new OrderShipped(order.orderId());
+      event = new OrderShipped(order.orderId(), order.lines());
     } else {
       Cancel c = (Cancel) command;
       long refund = order.status() == OrderStatus.PAID ? order.amountCents() : 0;
       next = order.moved(OrderStatus.CANCELLED, c.reason(), entry);
-      event = new OrderCancelled(order.orderId(), c.reason(), refund);
+      event = new OrderCancelled(order.orderId(), c.reason(), refund, order.lines());
     }
     orders.put(order.orderId(), next);
     return new Decision(new OrderReply.Accepted(order.orderId(), next), Optional.of(event));

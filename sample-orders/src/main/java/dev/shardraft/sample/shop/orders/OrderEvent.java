@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * What happened to an order, one event per accepted command, none for a refused one or a repeated
- * place. Encoded as JSON (schema in docs/DEMO.md), so any consumer can read it.
+ * place. Encoded as JSON (schema in docs/SHOP.md), so any consumer can read it.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -35,12 +35,30 @@ public sealed interface OrderEvent {
 
   record StockConfirmed(String orderId) implements OrderEvent {}
 
-  record StockRejected(String orderId, String reason) implements OrderEvent {}
+  /** {@code lines}: the order's lines, whose reservations the saga releases. */
+  record StockRejected(String orderId, String reason, List<OrderLine> lines) implements OrderEvent {
+    public StockRejected {
+      lines = List.copyOf(lines);
+    }
+  }
 
   record OrderPaid(String orderId, String customer, long amountCents) implements OrderEvent {}
 
-  record OrderShipped(String orderId) implements OrderEvent {}
+  /** {@code lines}: the order's lines, whose reservations the saga commits. */
+  record OrderShipped(String orderId, List<OrderLine> lines) implements OrderEvent {
+    public OrderShipped {
+      lines = List.copyOf(lines);
+    }
+  }
 
-  /** {@code refundCents}: what was paid and is given back (0 if it was not paid). */
-  record OrderCancelled(String orderId, String reason, long refundCents) implements OrderEvent {}
+  /**
+   * {@code refundCents}: what was paid and is given back (0 if it was not paid); {@code lines}: the
+   * order's lines, whose reservations the saga releases.
+   */
+  record OrderCancelled(String orderId, String reason, long refundCents, List<OrderLine> lines)
+      implements OrderEvent {
+    public OrderCancelled {
+      lines = List.copyOf(lines);
+    }
+  }
 }

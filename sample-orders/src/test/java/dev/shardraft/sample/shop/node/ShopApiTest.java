@@ -151,10 +151,38 @@ class ShopApiTest {
             + "\"amountCents\":1}";
     expect(201, "POST", "/orders", third);
     assertEquals("CANCELLED", expect(200, "POST", "/orders/o-3/cancel", "").get("status").asText());
+    // the saga releases o-3's reservation and commits o-1's when it consumes their events
+    Await.until(
+        "the saga released o-3's and committed o-1's stock",
+        Duration.ofSeconds(60),
+        () -> {
+          try {
+            JsonNode s = expect(200, "GET", "/inventory/sku-a", null);
+            return s.get("reserved").asLong() == 0 && s.get("shipped").asLong() == 3;
+          } catch (Exception e) {
+            return false;
+          }
+        });
     stock = expect(200, "GET", "/inventory/sku-a", null);
     assertEquals(7, stock.get("available").asLong(), stock.toString());
     assertEquals(3, stock.get("shipped").asLong(), stock.toString());
     assertEquals(0, stock.get("reserved").asLong(), stock.toString());
+
+    // the invariant check over HTTP: what was acknowledged above is committed, nothing twice
+    JsonNode check =
+        expect(
+            200,
+            "POST",
+            "/check",
+            "{\"commands\":{\"o-1\":[\"place\",\"pay\",\"ship\"],\"o-3\":[\"cancel\"]},"
+                + "\"restocks\":{\"sku-a\":10}}");
+    assertTrue(check.get("ok").asBoolean(), check.toString());
+    assertEquals(4, check.get("report").get("acknowledgedChecked").asLong(), check.toString());
+    // a claimed acknowledgement that never happened is reported as lost
+    JsonNode lost =
+        expect(200, "POST", "/check", "{\"commands\":{\"o-2\":[\"pay\"]},\"restocks\":{}}");
+    assertTrue(!lost.get("ok").asBoolean(), lost.toString());
+    assertTrue(lost.get("report").get("violations").toString().contains("o-2"), lost.toString());
   }
 
   @Test
