@@ -137,11 +137,11 @@ final class LeaderStep {
     if (b.barrier()) {
       l = l.withBarrierIndex(indices.get(0));
     } else {
-      List<PendingCommand> awaiting = new ArrayList<>(l.awaiting());
+      CommandQueue awaiting = CommandQueue.of(l.awaiting());
       for (int i = 0; i < b.commands().size(); i++) {
         PendingCommand c = b.commands().get(i);
         if (!b.answered().contains(c.requestId())) {
-          awaiting.add(c.withIndex(indices.get(i)));
+          awaiting = awaiting.append(c.withIndex(indices.get(i)));
         }
       }
       l = l.withAwaiting(awaiting);
@@ -175,30 +175,64 @@ final class LeaderStep {
   private static void answer(StepContext ctx, String clientId, long seq, CommandOutcome outcome) {
     Leader l = (Leader) ctx.role();
     List<PendingCommand> done = new ArrayList<>();
-    List<PendingCommand> awaiting = new ArrayList<>();
-    for (PendingCommand c : l.awaiting()) {
-      (c.sameCommand(clientId, seq) ? done : awaiting).add(c);
-    }
-    List<PendingCommand> queue = new ArrayList<>();
-    for (PendingCommand c : l.queue()) {
-      (c.sameCommand(clientId, seq) ? done : queue).add(c);
-    }
+    CommandQueue awaiting = without(CommandQueue.of(l.awaiting()), clientId, seq, done);
+    CommandQueue queue = without(CommandQueue.of(l.queue()), clientId, seq, done);
     Optional<Batch> inFlight = l.inFlight();
     if (inFlight.isPresent()) {
       Batch b = inFlight.get();
-      Set<Long> answered = new HashSet<>(b.answered());
-      for (PendingCommand c : b.unanswered()) {
-        if (c.sameCommand(clientId, seq)) {
+      Set<Long> answered = null;
+      for (PendingCommand c : b.commands()) {
+        if (c.sameCommand(clientId, seq) && !b.answered().contains(c.requestId())) {
+          if (answered == null) {
+            answered = new HashSet<>(b.answered());
+          }
           done.add(c);
           answered.add(c.requestId());
         }
       }
-      inFlight = Optional.of(new Batch(b.barrier(), b.commands(), answered));
+      if (answered != null) {
+        inFlight = Optional.of(new Batch(b.barrier(), b.commands(), answered));
+      }
     }
     ctx.update(l.withAwaiting(awaiting).withQueue(queue).withInFlight(inFlight));
     for (PendingCommand c : done) {
       ctx.answer(new Effect.ReplyCommand(c.requestId(), outcome));
     }
+  }
+
+  /**
+   * {@code q} without the commands {@code (clientId, seq)}, which are added to {@code done} in
+   * queue order. Scans without copying; the usual case (the one match is the oldest command, as
+   * commands are applied in index order) drops it in O(1), only other matches rebuild the queue.
+   */
+  private static CommandQueue without(
+      CommandQueue q, String clientId, long seq, List<PendingCommand> done) {
+    int matches = 0;
+    int first = -1;
+    for (int i = 0; i < q.size(); i++) {
+      if (q.get(i).sameCommand(clientId, seq)) {
+        matches++;
+        if (first < 0) {
+          first = i;
+        }
+      }
+    }
+    if (matches == 0) {
+      return q;
+    }
+    if (matches == 1 && first == 0) {
+      done.add(q.get(0));
+      return q.drop(1);
+    }
+    CommandQueue rest = CommandQueue.EMPTY;
+    for (PendingCommand c : q) {
+      if (c.sameCommand(clientId, seq)) {
+        done.add(c);
+      } else {
+        rest = rest.append(c);
+      }
+    }
+    return rest;
   }
 
   /**
@@ -209,7 +243,10 @@ final class LeaderStep {
   private static void retrySkipped(StepContext ctx) {
     Leader l = (Leader) ctx.role();
     long applied = ctx.state().appliedIndex();
-    List<PendingCommand> keep = new ArrayList<>();
+    if (l.awaiting().stream().noneMatch(c -> c.index() <= applied)) {
+      return; // the usual case, checked without copying the list
+    }
+    CommandQueue keep = CommandQueue.EMPTY;
     for (PendingCommand c : l.awaiting()) {
       if (c.index() <= applied) {
         ctx.answer(
@@ -220,12 +257,10 @@ final class LeaderStep {
                     RetryReason.SKIPPED,
                     "entry at " + c.index() + " was skipped by the apply rule")));
       } else {
-        keep.add(c);
+        keep = keep.append(c);
       }
     }
-    if (keep.size() != l.awaiting().size()) {
-      ctx.update(l.withAwaiting(keep));
-    }
+    ctx.update(l.withAwaiting(keep));
   }
 
   /** With the writer open, the barrier applied and nothing in flight, appends the next batch. */
@@ -234,9 +269,10 @@ final class LeaderStep {
     if (!l.writerOpen() || !l.ready() || l.inFlight().isPresent() || l.queue().isEmpty()) {
       return;
     }
-    int n = Math.min(ctx.config().maxBatchSize(), l.queue().size());
-    List<PendingCommand> batch = l.queue().subList(0, n);
-    List<PendingCommand> rest = l.queue().subList(n, l.queue().size());
+    CommandQueue queue = CommandQueue.of(l.queue());
+    int n = Math.min(ctx.config().maxBatchSize(), queue.size());
+    List<PendingCommand> batch = queue.first(n);
+    CommandQueue rest = queue.drop(n);
     long term = ctx.state().term();
     List<LogEntry> entries =
         batch.stream()
@@ -303,10 +339,11 @@ final class LeaderStep {
                   "leader queue full (" + l.queue().size() + ")")));
       return;
     }
-    List<PendingCommand> q = new ArrayList<>(l.queue());
-    q.add(
-        new PendingCommand(
-            c.requestId(), c.clientId(), c.sequence(), c.payload(), c.lowestUnacked(), -1));
+    CommandQueue q =
+        CommandQueue.of(l.queue())
+            .append(
+                new PendingCommand(
+                    c.requestId(), c.clientId(), c.sequence(), c.payload(), c.lowestUnacked(), -1));
     ctx.update(l.withQueue(q));
     maybeStartBatch(ctx);
   }

@@ -107,8 +107,9 @@ public sealed interface Role {
       implements Role {
 
     public Leader {
-      queue = List.copyOf(queue);
-      awaiting = List.copyOf(awaiting);
+      // Persistent queues: appending or dropping from the front does not copy the whole list.
+      queue = CommandQueue.of(queue);
+      awaiting = CommandQueue.of(awaiting);
       peers = Map.copyOf(peers);
       reads = List.copyOf(reads);
     }
