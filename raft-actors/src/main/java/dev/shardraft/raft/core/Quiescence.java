@@ -25,9 +25,10 @@ import java.util.Map;
  * peer's pre-vote, for instance): it resumes heartbeats at once, with every peer's check-quorum
  * window starting anew. At a follower, an ordinary heartbeat (the leader resumed), a client command
  * or linearizable read (redirected as usual), a message of a higher term (it becomes a follower of
- * that term), a barrier of another leader in its log, or {@link RaftInput.LeaderSuspected} for its
- * leader: it arms its election timer, with the lease of its leader already expired, so it runs a
- * normal pre-vote election unless the leader speaks again.
+ * that term), any message from its leader other than a heartbeat, a barrier of another leader in
+ * its log, or {@link RaftInput.LeaderSuspected} for its leader: it arms its election timer, with
+ * the lease of its leader already expired, so it runs a normal pre-vote election unless the leader
+ * speaks again.
  *
  * <p>Safety does not depend on any of this: quiescence only stops timers, and the lease and
  * check-quorum are liveness rules (safety rests on the durable vote and the log's fencing).
@@ -99,12 +100,21 @@ final class Quiescence {
     }
   }
 
-  /** A message from a peer: any but a heartbeat response wakes a quiesced leader. */
+  /**
+   * A message from a peer: any but a heartbeat response wakes a quiesced leader; any but a
+   * heartbeat from its own leader wakes a quiesced follower (its leader asking for votes, for
+   * instance, was restarted faster than any failure detector notices and no longer leads).
+   */
   static void onReceive(StepContext ctx, RaftMessage m) {
     if (ctx.role() instanceof Leader
         && ctx.state().quiet().quiesced()
         && !(m instanceof RaftMessage.HeartbeatResponse)) {
       wakeLeader(ctx);
+    } else if (ctx.role() instanceof Follower f
+        && f.quiesced()
+        && f.leaderId().filter(m.from()::equals).isPresent()
+        && !(m instanceof RaftMessage.Heartbeat)) {
+      wakeFollower(ctx);
     }
   }
 

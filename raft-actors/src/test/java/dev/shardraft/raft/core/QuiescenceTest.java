@@ -265,6 +265,16 @@ class QuiescenceTest {
     }
 
     @Test
+    void aPreVoteOfItsOwnLeaderWakesItAndIsGranted() {
+      // The leader's replica restarted (faster than a failure detector notices): it campaigns.
+      RaftTestContext c = quiescedFollower();
+      c.advance(5_000).deliver(new RaftMessage.PreVoteRequest(2, "a", 1, 0));
+      assertFalse(c.state().isQuiesced());
+      assertTrue(c.sentTo("a", RaftMessage.PreVoteResponse.class).granted());
+      assertEquals(TimerKey.ELECTION, c.lastOf(Effect.StartTimer.class).key());
+    }
+
+    @Test
     void anOrdinaryHeartbeatWakesIt() {
       RaftTestContext c = quiescedFollower();
       c.advance(5_000).deliver(new Heartbeat(1, "a", 0, 3));
