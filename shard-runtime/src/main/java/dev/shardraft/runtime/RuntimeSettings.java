@@ -20,6 +20,10 @@ import java.util.Optional;
  * @param handOffTransferTimeout how long a leader being handed off waits for a successor
  * @param attemptTimeout how long one attempt of an ask waits for its answer
  * @param retryPause pause before retrying when the group has no leader to redirect to
+ * @param quiesceAfter the quiet period after which an idle group quiesces; zero: never
+ * @param livenessInterval how often the node liveness pings every other hosting node
+ * @param suspectAfter how long a node may be silent before the local replicas whose quiesced leader
+ *     lives there are woken; zero: the replicas' {@code election-timeout-min}
  */
 public record RuntimeSettings(
     Optional<String> replicaRole,
@@ -29,7 +33,10 @@ public record RuntimeSettings(
     int maxMovesPerRebalance,
     Duration handOffTransferTimeout,
     Duration attemptTimeout,
-    Duration retryPause) {
+    Duration retryPause,
+    Duration quiesceAfter,
+    Duration livenessInterval,
+    Duration suspectAfter) {
 
   /** Where the settings live in the configuration. */
   public static final String PATH = "shardraft.runtime";
@@ -79,7 +86,26 @@ public record RuntimeSettings(
         moves,
         transfer,
         atLeast(c, "client.attempt-timeout", Duration.ofMillis(1)),
-        atLeast(c, "client.retry-pause", Duration.ofMillis(1)));
+        atLeast(c, "client.retry-pause", Duration.ofMillis(1)),
+        durationOrOff(c, "quiesce-after"),
+        atLeast(c, "liveness.interval", Duration.ofMillis(10)),
+        suspectAfter(c));
+  }
+
+  private static Duration durationOrOff(Config c, String key) {
+    if (c.getValue(key(key)).unwrapped() instanceof String s && s.trim().equals("off")) {
+      return Duration.ZERO;
+    }
+    return atLeast(c, key, Duration.ZERO);
+  }
+
+  private static Duration suspectAfter(Config c) {
+    String key = "liveness.suspect-after";
+    if (c.getValue(key(key)).unwrapped() instanceof String s
+        && s.trim().equals("election-timeout-min")) {
+      return Duration.ZERO;
+    }
+    return atLeast(c, key, Duration.ofMillis(1));
   }
 
   /** The defaults of {@code reference.conf}. */

@@ -22,6 +22,7 @@ import dev.shardraft.runtime.metrics.RuntimeMetrics;
 import dev.shardraft.runtime.node.FamilyHost;
 import dev.shardraft.runtime.node.KeepAlive;
 import dev.shardraft.runtime.node.NodeKafka;
+import dev.shardraft.runtime.node.NodeLiveness;
 import dev.shardraft.runtime.node.OneShardPerReplica;
 import dev.shardraft.runtime.node.ReplicaEntity;
 import dev.shardraft.runtime.placement.AntiAffinityAllocationStrategy;
@@ -231,7 +232,18 @@ public final class ShardedRaft<C, R> {
               system.settings().config(),
               settings.handOffTransferTimeout(),
               localReplicas,
-              metrics);
+              metrics,
+              settings.quiesceAfter());
+      if (!settings.quiesceAfter().isZero()) {
+        Duration suspectAfter =
+            settings.suspectAfter().isZero()
+                ? Duration.ofMillis(
+                    host.replicaSettings(groups.groups().get(0), members.get(0))
+                        .raftConfig()
+                        .electionTimeoutMinMs())
+                : settings.suspectAfter();
+        NodeLiveness.startOnce(system, settings.livenessInterval(), suspectAfter);
+      }
     }
     FamilyHost h = host;
     ClusterFormation formation =

@@ -33,6 +33,25 @@ class RuntimeSettingsTest {
     assertEquals(Duration.ofSeconds(2), s.handOffTransferTimeout());
     assertEquals(Duration.ofSeconds(1), s.attemptTimeout());
     assertEquals(Duration.ofMillis(25), s.retryPause());
+    assertEquals(Duration.ofSeconds(2), s.quiesceAfter());
+    assertEquals(Duration.ofMillis(100), s.livenessInterval());
+    assertEquals(Duration.ZERO, s.suspectAfter(), "election-timeout-min");
+  }
+
+  @Test
+  void quiescenceCanBeTurnedOff() {
+    RuntimeSettings s =
+        RuntimeSettings.fromConfig(
+            ConfigFactory.parseString("shardraft.runtime.quiesce-after = off"));
+    assertEquals(Duration.ZERO, s.quiesceAfter());
+    assertTrue(
+        fails("shardraft.runtime.quiesce-after = soon")
+            .getMessage()
+            .contains("shardraft.runtime.quiesce-after"));
+    assertTrue(
+        fails("shardraft.runtime.liveness.suspect-after = 0ms")
+            .getMessage()
+            .contains("shardraft.runtime.liveness.suspect-after"));
   }
 
   @Test
@@ -43,7 +62,8 @@ class RuntimeSettingsTest {
                 "shardraft.runtime { replica-role = replica, default-replicas = 5, min-hosting-nodes = 2,"
                     + " keep-alive-interval = 3s, placement.max-moves-per-rebalance = 4,"
                     + " hand-off.transfer-timeout = 700ms, client.attempt-timeout = 300ms,"
-                    + " client.retry-pause = 7ms }"));
+                    + " client.retry-pause = 7ms, quiesce-after = 5s, liveness.interval = 50ms,"
+                    + " liveness.suspect-after = 400ms }"));
     assertEquals(
         new RuntimeSettings(
             Optional.of("replica"),
@@ -53,7 +73,10 @@ class RuntimeSettingsTest {
             4,
             Duration.ofMillis(700),
             Duration.ofMillis(300),
-            Duration.ofMillis(7)),
+            Duration.ofMillis(7),
+            Duration.ofSeconds(5),
+            Duration.ofMillis(50),
+            Duration.ofMillis(400)),
         s);
   }
 

@@ -50,7 +50,16 @@ final class ActorHost implements DriverHost {
 
   @Override
   public void send(String to, RaftMessage message) {
-    ports.peers().tell(to, new PeerMessage(message));
+    // A quiesce heartbeat names the leader's node: its followers then know which node's silence
+    // must wake them (LeaderNodeSuspected).
+    boolean quiesce = message instanceof RaftMessage.Heartbeat h && h.quiesce();
+    ports
+        .peers()
+        .tell(
+            to,
+            quiesce
+                ? new PeerMessage(message, context.getSystem().address().toString())
+                : new PeerMessage(message));
   }
 
   @Override

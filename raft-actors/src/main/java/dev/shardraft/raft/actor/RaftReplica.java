@@ -2,6 +2,7 @@ package dev.shardraft.raft.actor;
 
 import dev.shardraft.raft.actor.ReplicaProtocol.Command;
 import dev.shardraft.raft.actor.ReplicaProtocol.GetStatus;
+import dev.shardraft.raft.actor.ReplicaProtocol.LeaderNodeSuspected;
 import dev.shardraft.raft.actor.ReplicaProtocol.PeerMessage;
 import dev.shardraft.raft.actor.ReplicaProtocol.Read;
 import dev.shardraft.raft.actor.ReplicaProtocol.Retry;
@@ -22,6 +23,8 @@ import dev.shardraft.raft.port.QueryableStateMachine;
 import dev.shardraft.raft.port.Snapshot;
 import dev.shardraft.raft.port.TermAndVote;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -31,6 +34,7 @@ import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -155,6 +159,14 @@ public final class RaftReplica<C, R> {
     this.recovery = recovery;
     this.loadBackoff = new Backoff(settings.storageRetryMin(), settings.storageRetryMax());
     this.who = settings.shard() + "/" + settings.self();
+    if (settings.raftConfig().quiesces()) {
+      // The event stream unsubscribes a stopped actor by itself; a restart subscribes again
+      // (the same actor: a no-op).
+      context
+          .getSystem()
+          .eventStream()
+          .tell(new EventStream.Subscribe<>(LeaderNodeSuspected.class, context.getSelf().narrow()));
+    }
   }
 
   // ---------------------------------------------------------------- behaviors
@@ -166,6 +178,7 @@ public final class RaftReplica<C, R> {
         .onMessage(Loaded.class, this::onLoaded)
         .onMessageEquals(RetryLoad.INSTANCE, this::onRetryLoad)
         .onMessage(GetStatus.class, this::onStatusWhileStarting)
+        .onMessage(LeaderNodeSuspected.class, m -> Behaviors.same()) // not quiesced yet
         .onMessage(ActorHost.Resumed.class, m -> stale(m.completion()))
         .onAnyMessage(this::stashWhileStarting)
         .onSignal(PreRestart.class, this::onStop)
@@ -196,6 +209,7 @@ public final class RaftReplica<C, R> {
         .onMessage(Read.class, this::onRead)
         .onMessage(TransferLeadership.class, this::onTransfer)
         .onMessage(GetStatus.class, this::onStatus)
+        .onMessage(LeaderNodeSuspected.class, this::onLeaderNodeSuspected)
         .onMessage(ActorHost.Resumed.class, this::onResumed)
         .onMessage(Loaded.class, m -> Behaviors.same()) // of an earlier incarnation
         .onMessageEquals(RetryLoad.INSTANCE, Behaviors::same)
@@ -319,7 +333,23 @@ public final class RaftReplica<C, R> {
   // ---------------------------------------------------------------- messages to the driver
 
   private Behavior<Command> onPeerMessage(PeerMessage m) {
+    if (m.fromNode() != null) {
+      nodeOf.put(m.message().from(), m.fromNode());
+    }
     driver.receive(m.message());
+    return Behaviors.same();
+  }
+
+  /** Peers' nodes, as named by their quiesce heartbeats. */
+  private final Map<String, String> nodeOf = new HashMap<>();
+
+  /** The core wakes this replica if it is a quiesced follower of a replica on that node. */
+  private Behavior<Command> onLeaderNodeSuspected(LeaderNodeSuspected m) {
+    for (Map.Entry<String, String> e : nodeOf.entrySet()) {
+      if (e.getValue().equals(m.node())) {
+        driver.leaderSuspected(e.getKey());
+      }
+    }
     return Behaviors.same();
   }
 

@@ -24,11 +24,22 @@ public final class ReplicaProtocol {
 
   /** Everything a replica actor receives. */
   public sealed interface Command
-      permits PeerMessage, Submit, Read, TransferLeadership, GetStatus, InternalCommand {}
+      permits PeerMessage,
+          Submit,
+          Read,
+          TransferLeadership,
+          GetStatus,
+          LeaderNodeSuspected,
+          InternalCommand {}
 
   /**
    * A message from another replica of the group. The concrete {@link RaftMessage} record travels
    * with a type name (the core stays free of Jackson annotations).
+   *
+   * @param fromNode the sender's node (its actor system's address, {@code pekko://name@host:port}),
+   *     set only on a heartbeat marked {@code quiesce}, else null: a follower that quiesces
+   *     remembers where its leader lives, to wake when that node is suspected ({@link
+   *     LeaderNodeSuspected})
    */
   public record PeerMessage(
       @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
@@ -45,12 +56,28 @@ public final class ReplicaProtocol {
                 name = "heartbeat-response"),
             @JsonSubTypes.Type(value = RaftMessage.TimeoutNow.class, name = "timeout-now")
           })
-          RaftMessage message)
+          RaftMessage message,
+      String fromNode)
       implements Command, CborSerializable {
     public PeerMessage {
       Objects.requireNonNull(message, "message");
     }
+
+    /** A message with no sender node. */
+    public PeerMessage(RaftMessage message) {
+      this(message, null);
+    }
   }
+
+  /**
+   * A failure detector of the host (shard-runtime's per-node liveness) suspects the node {@code
+   * node} (an actor system address, as in {@link PeerMessage#fromNode()}): every replica whose
+   * quiesced leader lives there wakes and runs a normal election unless the leader speaks again.
+   * Published on the actor system's event stream; a replica with quiescence on subscribes to it.
+   * Never sent over the network.
+   */
+  public record LeaderNodeSuspected(String node)
+      implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
   /**
    * A client command, identified by {@code (clientId, sequence)} for exactly-once application.
@@ -155,6 +182,8 @@ public final class ReplicaProtocol {
    * @param skippedStaleTerm log positions skipped because their term was stale
    * @param skippedUndecodable log positions skipped because they did not decode
    * @param duplicates retried commands answered from a session
+   * @param quiesced the group is quiesced at this replica: a leader that stopped its heartbeats, or
+   *     a follower that stopped its election timer
    */
   public record Status(
       String replica,
@@ -167,7 +196,8 @@ public final class ReplicaProtocol {
       long logTerm,
       long skippedStaleTerm,
       long skippedUndecodable,
-      long duplicates)
+      long duplicates,
+      boolean quiesced)
       implements CborSerializable {
 
     /** A leader that has applied its barrier: it takes commands and linearizable reads. */

@@ -97,7 +97,9 @@ public record ReplicaSettings(
               atLeast(c, "max-batch-size", 1),
               atLeast(c, "max-pending-commands", 1),
               bytesAtLeast(c, "max-command-bytes", 1));
-      raft = raft.withSessionMaxReplies(atLeast(c, "session-max-replies", 1));
+      raft =
+          raft.withSessionMaxReplies(atLeast(c, "session-max-replies", 1))
+              .withQuiesceAfterMs(durationOrOff(c, "quiesce-after").toMillis());
     } catch (IllegalArgumentException e) { // members or self: not configuration keys
       throw new IllegalArgumentException(shard + "/" + self + ": " + e.getMessage(), e);
     }
@@ -212,7 +214,8 @@ public record ReplicaSettings(
             raft.maxPendingCommands(),
             raft.maxCommandBytes(),
             raft.sessionExpiryPositions(),
-            raft.sessionMaxReplies());
+            raft.sessionMaxReplies(),
+            raft.quiesceAfterMs());
     return new ReplicaSettings(
         timed,
         snapshotEvery,
@@ -222,6 +225,38 @@ public record ReplicaSettings(
         stashCapacity,
         storageRetryMin,
         storageRetryMax);
+  }
+
+  /**
+   * This configuration with another quiet period before an idle group quiesces ({@code
+   * Duration.ZERO}: never). Only for replicas whose host feeds {@code LeaderSuspected} (see {@code
+   * quiesce-after} in {@code reference.conf}).
+   */
+  public ReplicaSettings withQuiesceAfter(Duration quiet) {
+    if (quiet.isNegative()) {
+      throw new IllegalArgumentException("quiesce-after must not be negative, was " + quiet);
+    }
+    return new ReplicaSettings(
+        raft.withQuiesceAfterMs(quiet.toMillis()),
+        snapshotEvery,
+        deleteLogAfterSnapshot,
+        sessionExpiryPositions,
+        seed,
+        stashCapacity,
+        storageRetryMin,
+        storageRetryMax);
+  }
+
+  /** A duration, or {@code off} for zero. */
+  static Duration durationOrOff(Config c, String key) {
+    if (c.getValue(key(key)).unwrapped() instanceof String s && s.trim().equals("off")) {
+      return Duration.ZERO;
+    }
+    Duration d = c.getDuration(key(key));
+    if (d.isNegative()) {
+      throw bad(c, key, "must be a duration >= 0 or off, was " + d);
+    }
+    return d;
   }
 
   private static Duration positive(Config c, String key) {

@@ -72,12 +72,24 @@ final class Replies {
         s.logTerm(),
         driver.applier().skippedStaleTerm(),
         driver.applier().skippedUndecodable(),
-        driver.applier().duplicates());
+        driver.applier().duplicates(),
+        s.isQuiesced());
   }
 
   /** The status of a replica that is still loading. */
   static Status starting(String self) {
     return new Status(
-        self, ReplicaRole.STARTING, 0, Optional.empty(), Optional.empty(), false, -1, 0, 0, 0, 0);
+        self,
+        ReplicaRole.STARTING,
+        0,
+        Optional.empty(),
+        Optional.empty(),
+        false,
+        -1,
+        0,
+        0,
+        0,
+        0,
+        false);
   }
 }

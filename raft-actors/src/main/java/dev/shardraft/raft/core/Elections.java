@@ -17,7 +17,7 @@ final class Elections {
 
   /** The election timer fired. Early (stale) fires re-arm the timer at the real deadline. */
   static void onElectionTimeout(StepContext ctx) {
-    if (ctx.role() instanceof Role.Leader) {
+    if (ctx.role() instanceof Role.Leader || Quiescence.ignoresElectionTimeout(ctx)) {
       return;
     }
     if (ctx.now < ctx.state().electionDeadlineMs()) {

@@ -28,12 +28,19 @@ final class LeaderStep {
 
   /** Starts a new heartbeat round: one heartbeat to every peer. */
   static void heartbeatRound(StepContext ctx) {
+    heartbeatRound(ctx, false);
+  }
+
+  /** Starts a new heartbeat round, marked {@code quiesce} or not ({@link Quiescence}). */
+  static void heartbeatRound(StepContext ctx, boolean quiesce) {
     Leader l = (Leader) ctx.role();
     long round = l.round() + 1;
     ctx.update(l.withRound(round));
     for (String p : ctx.config().peers()) {
       ctx.send(
-          p, new RaftMessage.Heartbeat(ctx.state().term(), ctx.self(), l.commitIndex(), round));
+          p,
+          new RaftMessage.Heartbeat(
+              ctx.state().term(), ctx.self(), l.commitIndex(), round, quiesce));
     }
     ctx.startTimer(TimerKey.HEARTBEAT, ctx.now + ctx.config().heartbeatIntervalMs());
   }
@@ -65,7 +72,9 @@ final class LeaderStep {
     if (l.transfer().isPresent() && ctx.now >= l.transfer().get().deadlineMs()) {
       ctx.update(l.withTransfer(Optional.empty()));
     }
-    heartbeatRound(ctx);
+    if (!Quiescence.onHeartbeatTick(ctx)) {
+      heartbeatRound(ctx);
+    }
   }
 
   static void onHeartbeatResponse(StepContext ctx, RaftMessage.HeartbeatResponse m) {

@@ -37,6 +37,7 @@ final class Leadership {
             Optional.empty(),
             ctx.now);
     ctx.become(l);
+    ctx.setQuiet(RaftState.Quiet.activeAt(ctx.now));
     ctx.cancelTimer(TimerKey.ELECTION);
     ctx.log(new Effect.OpenWriter(ctx.state().term()));
     LeaderStep.heartbeatRound(ctx);

@@ -4,7 +4,8 @@ package dev.shardraft.raft.core;
  * The leader lease that makes check-quorum useful: a follower that heard from a live leader within
  * the minimum election timeout, and a leader itself, refuse pre-votes and ignore RequestVotes of
  * higher terms (unless sent for a leadership transfer). So a partitioned replica that rejoins with
- * a high term cannot depose a healthy leader.
+ * a high term cannot depose a healthy leader. A quiesced follower stays in its leader's lease until
+ * it is woken ({@link Quiescence}).
  */
 final class Leases {
   private Leases() {}
@@ -16,6 +17,7 @@ final class Leases {
     }
     return r instanceof Role.Follower f
         && f.leaderId().isPresent()
-        && ctx.now - f.lastLeaderContactMs() < ctx.config().electionTimeoutMinMs();
+        && (f.quiesced()
+            || ctx.now - f.lastLeaderContactMs() < ctx.config().electionTimeoutMinMs());
   }
 }

@@ -25,6 +25,10 @@ import java.util.Objects;
  * @param sessionMaxReplies the reply bound this replica, as leader, writes into each session
  *     registration it appends: that session keeps at most this many unacknowledged replies (the
  *     bound travels in the entry, so it is replicated state too)
+ * @param quiesceAfterMs a ready leader whose group has been idle this long (nothing queued, in
+ *     flight or pending, every peer caught up) quiesces: a last heartbeat round marked {@code
+ *     quiesce}, then no heartbeats and no check-quorum until something wakes the group (see {@code
+ *     Quiescence}); 0 disables quiescence
  */
 public record RaftConfig(
     String shard,
@@ -37,7 +41,36 @@ public record RaftConfig(
     int maxPendingCommands,
     int maxCommandBytes,
     long sessionExpiryPositions,
-    int sessionMaxReplies) {
+    int sessionMaxReplies,
+    long quiesceAfterMs) {
+
+  /** Without quiescence. */
+  public RaftConfig(
+      String shard,
+      String self,
+      List<String> members,
+      long electionTimeoutMinMs,
+      long electionTimeoutMaxMs,
+      long heartbeatIntervalMs,
+      int maxBatchSize,
+      int maxPendingCommands,
+      int maxCommandBytes,
+      long sessionExpiryPositions,
+      int sessionMaxReplies) {
+    this(
+        shard,
+        self,
+        members,
+        electionTimeoutMinMs,
+        electionTimeoutMaxMs,
+        heartbeatIntervalMs,
+        maxBatchSize,
+        maxPendingCommands,
+        maxCommandBytes,
+        sessionExpiryPositions,
+        sessionMaxReplies,
+        0);
+  }
 
   /** The default reply bound of a registered session ({@code session-max-replies}): 1,024. */
   public static final int DEFAULT_SESSION_MAX_REPLIES = 1024;
@@ -125,6 +158,9 @@ public record RaftConfig(
     if (sessionMaxReplies < 1) {
       throw new IllegalArgumentException("sessionMaxReplies must be >= 1");
     }
+    if (quiesceAfterMs < 0) {
+      throw new IllegalArgumentException("quiesceAfterMs must be >= 0 (0: off)");
+    }
   }
 
   /**
@@ -149,7 +185,8 @@ public record RaftConfig(
         maxPendingCommands,
         maxCommandBytes,
         positions,
-        sessionMaxReplies);
+        sessionMaxReplies,
+        quiesceAfterMs);
   }
 
   /** This configuration with another reply bound for the sessions registered at this leader. */
@@ -165,7 +202,30 @@ public record RaftConfig(
         maxPendingCommands,
         maxCommandBytes,
         sessionExpiryPositions,
-        replies);
+        replies,
+        quiesceAfterMs);
+  }
+
+  /** This configuration with another quiet period before an idle group quiesces (0: never). */
+  public RaftConfig withQuiesceAfterMs(long ms) {
+    return new RaftConfig(
+        shard,
+        self,
+        members,
+        electionTimeoutMinMs,
+        electionTimeoutMaxMs,
+        heartbeatIntervalMs,
+        maxBatchSize,
+        maxPendingCommands,
+        maxCommandBytes,
+        sessionExpiryPositions,
+        sessionMaxReplies,
+        ms);
+  }
+
+  /** Whether idle groups quiesce. */
+  public boolean quiesces() {
+    return quiesceAfterMs > 0;
   }
 
   /** The other members, in configuration order. */

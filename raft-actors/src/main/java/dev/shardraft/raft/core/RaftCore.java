@@ -5,6 +5,7 @@ import dev.shardraft.raft.core.RaftInput.AppendFailed;
 import dev.shardraft.raft.core.RaftInput.Applied;
 import dev.shardraft.raft.core.RaftInput.ClientCommand;
 import dev.shardraft.raft.core.RaftInput.ClientRead;
+import dev.shardraft.raft.core.RaftInput.LeaderSuspected;
 import dev.shardraft.raft.core.RaftInput.Receive;
 import dev.shardraft.raft.core.RaftInput.TermVotePersisted;
 import dev.shardraft.raft.core.RaftInput.Timeout;
@@ -58,7 +59,8 @@ public final class RaftCore {
             logTerm,
             nowMs,
             seed,
-            List.of());
+            List.of(),
+            RaftState.Quiet.activeAt(nowMs));
     StepContext ctx = new StepContext(s, nowMs);
     ctx.resetElectionTimer();
     return ctx.finish();
@@ -70,10 +72,11 @@ public final class RaftCore {
     if (input instanceof Timeout t) {
       if (t.key() == TimerKey.ELECTION) {
         Elections.onElectionTimeout(ctx);
-      } else {
+      } else if (!Quiescence.ignoresHeartbeatTimeout(ctx)) {
         LeaderStep.onHeartbeatTimeout(ctx);
       }
     } else if (input instanceof Receive r) {
+      Quiescence.onReceive(ctx, r.message());
       if (TermGate.admit(ctx, r.message())) {
         dispatch(ctx, r.message());
       }
@@ -91,11 +94,18 @@ public final class RaftCore {
     } else if (input instanceof AppendFailed a) {
       LeaderStep.onAppendFailed(ctx, a.term(), a.fenced(), a.reason());
     } else if (input instanceof ClientCommand c) {
+      Quiescence.onActivity(ctx);
       LeaderStep.onClientCommand(ctx, c);
     } else if (input instanceof ClientRead r) {
+      if (r.mode() == ReadMode.LINEARIZABLE) {
+        Quiescence.onActivity(ctx); // read-index needs a live heartbeat round
+      }
       Reads.onClientRead(ctx, r);
     } else if (input instanceof TransferLeadership t) {
+      Quiescence.onActivity(ctx);
       Transfers.onTransferLeadership(ctx, t);
+    } else if (input instanceof LeaderSuspected x) {
+      Quiescence.onLeaderSuspected(ctx, x.leaderId());
     } else {
       throw new AssertionError("unhandled input " + input);
     }
@@ -122,19 +132,26 @@ public final class RaftCore {
     }
   }
 
-  /** A heartbeat of our term: its sender is the leader; (pre-)candidates give up. */
+  /**
+   * A heartbeat of our term: its sender is the leader; (pre-)candidates give up. A heartbeat marked
+   * {@code quiesce} stops the election timer instead of re-arming it ({@link Quiescence}).
+   */
   private static void onHeartbeat(StepContext ctx, Heartbeat h) {
     if (ctx.role() instanceof Role.Leader) {
       throw new IllegalStateException(
           "two leaders in term " + h.term() + ": " + ctx.self() + " and " + h.from());
     }
-    Role.Follower f = new Role.Follower(Optional.of(h.from()), ctx.now);
+    Role.Follower f = new Role.Follower(Optional.of(h.from()), ctx.now, h.quiesce());
     if (ctx.role() instanceof Role.Follower) {
       ctx.update(f);
     } else {
       ctx.become(f);
     }
-    ctx.resetElectionTimer();
+    if (h.quiesce()) {
+      ctx.cancelTimer(TimerKey.ELECTION);
+    } else {
+      ctx.resetElectionTimer();
+    }
     RaftState s = ctx.state();
     ctx.send(
         h.from(), new HeartbeatResponse(s.term(), ctx.self(), true, s.appliedIndex(), h.round()));
@@ -156,6 +173,9 @@ public final class RaftCore {
       Leadership.stepDown(
           ctx, a.logTerm(), Optional.empty(), "log has entries of term " + a.logTerm());
       return;
+    }
+    if (a.what() instanceof AppliedEntry.BarrierApplied b) {
+      Quiescence.onBarrierApplied(ctx, b);
     }
     LeaderStep.onApplied(ctx, a.what());
   }

@@ -78,4 +78,13 @@ public sealed interface RaftInput {
    * with {@link Effect.TransferRefused}, by a non-leader or for an unknown target.
    */
   record TransferLeadership(long nowMs, String target) implements RaftInput {}
+
+  /**
+   * A failure detector outside the group (the runtime's per-node liveness) suspects that the
+   * replica {@code leaderId} is gone. A quiesced follower of that leader wakes: it arms its
+   * election timer and, unless the leader speaks again, runs a normal pre-vote election. Ignored
+   * otherwise (a follower that is not quiesced has its own election timer). Only liveness depends
+   * on it: a false suspicion costs at most an election.
+   */
+  record LeaderSuspected(long nowMs, String leaderId) implements RaftInput {}
 }

@@ -51,8 +51,17 @@ public sealed interface RaftMessage {
    * @param commitIndex the highest index of the leader's completed appends (-1 if none)
    * @param round a per-leader counter; read-index confirmation waits for a majority of responses to
    *     a round started after the read arrived
+   * @param quiesce the leader's group is idle and the leader stops heartbeats once every peer
+   *     acknowledged this round: the receiver stops its election timer and relies on a failure
+   *     detector outside the group ({@link RaftInput.LeaderSuspected}) until something wakes it
    */
-  record Heartbeat(long term, String from, long commitIndex, long round) implements RaftMessage {}
+  record Heartbeat(long term, String from, long commitIndex, long round, boolean quiesce)
+      implements RaftMessage {
+    /** An ordinary heartbeat (not quiescing). */
+    public Heartbeat(long term, String from, long commitIndex, long round) {
+      this(term, from, commitIndex, round, false);
+    }
+  }
 
   /**
    * @param success false when the responder's term is higher than the heartbeat's (the leader then

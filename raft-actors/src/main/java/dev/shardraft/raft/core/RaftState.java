@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param electionDeadlineMs when a follower or candidate starts an election
  * @param rng the state of the random generator for election timeouts
  * @param outbox sends held until {@code durable} catches up
+ * @param quiet the leader's quiescence bookkeeping (meaningless in other roles; reset when the
+ *     replica becomes leader)
  */
 public record RaftState(
     RaftConfig config,
@@ -30,10 +32,38 @@ public record RaftState(
     long logTerm,
     long electionDeadlineMs,
     long rng,
-    List<Effect.Send> outbox) {
+    List<Effect.Send> outbox,
+    Quiet quiet) {
 
   public RaftState {
     outbox = List.copyOf(outbox);
+  }
+
+  /**
+   * A leader's quiescence state.
+   *
+   * @param activeAtMs the last time the leader saw its group not idle (it quiesces once idle for
+   *     {@code quiesceAfterMs} since then)
+   * @param quiesceRound the heartbeat round sent marked {@code quiesce}, -1 if none since the last
+   *     activity; the leader stops once every peer acknowledged it
+   * @param quiesced heartbeats and check-quorum are stopped
+   */
+  public record Quiet(long activeAtMs, long quiesceRound, boolean quiesced) {
+    /** Not quiesced, active at {@code nowMs}. */
+    public static Quiet activeAt(long nowMs) {
+      return new Quiet(nowMs, -1, false);
+    }
+  }
+
+  /**
+   * True when the replica is quiesced: a leader that stopped heartbeats or a follower that stopped
+   * its election timer.
+   */
+  public boolean isQuiesced() {
+    if (role instanceof Role.Follower f) {
+      return f.quiesced();
+    }
+    return role instanceof Role.Leader && quiet.quiesced();
   }
 
   /** The term and vote the replica currently holds (durable or not yet). */
@@ -57,31 +87,86 @@ public record RaftState(
 
   RaftState withRole(Role r) {
     return new RaftState(
-        config, term, votedFor, durable, r, appliedIndex, logTerm, electionDeadlineMs, rng, outbox);
+        config,
+        term,
+        votedFor,
+        durable,
+        r,
+        appliedIndex,
+        logTerm,
+        electionDeadlineMs,
+        rng,
+        outbox,
+        quiet);
   }
 
   RaftState withTermVote(long t, Optional<String> v) {
     return new RaftState(
-        config, t, v, durable, role, appliedIndex, logTerm, electionDeadlineMs, rng, outbox);
+        config, t, v, durable, role, appliedIndex, logTerm, electionDeadlineMs, rng, outbox, quiet);
   }
 
   RaftState withDurable(TermAndVote d) {
     return new RaftState(
-        config, term, votedFor, d, role, appliedIndex, logTerm, electionDeadlineMs, rng, outbox);
+        config,
+        term,
+        votedFor,
+        d,
+        role,
+        appliedIndex,
+        logTerm,
+        electionDeadlineMs,
+        rng,
+        outbox,
+        quiet);
   }
 
   RaftState withApplied(long index, long lt) {
     return new RaftState(
-        config, term, votedFor, durable, role, index, lt, electionDeadlineMs, rng, outbox);
+        config, term, votedFor, durable, role, index, lt, electionDeadlineMs, rng, outbox, quiet);
   }
 
   RaftState withElectionDeadline(long deadline, long nextRng) {
     return new RaftState(
-        config, term, votedFor, durable, role, appliedIndex, logTerm, deadline, nextRng, outbox);
+        config,
+        term,
+        votedFor,
+        durable,
+        role,
+        appliedIndex,
+        logTerm,
+        deadline,
+        nextRng,
+        outbox,
+        quiet);
+  }
+
+  RaftState withQuiet(Quiet q) {
+    return new RaftState(
+        config,
+        term,
+        votedFor,
+        durable,
+        role,
+        appliedIndex,
+        logTerm,
+        electionDeadlineMs,
+        rng,
+        outbox,
+        q);
   }
 
   RaftState withOutbox(List<Effect.Send> o) {
     return new RaftState(
-        config, term, votedFor, durable, role, appliedIndex, logTerm, electionDeadlineMs, rng, o);
+        config,
+        term,
+        votedFor,
+        durable,
+        role,
+        appliedIndex,
+        logTerm,
+        electionDeadlineMs,
+        rng,
+        o,
+        quiet);
   }
 }

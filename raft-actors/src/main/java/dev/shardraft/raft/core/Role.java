@@ -27,8 +27,16 @@ public sealed interface Role {
    * @param leaderId the leader of the current term, once heard from
    * @param lastLeaderContactMs when that leader was last heard from ({@link #NEVER} if not): within
    *     an election timeout of it the follower is in the leader's lease and refuses (pre-)votes
+   * @param quiesced the leader quiesced the group: no election timer runs, and the follower stays
+   *     in the leader's lease until it is woken (see {@code Quiescence})
    */
-  record Follower(Optional<String> leaderId, long lastLeaderContactMs) implements Role {
+  record Follower(Optional<String> leaderId, long lastLeaderContactMs, boolean quiesced)
+      implements Role {
+    /** A follower that is not quiesced. */
+    public Follower(Optional<String> leaderId, long lastLeaderContactMs) {
+      this(leaderId, lastLeaderContactMs, false);
+    }
+
     public static Follower leaderless() {
       return new Follower(Optional.empty(), NEVER);
     }

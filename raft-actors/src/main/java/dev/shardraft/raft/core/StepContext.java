@@ -138,6 +138,10 @@ final class StepContext {
     startTimer(TimerKey.ELECTION, deadline);
   }
 
+  void setQuiet(RaftState.Quiet q) {
+    state = state.withQuiet(q);
+  }
+
   void setApplied(long index, long logTerm) {
     state = state.withApplied(index, logTerm);
   }

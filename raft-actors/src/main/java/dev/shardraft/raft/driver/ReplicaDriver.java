@@ -151,6 +151,14 @@ public final class ReplicaDriver<C, R> {
     step(new RaftInput.Receive(host.nowMs(), message));
   }
 
+  /**
+   * A failure detector outside the group suspects the replica {@code leaderId}: a quiesced follower
+   * of it wakes (see {@link RaftInput.LeaderSuspected}); anyone else ignores it.
+   */
+  public void leaderSuspected(String leaderId) {
+    step(new RaftInput.LeaderSuspected(host.nowMs(), leaderId));
+  }
+
   /** A command of the legacy protocol (no {@code lowestUnacked}); see the other {@code submit}. */
   public void submit(String clientId, long sequence, Bytes payload, CommandCaller caller) {
     submit(clientId, sequence, payload, 0, caller);

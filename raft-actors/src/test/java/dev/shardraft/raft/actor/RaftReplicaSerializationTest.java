@@ -57,6 +57,7 @@ class RaftReplicaSerializationTest {
         new PeerMessage(new RaftMessage.VoteRequest(3, "a", 2, 41, true)),
         new PeerMessage(new RaftMessage.VoteResponse(3, "c", false)),
         new PeerMessage(new RaftMessage.Heartbeat(3, "a", 40, 7)),
+        new PeerMessage(new RaftMessage.Heartbeat(3, "a", 40, 8, true), "pekko://sys@host:2552"),
         new PeerMessage(new RaftMessage.HeartbeatResponse(3, "b", true, 39, 7)),
         new PeerMessage(new RaftMessage.TimeoutNow(3, "a")),
         new Submit("alice", 4, Bytes.of(new byte[] {1, 2, 3}), ref.unsafeUpcast()),
@@ -75,7 +76,18 @@ class RaftReplicaSerializationTest {
         new TransferRefused("x", "not a peer"),
         new GetStatus(ref.unsafeUpcast()),
         new Status(
-            "a", ReplicaRole.LEADER, 3, Optional.of("a"), Optional.of("a"), true, 40, 3, 1, 2, 5),
+            "a",
+            ReplicaRole.LEADER,
+            3,
+            Optional.of("a"),
+            Optional.of("a"),
+            true,
+            40,
+            3,
+            1,
+            2,
+            5,
+            true),
         new Status(
             "b",
             ReplicaRole.FOLLOWER,
@@ -87,7 +99,8 @@ class RaftReplicaSerializationTest {
             0,
             0,
             0,
-            0));
+            0,
+            false));
   }
 
   @ParameterizedTest

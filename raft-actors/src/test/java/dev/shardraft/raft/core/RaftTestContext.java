@@ -42,6 +42,7 @@ final class RaftTestContext {
     private long appliedIndex = -1;
     private long logTerm = 0;
     private long seed = 42;
+    private long quiesceAfterMs = 0;
 
     private Builder(String self, List<String> members) {
       this.self = self;
@@ -69,9 +70,15 @@ final class RaftTestContext {
       return this;
     }
 
+    Builder withQuiesceAfter(long ms) {
+      quiesceAfterMs = ms;
+      return this;
+    }
+
     RaftTestContext build() {
       RaftConfig c =
-          new RaftConfig("test-0", self, members, 150, 300, 50, 4, 8, 64, SESSION_EXPIRY);
+          new RaftConfig("test-0", self, members, 150, 300, 50, 4, 8, 64, SESSION_EXPIRY)
+              .withQuiesceAfterMs(quiesceAfterMs);
       return new RaftTestContext(c, RaftCore.init(c, durable, appliedIndex, logTerm, 0, seed), 0);
     }
   }

@@ -74,6 +74,11 @@ final class SimClient {
     if (sim.stopped) {
       return;
     }
+    long lull = sim.afterLull(0);
+    if (lull > 0) {
+      sim.scheduler.after(lull + sim.random.nextInt(10), Scheduler.WORLD, this::next);
+      return;
+    }
     reading = sim.random.nextInt(4) == 0;
     if (sim.random.nextInt(3) == 0) {
       target = sim.random.nextInt(sim.replicas.length); // e.g. a load balancer picks the replica
@@ -189,6 +194,13 @@ final class SimClient {
 
   /** Sends new commands while the depth and the session's reply bound allow. */
   private void fill() {
+    long lull = sim.afterLull(0);
+    if (lull > 0) {
+      if (outstanding.isEmpty()) { // else the next reply calls fill again
+        sim.scheduler.after(lull + sim.random.nextInt(10), Scheduler.WORLD, this::fill);
+      }
+      return;
+    }
     while (session != null
         && !sim.stopped
         && outstanding.size() < depth
@@ -310,6 +322,9 @@ final class SimClient {
 
   /** A copy of an answered command that the network delivers much later. */
   private void delayedCopy(String id, long seq, long lowest) {
+    if (sim.afterLull(0) > 0) {
+      return; // no stray copies during a lull: they would keep the group awake
+    }
     delayedCopies++;
     int to = sim.random.nextInt(sim.replicas.length);
     sim.scheduler.after(

@@ -120,6 +120,16 @@ final class SimReplica implements DriverHost {
     machine = null;
   }
 
+  void leaderSuspected(String leaderId) {
+    if (alive) {
+      boolean was = driver.state().isQuiesced();
+      driver.leaderSuspected(leaderId);
+      if (was && !driver.state().isQuiesced()) {
+        sim.wokenBySuspicion++;
+      }
+    }
+  }
+
   void receive(RaftMessage m) {
     if (alive) {
       driver.receive(m);
@@ -278,6 +288,9 @@ final class SimReplica implements DriverHost {
       sim.trace(id + " " + from + " -> " + to);
     }
     sim.invariants.afterStep(this);
+    if (after.isLeader() && after.isQuiesced() && (before == null || !before.isQuiesced())) {
+      sim.leaderQuiescences++;
+    }
     if (after.votedFor().isPresent()
         && (after.term() != before.term() || !after.votedFor().equals(before.votedFor()))) {
       // A new vote (granted, or for itself): sometimes the process crashes a moment later, before

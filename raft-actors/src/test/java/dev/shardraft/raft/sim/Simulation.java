@@ -89,6 +89,25 @@ final class Simulation {
   /** Kafka's transaction.timeout.ms, scaled to the simulation's time. */
   final long txnTimeoutMs;
 
+  // ---- quiescence (issue 9 item 2). Its own random stream: runs without quiescence (half the
+  // seeds) replay exactly as before it existed.
+  private final SplittableRandom qrandom;
+
+  /** The replicas' quiet period before an idle group quiesces; 0: quiescence off in this run. */
+  final long quiesceAfterMs;
+
+  /** Clients start nothing new before this time (a lull, so that the group can go quiet). */
+  long lullUntil;
+
+  private long[][] silentSince;
+  long leaderQuiescences;
+  long suspicionsDelivered;
+  long falseSuspicions;
+  long wokenBySuspicion;
+  long quiescedLeadersLost;
+  long newLeaderAfterQuiescedLoss;
+  long quiescedLossInconclusive;
+
   Simulation(long seed, int replicaCount) {
     this.seed = seed;
     this.random = new SplittableRandom(seed);
@@ -102,6 +121,8 @@ final class Simulation {
     this.invariants = new Invariants(this, replicaCount);
     this.snapshotEvery = 20 + random.nextInt(200);
     this.txnTimeoutMs = 300 + random.nextInt(1_200);
+    this.qrandom = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 0x5151E5L);
+    this.quiesceAfterMs = qrandom.nextBoolean() ? 100 + qrandom.nextInt(500) : 0;
     List<String> members = new ArrayList<>();
     for (int i = 0; i < replicaCount; i++) {
       members.add("r" + i);
@@ -119,7 +140,8 @@ final class Simulation {
       configs[i] =
           RaftConfig.of("sim-0", "r" + i, members)
               .withSessionExpiryPositions(sessionExpiry)
-              .withSessionMaxReplies(sessionMaxReplies);
+              .withSessionMaxReplies(sessionMaxReplies)
+              .withQuiesceAfterMs(quiesceAfterMs);
       replicas[i] = new SimReplica(this, i, i, configs[i]);
     }
     int clientCount = 2 + random.nextInt(3);
@@ -166,6 +188,14 @@ final class Simulation {
         scheduler.after(random.nextInt(50), Scheduler.WORLD, c::start);
       }
       scheduleFault();
+      if (quiesceAfterMs > 0) {
+        silentSince = new long[replicas.length][replicas.length];
+        for (long[] row : silentSince) {
+          Arrays.fill(row, Role.NEVER);
+        }
+        scheduler.at(100, Scheduler.WORLD, this::livenessTick);
+        scheduleLull();
+      }
       scheduler.runUntil(CHAOS_MS, () -> {});
       calmDown();
       long[] acksAtCalm = clients.stream().mapToLong(c -> c.acks).toArray();
@@ -339,6 +369,157 @@ final class Simulation {
     appendErrorRate = random.nextInt(3) == 0 ? 0 : random.nextDouble() * 0.05;
   }
 
+  // ---- quiescence: lulls, the loss of a quiesced leader, and a per-process failure detector
+
+  /** From time to time clients pause so the group goes idle; then its leader may be lost. */
+  private void scheduleLull() {
+    long at = now() + 300 + qrandom.nextInt(1_500);
+    if (at + quiesceAfterMs + 3_000 >= CHAOS_MS) {
+      return;
+    }
+    scheduler.at(
+        at,
+        Scheduler.WORLD,
+        () -> {
+          lullUntil = now() + quiesceAfterMs + 1_000 + qrandom.nextInt(1_500);
+          trace("lull until " + lullUntil);
+          boolean lose = qrandom.nextInt(3) > 0;
+          scheduler.after(100, Scheduler.WORLD, () -> watchLull(lose));
+          scheduler.at(lullUntil, Scheduler.WORLD, this::scheduleLull);
+        });
+  }
+
+  /**
+   * A quiesced leader crashes or is isolated for 2.5 s. Its followers run no election timer, so
+   * only the failure detector's suspicion can make them elect: 2 s later some other replica must be
+   * a ready leader, unless other faults came in between (then the case is counted, not judged).
+   */
+  /** Faults of any kind so far, the ones the elections themselves trigger included. */
+  private long disturbances() {
+    return faults + crashes + pauses + partitions;
+  }
+
+  private void watchLull(boolean lose) {
+    if (now() >= lullUntil - 100 || calm) {
+      return;
+    }
+    if (!(lose && loseQuiesced())) {
+      scheduler.after(100, Scheduler.WORLD, () -> watchLull(lose));
+    }
+  }
+
+  private boolean loseQuiesced() {
+    for (SimReplica r : replicas) {
+      if (r.alive
+          && !down[r.idx]
+          && twins[r.idx] == null
+          && r.state().isQuiesced()
+          && r.state().isLeader()) {
+        quiescedLeadersLost++;
+        fault("quiesced leader lost");
+        faults++;
+        lullUntil = Math.max(lullUntil, now() + 2_100); // no other fault before the check
+        int victim = r.idx;
+        if (qrandom.nextBoolean()) {
+          crash(victim, 2_500);
+        } else {
+          int[] groups = new int[replicas.length];
+          groups[victim] = 1;
+          partitions++;
+          network.partition(groups);
+          trace("quiesced leader " + r.id + " isolated " + network.describe());
+          scheduler.after(
+              2_500,
+              Scheduler.WORLD,
+              () -> {
+                if (!calm) {
+                  network.heal();
+                  trace("partition healed");
+                }
+              });
+        }
+        long before = disturbances();
+        scheduler.after(
+            2_000,
+            Scheduler.WORLD,
+            () -> {
+              boolean elected = false;
+              for (SimReplica o : replicas) {
+                if (o.idx != victim
+                    && o.alive
+                    && o.state().role() instanceof Role.Leader l
+                    && l.ready()) {
+                  elected = true;
+                }
+              }
+              if (elected) {
+                newLeaderAfterQuiescedLoss++;
+              } else if (disturbances() == before) {
+                invariants.fail(
+                    "liveness: no new ready leader 2 s after the quiesced leader "
+                        + replicas[victim].id
+                        + " was lost (no other fault since)");
+              } else {
+                quiescedLossInconclusive++;
+              }
+            });
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The runtime's per-node liveness, one process per replica: every 100 ms each live process looks
+   * at every other; one that has been unreachable (crashed, paused, partitioned away) for the
+   * minimum election timeout is suspected, and the suspicion is fed to the observer as {@code
+   * LeaderSuspected}. Now and then (chaos only) a live process is suspected falsely.
+   */
+  private void livenessTick() {
+    long now = now();
+    for (int i = 0; i < replicas.length; i++) {
+      for (int j = 0; j < replicas.length; j++) {
+        if (i == j) {
+          continue;
+        }
+        boolean silent =
+            down[j]
+                || (scheduler.isPaused(replicas[j].owner) && twins[j] == null)
+                || !network.connected(i, j);
+        if (!silent || down[i]) {
+          silentSince[i][j] = Role.NEVER;
+          if (!calm && !down[i] && qrandom.nextInt(400) == 0) {
+            falseSuspicions++;
+            suspect(i, j);
+          }
+        } else if (silentSince[i][j] == Role.NEVER) {
+          silentSince[i][j] = now;
+        } else if (now - silentSince[i][j] >= configs[i].electionTimeoutMinMs()) {
+          suspect(i, j);
+        }
+      }
+    }
+    if (!stopped) {
+      scheduler.after(100, Scheduler.WORLD, this::livenessTick);
+    }
+  }
+
+  private void suspect(int observer, int suspected) {
+    String id = replicas[suspected].id;
+    for (SimReplica r : new SimReplica[] {replicas[observer], twins[observer]}) {
+      if (r != null) {
+        suspicionsDelivered++;
+        scheduler.after(1 + qrandom.nextInt(5), r.owner, () -> r.leaderSuspected(id));
+      }
+    }
+  }
+
+  /** When a client may start its next operation: after the lull, if one is on. */
+  long afterLull(long delayMs) {
+    long now = now();
+    return now < lullUntil ? lullUntil - now + delayMs : delayMs;
+  }
+
   private void scheduleFault() {
     long at = now() + 150 + random.nextInt(600);
     if (at >= CHAOS_MS - 1_500) {
@@ -348,7 +529,9 @@ final class Simulation {
         at,
         Scheduler.WORLD,
         () -> {
-          injectFault();
+          if (now() >= lullUntil) { // a lull is quiet: the group may quiesce, then lose its leader
+            injectFault();
+          }
           scheduleFault();
         });
   }
@@ -681,6 +864,14 @@ final class Simulation {
     f.put(
         "delayed copies of answered commands sent",
         clients.stream().mapToLong(c -> c.delayedCopies).sum());
+    f.put("runs with quiescence", quiesceAfterMs > 0 ? 1L : 0L);
+    f.put("leader quiescences", leaderQuiescences);
+    f.put("suspicions delivered", suspicionsDelivered);
+    f.put("false suspicions", falseSuspicions);
+    f.put("quiesced followers woken by a suspicion", wokenBySuspicion);
+    f.put("quiesced leaders crashed or isolated", quiescedLeadersLost);
+    f.put("of them: a new ready leader 2 s later", newLeaderAfterQuiescedLoss);
+    f.put("of them: other faults in between, not judged", quiescedLossInconclusive);
     f.put("log positions", log.endIndex());
     f.put("log positions no tail sees (markers, aborted)", log.endIndex() - visible);
     return new Summary(seed, replicas.length, scheduler.executed(), acked, faults, faultsByKind, f);

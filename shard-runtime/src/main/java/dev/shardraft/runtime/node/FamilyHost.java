@@ -23,6 +23,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  * @param handOffTransferTimeout how long a leader being handed off waits for a successor
  * @param localReplicas the entity ids running on this node (concurrent set, updated by entities)
  * @param metrics where the meters of the replicas running here go
+ * @param quiesceAfter the quiet period of the replicas' groups ({@code shardraft.runtime
+ *     .quiesce-after}; zero: off)
  */
 public record FamilyHost(
     String family,
@@ -35,11 +37,13 @@ public record FamilyHost(
     Config config,
     Duration handOffTransferTimeout,
     Set<String> localReplicas,
-    RuntimeMetrics metrics) {
+    RuntimeMetrics metrics,
+    Duration quiesceAfter) {
 
   /** The settings of replica {@code replica} of {@code group} (fails naming a bad key). */
   public ReplicaSettings replicaSettings(String group, String replica) {
-    return ReplicaSettings.fromConfig(config, group, replica, members);
+    return ReplicaSettings.fromConfig(config, group, replica, members)
+        .withQuiesceAfter(quiesceAfter);
   }
 
   /** The ports of a replica of {@code group}: the node's Kafka clients, peers through sharding. */

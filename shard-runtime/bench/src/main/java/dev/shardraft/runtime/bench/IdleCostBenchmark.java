@@ -146,20 +146,23 @@ public final class IdleCostBenchmark {
       }
       // Re-check: still every group led after the measurement.
       int readyAfter = 0;
+      int quiescedAfter = 0;
       for (NodeProcess n : nodes) {
-        readyAfter +=
-            Integer.parseInt(value(n.ask("leaders", "LEADERS", Duration.ofSeconds(120)), "ready"));
+        String l = n.ask("leaders", "LEADERS", Duration.ofSeconds(120));
+        readyAfter += Integer.parseInt(value(l, "ready"));
+        quiescedAfter += Integer.parseInt(value(l, "quiesced"));
       }
       return String.format(
           "RESULT idle groups=%d nodes=3 cpu_cores=%.3f threads=%d heap_mb=%.1f"
-              + " heap_mb_per_group=%.3f ready_leaders_after=%d measured_s=%.0f node_heap=%s"
-              + " load=%s",
+              + " heap_mb_per_group=%.3f ready_leaders_after=%d quiesced_replicas_after=%d"
+              + " measured_s=%.0f node_heap=%s load=%s",
           groups,
           cores,
           threads,
           heapUsed / 1048576.0,
           heapUsed / 1048576.0 / groups,
           readyAfter,
+          quiescedAfter,
           wall,
           heap,
           Files.readString(Path.of("/proc/loadavg")).trim());

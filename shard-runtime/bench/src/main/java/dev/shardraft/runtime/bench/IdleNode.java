@@ -33,7 +33,8 @@ import org.apache.pekko.cluster.typed.JoinSeedNodes;
  * and answers the driver's commands on stdin, one line each:
  *
  * <ul>
- *   <li>{@code leaders}: {@code LEADERS local=<replicas here> ready=<ready leaders here>};
+ *   <li>{@code leaders}: {@code LEADERS local=<replicas here> ready=<ready leaders here>
+ *       quiesced=<replicas here whose group is quiesced>};
  *   <li>{@code measure}: two {@code System.gc()}, then {@code MEASURE threads=.. heap_used=..
  *       producers=.. consumers=.. admins=.. connections=..} and one {@code THREADS <kind>=<count>}
  *       line (thread names with their numbers removed);
@@ -176,16 +177,21 @@ public final class IdleNode {
       }
     }
     int ready = 0;
+    int quiesced = 0;
     for (CompletableFuture<Status> ask : asks) {
       try {
-        if (ask.get(10, TimeUnit.SECONDS).isReadyLeader()) {
+        Status s = ask.get(10, TimeUnit.SECONDS);
+        if (s.isReadyLeader()) {
           ready++;
+        }
+        if (s.quiesced()) {
+          quiesced++;
         }
       } catch (Exception notAnswering) {
         // counted as not a ready leader
       }
     }
-    return "LEADERS local=" + local + " ready=" + ready;
+    return "LEADERS local=" + local + " ready=" + ready + " quiesced=" + quiesced;
   }
 
   /**
