@@ -7,7 +7,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 mvn -B -q install -DskipTests
-mvn -B -q -pl shard-runtime/bench dependency:build-classpath -Dmdep.outputFile=shard-runtime/bench/target/bench.cp
+mvn -B -q -pl shard-runtime/bench dependency:build-classpath -Dmdep.outputFile="$root/shard-runtime/bench/target/bench.cp"
 log="shard-runtime/bench/target/bench-suite-$(date -u +%Y%m%dT%H%M%SZ).log"
 echo "log: $log"
 java -Xmx512m -XX:+UseSerialGC \
