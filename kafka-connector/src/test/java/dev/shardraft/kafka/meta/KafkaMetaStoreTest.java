@@ -133,15 +133,11 @@ class KafkaMetaStoreTest {
                 + "ms"));
   }
 
-  private static void awaitOpenProducers(KafkaMetaStore store, int expected)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (store.openProducers() != expected) {
-      assertTrue(
-          System.nanoTime() < deadline,
-          "expected " + expected + " open producers, have " + store.openProducers());
-      Thread.sleep(50);
-    }
+  private static void awaitOpenProducers(KafkaMetaStore store, int expected) {
+    dev.shardraft.kafka.local.Await.until(
+        expected + " open meta producers",
+        Duration.ofSeconds(20),
+        () -> store.openProducers() == expected);
   }
 
   @Test
