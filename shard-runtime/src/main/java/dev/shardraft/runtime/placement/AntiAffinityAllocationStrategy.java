@@ -70,7 +70,16 @@ public final class AntiAffinityAllocationStrategy
       String shardId,
       scala.collection.immutable.Map<ActorRef, scala.collection.immutable.IndexedSeq<String>>
           currentShardAllocations) {
-    Map<ActorRef, List<String>> allocations = toJava(currentShardAllocations);
+    Map<ActorRef, List<String>> registered = toJava(currentShardAllocations);
+    // Only regions of members that are up and reachable take a replica (a lost node's region
+    // stays registered until the node is removed); a node that is only unreachable still counts
+    // as expected, so that its groups' replicas wait for it rather than share a node.
+    Map<ActorRef, List<String>> allocations = new HashMap<>(registered);
+    if (cluster != null) {
+      allocations
+          .keySet()
+          .retainAll(RegionHealth.allocatable(regionAddresses(registered), members()));
+    }
     Optional<ActorRef> node =
         ReplicaPlacement.allocate(
             shardId, allocations, formation.expectedNodes(hostingMembers()), this::order);
@@ -78,7 +87,7 @@ public final class AntiAffinityAllocationStrategy
       LOG.debug("allocating {} to {} (of {} regions)", shardId, node.get(), allocations.size());
     } else {
       LOG.info(
-          "not allocating {} yet: {} of {} hosting nodes registered",
+          "not allocating {} yet: {} of {} hosting nodes registered and reachable",
           shardId,
           allocations.size(),
           hostingMembers());
@@ -94,7 +103,8 @@ public final class AntiAffinityAllocationStrategy
                             + allocations.size()
                             + " of "
                             + hostingMembers()
-                            + " hosting nodes registered and each hosts a replica of its group")));
+                            + " hosting nodes registered and reachable, and each hosts a"
+                            + " replica of its group")));
   }
 
   @Override
@@ -102,9 +112,16 @@ public final class AntiAffinityAllocationStrategy
       scala.collection.immutable.Map<ActorRef, scala.collection.immutable.IndexedSeq<String>>
           currentShardAllocations,
       scala.collection.immutable.Set<String> rebalanceInProgress) {
+    Map<ActorRef, List<String>> allocations = toJava(currentShardAllocations);
+    if (cluster != null && !RegionHealth.calm(regionAddresses(allocations).values(), members())) {
+      // A node lost, joining, leaving or restarted: moving a replica now could wait for a dead
+      // region's hand-off acknowledgement (RegionHealth); the next round looks again.
+      LOG.debug("not rebalancing: the cluster is not calm");
+      return Futures.successful(CollectionConverters.asScala(Set.<String>of()).toSet());
+    }
     Set<String> moves =
         ReplicaPlacement.rebalance(
-            toJava(currentShardAllocations),
+            allocations,
             new HashSet<>(CollectionConverters.asJava(rebalanceInProgress)),
             replicasPerGroup,
             maxMovesPerRebalance,
@@ -118,6 +135,29 @@ public final class AntiAffinityAllocationStrategy
     CollectionConverters.asJava(m)
         .forEach(
             (region, shards) -> out.put(region, List.copyOf(CollectionConverters.asJava(shards))));
+    return out;
+  }
+
+  /** Each region's node address. */
+  private Map<ActorRef, String> regionAddresses(Map<ActorRef, List<String>> allocations) {
+    Map<ActorRef, String> out = new HashMap<>();
+    allocations.keySet().forEach(r -> out.put(r, order(r)));
+    return out;
+  }
+
+  /** The cluster's members as {@link RegionHealth} sees them (after {@link #start}). */
+  private List<RegionHealth.Member> members() {
+    Cluster c = cluster;
+    Set<Member> unreachable = new HashSet<>(c.state().getUnreachable());
+    List<RegionHealth.Member> out = new java.util.ArrayList<>();
+    for (Member m : c.state().getMembers()) {
+      out.add(
+          new RegionHealth.Member(
+              m.address().toString(),
+              m.status().equals(MemberStatus.up()),
+              !unreachable.contains(m),
+              role.map(m::hasRole).orElse(true)));
+    }
     return out;
   }
 
