@@ -4,6 +4,7 @@ import dev.shardraft.raft.actor.ReplicaProtocol.Command;
 import dev.shardraft.raft.actor.ReplicaProtocol.PeerMessage;
 import dev.shardraft.raft.core.RaftMessage;
 import dev.shardraft.raft.core.RaftState;
+import dev.shardraft.raft.core.Role;
 import dev.shardraft.raft.core.apply.ApplyResult;
 import dev.shardraft.raft.driver.Completion;
 import dev.shardraft.raft.driver.DriverHost;
@@ -31,6 +32,7 @@ final class ActorHost implements DriverHost {
   private final TimerScheduler<Command> timers;
   private final ReplicaPorts ports;
   private final String who;
+  private long leaderSinceMs;
 
   ActorHost(
       ActorContext<Command> context,
@@ -87,7 +89,8 @@ final class ActorHost implements DriverHost {
   /**
    * A change of the core's role is logged at INFO as one structured line ({@code role-change
    * replica=<shard>/<id> from=<role>@<term> to=<role>@<term> leader=<id or ->}), and told to the
-   * observer.
+   * observer. A leader becoming ready (its term's barrier applied) is logged too ({@code
+   * leader-ready replica=.. term=.. after_ms=<since it became leader>}).
    */
   @Override
   public void onTransition(RaftState before, RaftState after) {
@@ -103,6 +106,21 @@ final class ActorHost implements DriverHost {
               after.term(),
               after.leaderHint().orElse("-"));
       observe(() -> ports.observer().roleChanged(before, after));
+      if (after.role() instanceof Role.Leader) {
+        leaderSinceMs = nowMs();
+      }
+    }
+    if (after.role() instanceof Role.Leader l
+        && l.ready()
+        && !(before.role() instanceof Role.Leader b && b.ready())) {
+      // Failover's last step: the barrier of this term applied, commands are served from now.
+      context
+          .getLog()
+          .info(
+              "leader-ready replica={} term={} after_ms={}",
+              who,
+              after.term(),
+              nowMs() - leaderSinceMs);
     }
     observe(() -> ports.observer().stepped(after));
   }

@@ -31,6 +31,7 @@ final class Elections {
   static void startPreVote(StepContext ctx) {
     ctx.become(new PreCandidate(Set.of(ctx.self())));
     ctx.resetElectionTimer();
+    ctx.setElectionsWithoutLeader(ctx.state().electionsWithoutLeader() + 1);
     RaftState s = ctx.state();
     for (String peer : ctx.config().peers()) {
       ctx.send(peer, new PreVoteRequest(s.term() + 1, ctx.self(), s.logTerm(), s.appliedIndex()));

@@ -17,6 +17,7 @@ final class Leadership {
    * appended once the writer is open; heartbeats start at once to assert the new term.
    */
   static void becomeLeader(StepContext ctx) {
+    ctx.setElectionsWithoutLeader(0);
     Map<String, PeerProgress> peers = new HashMap<>();
     for (String p : ctx.config().peers()) {
       peers.put(p, new PeerProgress(ctx.now, -1, 0));
@@ -56,6 +57,9 @@ final class Leadership {
       ctx.setTermVote(term, Optional.empty());
     }
     ctx.become(new Follower(leader, leader.isPresent() ? ctx.now : Role.NEVER));
+    if (leader.isPresent()) {
+      ctx.setElectionsWithoutLeader(0);
+    }
     ctx.resetElectionTimer();
   }
 

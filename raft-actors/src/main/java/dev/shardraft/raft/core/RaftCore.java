@@ -60,7 +60,8 @@ public final class RaftCore {
             nowMs,
             seed,
             List.of(),
-            RaftState.Quiet.activeAt(nowMs));
+            RaftState.Quiet.activeAt(nowMs),
+            0);
     StepContext ctx = new StepContext(s, nowMs);
     ctx.resetElectionTimer();
     return ctx.finish();
@@ -147,6 +148,7 @@ public final class RaftCore {
     } else {
       ctx.become(f);
     }
+    ctx.setElectionsWithoutLeader(0);
     if (h.quiesce()) {
       ctx.cancelTimer(TimerKey.ELECTION);
     } else {

@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param outbox sends held until {@code durable} catches up
  * @param quiet the leader's quiescence bookkeeping (meaningless in other roles; reset when the
  *     replica becomes leader)
+ * @param electionsWithoutLeader pre-votes this replica started since it last heard from a leader or
+ *     led: its election timeout is stretched by 2^min(n, {@value
+ *     StepContext#MAX_ELECTION_BACKOFF_SHIFT}) (see {@link StepContext#resetElectionTimer})
  */
 public record RaftState(
     RaftConfig config,
@@ -33,7 +36,8 @@ public record RaftState(
     long electionDeadlineMs,
     long rng,
     List<Effect.Send> outbox,
-    Quiet quiet) {
+    Quiet quiet,
+    int electionsWithoutLeader) {
 
   public RaftState {
     outbox = List.copyOf(outbox);
@@ -97,12 +101,24 @@ public record RaftState(
         electionDeadlineMs,
         rng,
         outbox,
-        quiet);
+        quiet,
+        electionsWithoutLeader);
   }
 
   RaftState withTermVote(long t, Optional<String> v) {
     return new RaftState(
-        config, t, v, durable, role, appliedIndex, logTerm, electionDeadlineMs, rng, outbox, quiet);
+        config,
+        t,
+        v,
+        durable,
+        role,
+        appliedIndex,
+        logTerm,
+        electionDeadlineMs,
+        rng,
+        outbox,
+        quiet,
+        electionsWithoutLeader);
   }
 
   RaftState withDurable(TermAndVote d) {
@@ -117,12 +133,24 @@ public record RaftState(
         electionDeadlineMs,
         rng,
         outbox,
-        quiet);
+        quiet,
+        electionsWithoutLeader);
   }
 
   RaftState withApplied(long index, long lt) {
     return new RaftState(
-        config, term, votedFor, durable, role, index, lt, electionDeadlineMs, rng, outbox, quiet);
+        config,
+        term,
+        votedFor,
+        durable,
+        role,
+        index,
+        lt,
+        electionDeadlineMs,
+        rng,
+        outbox,
+        quiet,
+        electionsWithoutLeader);
   }
 
   RaftState withElectionDeadline(long deadline, long nextRng) {
@@ -137,7 +165,8 @@ public record RaftState(
         deadline,
         nextRng,
         outbox,
-        quiet);
+        quiet,
+        electionsWithoutLeader);
   }
 
   RaftState withQuiet(Quiet q) {
@@ -152,7 +181,24 @@ public record RaftState(
         electionDeadlineMs,
         rng,
         outbox,
-        q);
+        q,
+        electionsWithoutLeader);
+  }
+
+  RaftState withElectionsWithoutLeader(int n) {
+    return new RaftState(
+        config,
+        term,
+        votedFor,
+        durable,
+        role,
+        appliedIndex,
+        logTerm,
+        electionDeadlineMs,
+        rng,
+        outbox,
+        quiet,
+        n);
   }
 
   RaftState withOutbox(List<Effect.Send> o) {
@@ -167,6 +213,7 @@ public record RaftState(
         electionDeadlineMs,
         rng,
         o,
-        quiet);
+        quiet,
+        electionsWithoutLeader);
   }
 }

@@ -12,6 +12,9 @@ import java.util.Optional;
  * in their execution groups. Confined to one call; never escapes it.
  */
 final class StepContext {
+  /** At most 2^3 = 8 times the election timeout after repeated elections without a leader. */
+  static final int MAX_ELECTION_BACKOFF_SHIFT = 3;
+
   final long now;
   private RaftState state;
   private long roleTerm;
@@ -130,12 +133,34 @@ final class StepContext {
   }
 
   /** Draws a new randomized election deadline and arms the election timer. */
+  /**
+   * Arms the election timer at a random point of [min, max] of the election timeout, stretched by
+   * 2^min(n - 1, {@value #MAX_ELECTION_BACKOFF_SHIFT}) after n >= 2 elections without a leader.
+   * Why: an election needs durable vote saves (a Kafka write each, on candidate and voter), and
+   * when a cold or overloaded node makes them slower than the election timeout, every candidate
+   * times out before its votes arrive and starts the next term; without the stretch, 16-256 groups
+   * starting together on this 2-core machine went through 20+ terms and up to minutes without a
+   * leader (docs/BENCHMARKS.md, "Failover and election timing"). Hearing from a leader, or leading,
+   * resets n; a failover's first election is not stretched.
+   */
   void resetElectionTimer() {
     long rng = Rng.advance(state.rng());
     RaftConfig c = config();
-    long deadline = now + Rng.between(rng, c.electionTimeoutMinMs(), c.electionTimeoutMaxMs());
+    int shift =
+        Math.min(Math.max(state.electionsWithoutLeader() - 1, 0), MAX_ELECTION_BACKOFF_SHIFT);
+    long stretch = 1L << shift;
+    long deadline =
+        now
+            + Rng.between(
+                rng, c.electionTimeoutMinMs() * stretch, c.electionTimeoutMaxMs() * stretch);
     state = state.withElectionDeadline(deadline, rng);
     startTimer(TimerKey.ELECTION, deadline);
+  }
+
+  void setElectionsWithoutLeader(int n) {
+    if (state.electionsWithoutLeader() != n) {
+      state = state.withElectionsWithoutLeader(n);
+    }
   }
 
   void setQuiet(RaftState.Quiet q) {
