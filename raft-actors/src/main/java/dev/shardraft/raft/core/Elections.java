@@ -24,6 +24,12 @@ final class Elections {
       ctx.startTimer(TimerKey.ELECTION, ctx.state().electionDeadlineMs());
       return;
     }
+    if (ctx.role() instanceof Candidate && !ctx.state().isDurable()) {
+      // Its own vote is still being saved and no RequestVote has left yet: a new election now
+      // would only start another save. It waits; onDurable arms the wait for votes.
+      ctx.resetElectionTimer();
+      return;
+    }
     startPreVote(ctx);
   }
 
@@ -53,6 +59,18 @@ final class Elections {
           peer, new VoteRequest(n.term(), ctx.self(), n.logTerm(), n.appliedIndex(), transfer));
     }
     maybeWin(ctx);
+  }
+
+  /**
+   * The term and vote became durable. A candidate's RequestVotes leave only now, so its wait for
+   * votes starts now too: its election timer is armed again. Otherwise a save slower than the
+   * election timeout (a cold or overloaded node) would end every candidacy before a vote could
+   * arrive.
+   */
+  static void onDurable(StepContext ctx, boolean wasDurable) {
+    if (!wasDurable && ctx.state().isDurable() && ctx.role() instanceof Candidate) {
+      ctx.resetElectionTimer();
+    }
   }
 
   /** A candidate whose own vote is durable and that holds a quorum becomes leader. */

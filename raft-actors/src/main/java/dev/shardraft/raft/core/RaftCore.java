@@ -82,7 +82,9 @@ public final class RaftCore {
         dispatch(ctx, r.message());
       }
     } else if (input instanceof TermVotePersisted p) {
+      boolean wasDurable = ctx.state().isDurable();
       ctx.durableConfirmed(p.termAndVote());
+      Elections.onDurable(ctx, wasDurable);
       Elections.maybeWin(ctx);
     } else if (input instanceof Applied a) {
       onApplied(ctx, a);

@@ -70,4 +70,25 @@ class ElectionBackoffTest {
     assertInstanceOf(Role.Leader.class, c.role());
     assertEquals(0, c.state().electionsWithoutLeader());
   }
+
+  @Test
+  void aCandidatesWaitForVotesStartsWhenItsOwnVoteIsDurable() {
+    RaftTestContext c = three();
+    c.electionTimeout().deliver(new PreVoteResponse(1, "n2", true));
+    assertInstanceOf(Role.Candidate.class, c.role());
+    long firstDeadline = c.state().electionDeadlineMs();
+    assertEquals(0, c.sent(RaftMessage.VoteRequest.class).size(), "held until the vote is saved");
+    c.advance(1_000); // the vote save takes a second: the timer fires meanwhile
+    c.step(new RaftInput.Timeout(c.now(), TimerKey.ELECTION));
+    assertInstanceOf(Role.Candidate.class, c.role(), "no new election while its vote is saved");
+    assertEquals(2, c.term());
+    c.step(
+        new RaftInput.TermVotePersisted(
+            c.now(), new dev.shardraft.raft.port.TermAndVote(2, java.util.Optional.of("n1"))));
+    assertInstanceOf(Role.Candidate.class, c.role());
+    long d = timerDelay(c);
+    assertTrue(c.now() > firstDeadline, "the save outlasted the first deadline");
+    assertTrue(d >= 150 && d <= 300, "the wait for votes starts after the save: " + d);
+    assertEquals(2, c.sent(RaftMessage.VoteRequest.class).size());
+  }
 }
