@@ -64,6 +64,7 @@ public final class KafkaSettings {
   private final RetrySettings retry;
   private final Duration operationTimeout;
   private final Duration metaIdleProducerClose;
+  private final int metaStoreThreads;
 
   private KafkaSettings(Config kafka) {
     this.bootstrapServers = kafka.getString("bootstrap-servers");
@@ -94,6 +95,11 @@ public final class KafkaSettings {
     if (metaIdleProducerClose.isNegative()) {
       throw new KafkaSettingsException(
           PATH + ".meta.idle-producer-close must be at least 0, was " + metaIdleProducerClose);
+    }
+    this.metaStoreThreads = kafka.getInt("meta.store-threads");
+    if (metaStoreThreads < 1) {
+      throw new KafkaSettingsException(
+          PATH + ".meta.store-threads must be at least 1, was " + metaStoreThreads);
     }
   }
 
@@ -144,6 +150,14 @@ public final class KafkaSettings {
    */
   public Duration metaIdleProducerClose() {
     return metaIdleProducerClose;
+  }
+
+  /**
+   * How many stores (each a thread, a raft-meta reader and its share of the replicas' fencing
+   * producers) a node's {@code StripedMetaStore} runs ({@code meta.store-threads}).
+   */
+  public int metaStoreThreads() {
+    return metaStoreThreads;
   }
 
   /**

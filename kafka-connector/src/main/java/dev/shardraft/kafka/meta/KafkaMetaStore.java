@@ -128,12 +128,17 @@ public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
   }
 
   public KafkaMetaStore(KafkaSettings settings) {
+    this(settings, "shardraft-meta-store");
+  }
+
+  /** A store whose thread has the given name (a {@link StripedMetaStore} numbers its stores). */
+  KafkaMetaStore(KafkaSettings settings, String threadName) {
     this.settings = settings;
     this.reader = new TopicReader(TopicNames.META, settings);
     this.storeThread =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
-              Thread t = new Thread(r, "shardraft-meta-store");
+              Thread t = new Thread(r, threadName);
               t.setDaemon(true);
               return t;
             });

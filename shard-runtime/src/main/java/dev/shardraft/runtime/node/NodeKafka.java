@@ -4,7 +4,7 @@ import dev.shardraft.kafka.admin.TopicAdmin;
 import dev.shardraft.kafka.config.KafkaSettings;
 import dev.shardraft.kafka.log.KafkaRaftLog;
 import dev.shardraft.kafka.log.SharedLogClients;
-import dev.shardraft.kafka.meta.KafkaMetaStore;
+import dev.shardraft.kafka.meta.StripedMetaStore;
 import dev.shardraft.kafka.snapshot.KafkaSnapshotStore;
 import java.util.Collection;
 import java.util.List;
@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * kafka-connector allows today:
  *
  * <ul>
- *   <li>one {@link KafkaMetaStore} ({@code raft-meta}) for all replicas: it keeps one fencing
- *       transactional producer per loaded replica and one reader thread;
+ *   <li>one {@link StripedMetaStore} ({@code raft-meta}) for all replicas: {@code
+ *       shardraft.kafka.meta.store-threads} stores, each a thread and a reader, which keep one
+ *       fencing transactional producer per replica that saved recently;
  *   <li>one {@link KafkaSnapshotStore} for all groups;
  *   <li>one {@link SharedLogClients}: every replica's log tail is a {@code
  *       Consumer.plainExternalSource} on the node's one shared {@code KafkaConsumerActor}, and the
@@ -42,14 +43,14 @@ public final class NodeKafka implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeKafka.class);
 
   private final KafkaSettings settings;
-  private final KafkaMetaStore meta;
+  private final StripedMetaStore meta;
   private final KafkaSnapshotStore snapshots;
   private final SharedLogClients logClients;
   private final ConcurrentMap<String, KafkaRaftLog> logs = new ConcurrentHashMap<>();
 
   public NodeKafka(KafkaSettings settings, ClassicActorSystemProvider system) {
     this.settings = settings;
-    this.meta = new KafkaMetaStore(settings);
+    this.meta = new StripedMetaStore(settings);
     this.snapshots = new KafkaSnapshotStore(settings);
     this.logClients = new SharedLogClients(settings, system, 1);
   }
@@ -111,7 +112,7 @@ public final class NodeKafka implements AutoCloseable {
     return settings;
   }
 
-  public KafkaMetaStore meta() {
+  public StripedMetaStore meta() {
     return meta;
   }
 
