@@ -110,28 +110,46 @@ public final class IdleNode {
     String bootstrap = args[0];
     int port = Integer.parseInt(args[1]);
     Map<String, Integer> families = families(args[3]);
+    // -D options (the benchmarks' --node-opt) win over the settings below.
     Config config =
-        ConfigFactory.parseString(
-                String.join(
-                    "\n",
-                    "pekko.actor.provider = cluster",
-                    "pekko.loglevel = WARNING",
-                    "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
-                    "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
-                    "pekko.remote.artery.canonical.hostname = 127.0.0.1",
-                    "pekko.remote.artery.canonical.port = " + port,
-                    // A loaded machine: binding, joining and heartbeats may be seconds late; the
-                    // benchmark measures an idle cluster, not failure detection.
-                    "pekko.remote.artery.bind.bind-timeout = 60s",
-                    "pekko.logger-startup-timeout = 60s",
-                    "pekko.cluster.failure-detector.acceptable-heartbeat-pause = 10s",
-                    "pekko.cluster.roles = [replica]",
-                    "pekko.cluster.downing-provider-class ="
-                        + " \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"",
-                    "pekko.cluster.split-brain-resolver.active-strategy = keep-majority",
-                    "shardraft.runtime.replica-role = replica",
-                    "shardraft.kafka.bootstrap-servers = \"" + bootstrap + "\""))
-            .withFallback(ConfigFactory.load());
+        ConfigFactory.systemProperties()
+            .withFallback(
+                ConfigFactory.parseString(
+                        String.join(
+                            "\n",
+                            "pekko.actor.provider = cluster",
+                            "pekko.loglevel = WARNING",
+                            "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
+                            "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
+                            "pekko.remote.artery.canonical.hostname = 127.0.0.1",
+                            "pekko.remote.artery.canonical.port = " + port,
+                            // A loaded machine: binding, joining and heartbeats may be seconds
+                            // late; the
+                            // benchmark measures an idle cluster, not failure detection.
+                            "pekko.remote.artery.bind.bind-timeout = 60s",
+                            "pekko.logger-startup-timeout = 60s",
+                            "pekko.cluster.failure-detector.acceptable-heartbeat-pause = 10s",
+                            // A node restarted on its old port is let in only once its old
+                            // incarnation
+                            // was removed; its first join attempt usually comes too soon for that,
+                            // and
+                            // the next one would wait the default 10 s.
+                            "pekko.cluster.retry-unsuccessful-join-after = 2s",
+                            // As the cluster tests: with the default 150-300 ms a pause of a few
+                            // hundred
+                            // ms on this shared 2-core machine made fresh leaders lose check-quorum
+                            // and
+                            // failovers take 1.5-4.9 s (docs/BENCHMARKS.md).
+                            "shardraft.replica.election-timeout-min = 300ms",
+                            "shardraft.replica.election-timeout-max = 600ms",
+                            "shardraft.replica.heartbeat-interval = 100ms",
+                            "pekko.cluster.roles = [replica]",
+                            "pekko.cluster.downing-provider-class ="
+                                + " \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"",
+                            "pekko.cluster.split-brain-resolver.active-strategy = keep-majority",
+                            "shardraft.runtime.replica-role = replica",
+                            "shardraft.kafka.bootstrap-servers = \"" + bootstrap + "\""))
+                    .withFallback(ConfigFactory.load()));
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM, config);
     join(system, args[2]);
     io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
@@ -253,11 +271,21 @@ public final class IdleNode {
   private static int[] clients(MBeanServer beans, String pattern) throws Exception {
     Set<ObjectName> names = beans.queryNames(new ObjectName(pattern), null);
     int connections = 0;
+    int clients = 0;
     for (ObjectName name : names) {
-      Object count = beans.getAttribute(name, "connection-count");
+      Object count;
+      try {
+        count = beans.getAttribute(name, "connection-count");
+      } catch (javax.management.InstanceNotFoundException closedMeanwhile) {
+        // A client closed between the query and this read (a meta producer's idle close): it is
+        // gone, so it is not counted. Before, this exception ended the command loop and the node
+        // never answered "measure" (the suite's idle part failed that way).
+        continue;
+      }
+      clients++;
       connections += (int) Math.round(((Number) count).doubleValue());
     }
-    return new int[] {names.size(), connections};
+    return new int[] {clients, connections};
   }
 
   private static String threadKinds() {
