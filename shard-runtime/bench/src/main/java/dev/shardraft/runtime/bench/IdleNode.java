@@ -163,23 +163,37 @@ public final class IdleNode {
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
-      switch (line.trim()) {
-        case "leaders" -> System.out.println(leaders(rafts));
-        case "measure" -> {
-          System.out.println(measure());
-          System.out.println(threadKinds());
-        }
-        case "meters" -> System.out.println(meters(meters));
-        case "quit" -> {
-          system.terminate();
-          system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
-          System.exit(0);
-        }
-        default -> System.out.println("UNKNOWN " + line);
+      try {
+        answer(line.trim(), rafts, meters, system);
+      } catch (Exception e) {
+        // The driver sees it (and its wait for the answer ends); the node serves the next command.
+        System.out.println("ERROR " + line.trim() + ": " + e);
       }
       System.out.flush();
     }
     system.terminate();
+  }
+
+  private static void answer(
+      String command,
+      List<ShardedRaft<String, String>> rafts,
+      io.micrometer.core.instrument.MeterRegistry meters,
+      ActorSystem<Void> system)
+      throws Exception {
+    switch (command) {
+      case "leaders" -> System.out.println(leaders(rafts));
+      case "measure" -> {
+        System.out.println(measure());
+        System.out.println(threadKinds());
+      }
+      case "meters" -> System.out.println(meters(meters));
+      case "quit" -> {
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        System.exit(0);
+      }
+      default -> System.out.println("UNKNOWN " + command);
+    }
   }
 
   private static String leaders(List<ShardedRaft<String, String>> rafts) {
@@ -276,8 +290,9 @@ public final class IdleNode {
       Object count;
       try {
         count = beans.getAttribute(name, "connection-count");
-      } catch (javax.management.InstanceNotFoundException closedMeanwhile) {
-        // A client closed between the query and this read (a meta producer's idle close): it is
+      } catch (javax.management.OperationsException closedMeanwhile) {
+        // A client closed between the query and this read (a meta producer's idle close: its bean
+        // or its metrics gone, InstanceNotFoundException or AttributeNotFoundException): it is
         // gone, so it is not counted. Before, this exception ended the command loop and the node
         // never answered "measure" (the suite's idle part failed that way).
         continue;
