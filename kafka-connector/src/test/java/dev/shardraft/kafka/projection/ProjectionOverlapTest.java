@@ -149,7 +149,7 @@ class ProjectionOverlapTest {
 
       EventProjection.Running first =
           await(projection(shard, eventsTopic, Optional.of(store)).start());
-      awaitEvents(eventsTopic, ProjectionOverlapTest::hasMark);
+      awaitEvents(eventsTopic, first, ProjectionOverlapTest::hasMark);
       await(first.stop());
       long committed = committedOffset(shard).orElseThrow();
       assertTrue(committed > late.nextIndex(), committed + " > " + late.nextIndex());
@@ -167,7 +167,7 @@ class ProjectionOverlapTest {
           await(projection(shard, eventsTopic, Optional.of(cutting)).start());
       assertTrue(cutting.cutDone.get(), "the log was cut during the rebuild");
       assertEquals(committed, second.resumedAt());
-      List<String> projected = awaitEvents(eventsTopic, ProjectionOverlapTest::hasEnd);
+      List<String> projected = awaitEvents(eventsTopic, second, ProjectionOverlapTest::hasEnd);
       await(second.stop());
 
       // The replica goes on from where it was (it read the log before the cut).
@@ -195,7 +195,7 @@ class ProjectionOverlapTest {
       await(writer.append(List.of(command(1, "A", "c", sequence.incrementAndGet(), "mark"))));
       EventProjection.Running running =
           await(projection(shard, eventsTopic, Optional.empty()).start());
-      awaitEvents(eventsTopic, ProjectionOverlapTest::hasMark);
+      awaitEvents(eventsTopic, running, ProjectionOverlapTest::hasMark);
       await(running.stop());
       long committed = committedOffset(shard).orElseThrow();
       await(writer.append(commands(sequence, 10)));
@@ -300,6 +300,18 @@ class ProjectionOverlapTest {
   /** Reads the events topic (read_committed) from its start until {@code done} holds. */
   private static List<String> awaitEvents(
       String topic, java.util.function.Predicate<List<String>> done) {
+    return awaitEvents(topic, null, done);
+  }
+
+  /**
+   * As {@link #awaitEvents(String, java.util.function.Predicate)}, but ends the wait with the
+   * projection's own error as soon as its stream fails (so a failure names its cause instead of
+   * timing out).
+   */
+  private static List<String> awaitEvents(
+      String topic,
+      EventProjection.Running projecting,
+      java.util.function.Predicate<List<String>> done) {
     List<String> seen = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(
@@ -309,15 +321,33 @@ class ProjectionOverlapTest {
       TopicPartition partition = new TopicPartition(topic, 0);
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));
-      Await.until(
+      Await.value(
           "events on " + topic,
           TIMEOUT,
           () -> {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
               seen.add(new String(r.value(), StandardCharsets.UTF_8));
             }
-            return done.test(seen);
-          });
+            if (done.test(seen)) {
+              return Optional.of(Boolean.TRUE);
+            }
+            CompletableFuture<?> stream =
+                projecting == null ? null : projecting.done().toCompletableFuture();
+            if (stream != null && stream.isDone()) {
+              throw new IllegalStateException(
+                  "the projection's stream ended before the events arrived; "
+                      + seen.size()
+                      + " seen",
+                  stream.handle((d, e) -> e).join());
+            }
+            return Optional.empty();
+          },
+          () ->
+              seen.size()
+                  + " events, the last "
+                  + (seen.isEmpty() ? "none" : seen.get(seen.size() - 1))
+                  + ", consumer at "
+                  + consumer.position(partition));
     }
     return seen;
   }
