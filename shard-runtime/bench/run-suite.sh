@@ -10,7 +10,9 @@ mvn -B -q install -DskipTests
 mvn -B -q -pl shard-runtime/bench dependency:build-classpath -Dmdep.outputFile="$root/shard-runtime/bench/target/bench.cp"
 log="shard-runtime/bench/target/bench-suite-$(date -u +%Y%m%dT%H%M%SZ).log"
 echo "log: $log"
-java -Xmx512m -XX:+UseSerialGC \
+# BENCH_SUITE_JVM_OPTS: extra options for the suite's own JVM (the client), e.g. a JFR recording.
+# shellcheck disable=SC2086
+java -Xmx512m -XX:+UseSerialGC ${BENCH_SUITE_JVM_OPTS:-} \
   -cp "shard-runtime/bench/target/classes:$(cat shard-runtime/bench/target/bench.cp)" \
   dev.shardraft.runtime.bench.BenchmarkSuite "$@" 2>&1 | tee "$log"
 echo "RESULT lines:"

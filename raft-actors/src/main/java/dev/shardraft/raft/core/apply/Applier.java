@@ -151,7 +151,7 @@ public final class Applier<C, R> {
       s = s.raisedTo(c.lowestUnacked()).touched(index);
       sessions.put(c.clientId(), s);
     }
-    Session.Reply kept = s == null ? null : s.replies().get(c.sequence());
+    Session.Reply kept = s == null ? null : s.reply(c.sequence()).orElse(null);
     if (kept != null) {
       duplicates++;
       sessions.put(c.clientId(), s.touched(index));
@@ -179,13 +179,13 @@ public final class Applier<C, R> {
                   + "): its client had its answer already, the reply is discarded; not applied"
                   + " now");
     }
-    if (s != null && !legacy && s.replies().size() >= s.maxReplies()) {
+    if (s != null && !legacy && s.replyCount() >= s.maxReplies()) {
       sessions.remove(c.clientId());
       return rejected(
           "session "
               + c.clientId()
               + " keeps "
-              + s.replies().size()
+              + s.replyCount()
               + " unacknowledged replies, its bound (shardraft.replica.session-max-replies = "
               + s.maxReplies()
               + "): sequence "

@@ -72,7 +72,7 @@ final class SnapshotCodec {
           out.writeLong(s.lowestKept());
           out.writeLong(s.lastActivityIndex());
           out.writeInt(s.maxReplies());
-          out.writeInt(s.replies().size());
+          out.writeInt(s.replyCount());
           for (Map.Entry<Long, Session.Reply> r : s.replies().entrySet()) {
             out.writeLong(r.getKey());
             out.writeLong(r.getValue().index());
@@ -80,10 +80,10 @@ final class SnapshotCodec {
           }
           continue;
         }
-        if (s.registered() || s.replies().size() != 1) {
+        if (s.registered() || s.replyCount() != 1) {
           throw new IllegalArgumentException("version " + version + " holds legacy sessions only");
         }
-        Session.Reply last = s.replies().lastEntry().getValue();
+        Session.Reply last = s.lastReply();
         out.writeLong(s.lastSequence());
         out.writeLong(last.index());
         out.writeLong(s.lastActivityIndex());
