@@ -40,6 +40,7 @@ import org.apache.pekko.kafka.ProducerMessage;
 import org.apache.pekko.kafka.Subscriptions;
 import org.apache.pekko.kafka.javadsl.Consumer;
 import org.apache.pekko.kafka.javadsl.Transactional;
+import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -83,7 +84,8 @@ import org.slf4j.LoggerFactory;
  * (Pekko Connectors' transactional stage creates its producer, and fences, only when its first
  * message arrives; reading the offset before that left a window in which another instance could
  * commit past the offset this one was rebuilding to.) A failed stream (a broker error, a throwing
- * state machine, being fenced by a newer instance) aborts its open transaction; call {@link #start}
+ * state machine, being fenced by a newer instance) aborts its open transaction and tears its stages
+ * down (its consumer is closed; {@link Running#stop} completes with the error); call {@link #start}
  * again to resume. The log must not be cut past the projection's committed offset: {@code
  * KafkaRaftLog.deleteBefore} never cuts past it, and start fails clearly if the log was cut past it
  * anyway. A new projection has no committed offset until its first commit; until then it starts
@@ -172,6 +174,8 @@ public final class EventProjection<C, R> {
             ProducerMessage.Envelope<byte[], byte[], ConsumerMessage.PartitionOffset>,
             CompletionStage<Consumer.Control>>
         consumed = Source.completionStageSource(rebuilt.thenApply(this::consume));
+    // A materializer of this run's own, so that a failed run can be torn down (see below).
+    Materializer materializer = Materializer.createMaterializer(system);
     Pair<CompletionStage<Consumer.Control>, CompletionStage<Done>> materialized =
         first
             .concatMat(consumed, Keep.right())
@@ -184,10 +188,19 @@ public final class EventProjection<C, R> {
                       }
                     }),
                 Keep.both())
-            .run(system);
+            .run(materializer);
     CompletionStage<Done> completion = materialized.second();
     completion.whenComplete(
         (done, error) -> {
+          // When the transactional flow fails (fenced by a newer instance, a broker error), Pekko
+          // Connectors' Transactional.source waits for its in-flight records to be committed
+          // before it stops its consumer, and nothing will ever commit them: it drained forever,
+          // holding its KafkaConsumer, and stop() (drainAndShutdown) never completed. Nothing of
+          // a failed run remains to be committed, so its stages are aborted: the source's
+          // postStop stops the consumer, and stop() completes with the run's error.
+          if (error != null) {
+            materializer.shutdown();
+          }
           fenced.completeExceptionally(
               error != null
                   ? error
@@ -204,10 +217,15 @@ public final class EventProjection<C, R> {
           }
         });
     return rebuilt.thenCombine(
-        materialized.first(), (r, control) -> running(r.resumeAt(), control, completion));
+        materialized.first(),
+        (r, control) -> running(r.resumeAt(), control, completion, materializer));
   }
 
-  private Running running(long resumeAt, Consumer.Control control, CompletionStage<Done> done) {
+  private Running running(
+      long resumeAt,
+      Consumer.Control control,
+      CompletionStage<Done> done,
+      Materializer materializer) {
     return new Running() {
       @Override
       public CompletionStage<Done> done() {
@@ -216,7 +234,9 @@ public final class EventProjection<C, R> {
 
       @Override
       public CompletionStage<Done> stop() {
-        return control.drainAndShutdown(done, system.classicSystem().dispatcher());
+        return control
+            .drainAndShutdown(done, system.classicSystem().dispatcher())
+            .whenComplete((stopped, error) -> materializer.shutdown());
       }
 
       @Override

@@ -34,9 +34,11 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -112,6 +114,61 @@ class ProjectionOverlapTest {
       await(second.stop());
       assertEquals(
           expectedEvents(log, 0, new CountingMachine()), projected, "each event once, in order");
+      writer.close();
+    }
+  }
+
+  /**
+   * The older instance is fenced while a record it consumed is not yet committed (its state machine
+   * holds that record until the newer instance has started). Its stream fails; stopping it must
+   * still complete, with the fence as its error. Before, Pekko Connectors' transactional source
+   * waited forever for that record to be committed, holding its consumer, and {@code stop()} never
+   * completed (SagaTest timed out there once in CI).
+   */
+  @Test
+  void aFencedInstanceWithARecordInFlightStillStops() throws Exception {
+    String shard = uniqueShard("fenced-stop");
+    String eventsTopic = createTopics(shard);
+    try (KafkaRaftLog log = new KafkaRaftLog(shard, settings, system)) {
+      LogWriter writer = await(log.openWriter(1, "A"));
+      await(writer.append(List.of(barrier(1, "A"))));
+      CountDownLatch holding = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      AtomicInteger made = new AtomicInteger();
+      Supplier<StateMachine<String, String>> machines =
+          () ->
+              made.incrementAndGet() == 1
+                  ? new HoldingMachine("hold", holding, release)
+                  : new CountingMachine();
+      EventProjection.Running first =
+          await(
+              new EventProjection<>(
+                      shard, eventsTopic, machines, 10_000, Optional.empty(), settings, system)
+                  .start());
+      await(writer.append(List.of(command(1, "A", "c", 1, "hold"))));
+      assertTrue(
+          holding.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+          "the first instance holds the record");
+
+      EventProjection.Running second =
+          await(
+              new EventProjection<>(
+                      shard, eventsTopic, machines, 10_000, Optional.empty(), settings, system)
+                  .start());
+      release.countDown();
+      Exception fenced = assertThrows(Exception.class, () -> await(first.done()));
+      assertTrue(
+          !(fenced instanceof java.util.concurrent.TimeoutException),
+          "the older instance's stream failed (fenced): " + fenced);
+
+      Exception stopped = assertThrows(Exception.class, () -> await(first.stop()));
+      assertTrue(
+          !(stopped instanceof java.util.concurrent.TimeoutException),
+          "stopping the fenced instance completed, with its error: " + stopped);
+      List<String> projected = awaitEvents(eventsTopic, second, events -> events.size() >= 1);
+      assertEquals(1, projected.size(), "one event: " + projected);
+      assertTrue(projected.get(0).startsWith("1 hold@"), "the held command's: " + projected);
+      await(second.stop());
       writer.close();
     }
   }
@@ -386,6 +443,56 @@ class ProjectionOverlapTest {
     @Override
     public Codec<String> replyCodec() {
       return UTF8;
+    }
+  }
+
+  /** A {@link CountingMachine} that holds the command {@code held} until released. */
+  private static final class HoldingMachine implements StateMachine<String, String> {
+    private final CountingMachine counting = new CountingMachine();
+    private final String held;
+    private final CountDownLatch holding;
+    private final CountDownLatch release;
+
+    HoldingMachine(String held, CountDownLatch holding, CountDownLatch release) {
+      this.held = held;
+      this.holding = holding;
+      this.release = release;
+    }
+
+    @Override
+    public Result<String> apply(long index, String command) {
+      if (command.equals(held)) {
+        holding.countDown();
+        try {
+          if (!release.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("never released");
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+      return counting.apply(index, command);
+    }
+
+    @Override
+    public byte[] snapshot() {
+      return counting.snapshot();
+    }
+
+    @Override
+    public void restore(byte[] snapshot) {
+      counting.restore(snapshot);
+    }
+
+    @Override
+    public Codec<String> commandCodec() {
+      return counting.commandCodec();
+    }
+
+    @Override
+    public Codec<String> replyCodec() {
+      return counting.replyCodec();
     }
   }
 
