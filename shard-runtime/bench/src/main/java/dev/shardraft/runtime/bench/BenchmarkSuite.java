@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -107,6 +108,7 @@ public final class BenchmarkSuite {
     final Duration measure;
     final int kills;
     final Duration failoverWarmup;
+    final Duration jitWarmup;
     final List<Integer> idleGroups;
     final int idleSeconds;
     final int idleSettle;
@@ -136,6 +138,7 @@ public final class BenchmarkSuite {
       kills = Integer.parseInt(orDefault(left, "--kills", "10"));
       failoverWarmup =
           Duration.ofSeconds(Long.parseLong(orDefault(left, "--failover-warmup", "5")));
+      jitWarmup = Duration.ofSeconds(Long.parseLong(orDefault(left, "--jit-warmup", "120")));
       idleGroups = ints(orDefault(left, "--idle-groups", "16,256,1024"));
       idleSeconds = Integer.parseInt(orDefault(left, "--idle-seconds", "30"));
       // Longer than shardraft.kafka.meta.idle-producer-close (30 s): what is measured is the idle
@@ -231,6 +234,18 @@ public final class BenchmarkSuite {
     }
 
     void raw() throws Exception {
+      if (!o.jitWarmup.isZero()) {
+        // The broker and this JVM are fresh: their JIT compilers are still busy for a minute or
+        // more, and a cold broker answers several times slower (docs/BENCHMARKS.md, "Warm-up").
+        int topics = o.groups.get(o.groups.size() - 1);
+        List<String> names = RawKafka.createTopics(bootstrap, "rawwarm", topics, o.brokers);
+        double perS =
+            RawKafka.throughput(
+                kafkaSettings, names, o.batch, o.payload, (int) o.jitWarmup.toSeconds());
+        System.out.printf(
+            "  warm-up (JIT): raw Kafka to %d topics, %.0f records/s for %d s%n",
+            topics, perS, o.jitWarmup.toSeconds());
+      }
       for (int topics : o.groups) {
         List<String> names = RawKafka.createTopics(bootstrap, "raw" + topics, topics, o.brokers);
         double perS =
@@ -243,7 +258,7 @@ public final class BenchmarkSuite {
             topics, perS, o.batch, o.payload, o.brokers);
       }
       List<String> rt = RawKafka.createTopics(bootstrap, "rawrt", 1, o.brokers);
-      Histogram h = RawKafka.roundTrip(kafkaSettings, rt.get(0), o.payload, 200, 1000);
+      Histogram h = RawKafka.roundTrip(kafkaSettings, rt.get(0), o.payload, 2_000, 1000);
       System.out.printf(
           "RESULT raw_kafka_round_trip samples=%d p50_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f%n",
           h.getTotalCount(),
@@ -286,6 +301,7 @@ public final class BenchmarkSuite {
           failover(rafts, nodes, seeds, families.toString());
           return;
         }
+        jitWarmUp(rafts);
         if (o.parts.contains("e2e")) {
           e2e(rafts, nodes);
         }
@@ -439,6 +455,37 @@ public final class BenchmarkSuite {
                 o.warmup,
                 o.measure));
         leaderMeters(nodes);
+      }
+    }
+
+    /**
+     * Closed-loop load on every family for {@code --jit-warmup} in all before anything is measured,
+     * in windows of at most 10 s whose rates are printed: the node JVMs, this client JVM and the
+     * broker are fresh, and until their JIT compilers are done (a minute or more on 2 cores, with
+     * five JVMs compiling) a lone client's command took 3-8 times as long as afterwards (see
+     * docs/BENCHMARKS.md, "Warm-up"). A service's nodes run warm, so that is what is measured.
+     */
+    void jitWarmUp(Map<Integer, ShardedRaft<String, String>> rafts) throws Exception {
+      if (o.jitWarmup.isZero()) {
+        return;
+      }
+      long perFamily = Math.max(1, o.jitWarmup.toMillis() / rafts.size());
+      // The most closed-loop clients of the run: as much work as the cluster takes without
+      // pipelined clients' retry storms (see "Figures of one run").
+      int warmUpClients = o.clients.stream().mapToInt(Integer::intValue).max().orElse(16);
+      for (Map.Entry<Integer, ShardedRaft<String, String>> e : rafts.entrySet()) {
+        StringBuilder rates = new StringBuilder();
+        for (long left = perFamily; left > 0; left -= 10_000) {
+          Duration window = Duration.ofMillis(Math.min(10_000, left));
+          Load.Result r =
+              Load.closed(e.getValue(), warmUpClients, 1, o.payload, Duration.ZERO, window);
+          rates
+              .append(rates.length() == 0 ? "" : " ")
+              .append(String.format(Locale.ROOT, "%.0f", r.perSecond()));
+        }
+        System.out.printf(
+            "  warm-up (JIT): %d groups, %d closed-loop clients, cmds/s per window: %s%n",
+            e.getKey(), warmUpClients, rates);
       }
     }
 
