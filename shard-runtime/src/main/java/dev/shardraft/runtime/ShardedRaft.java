@@ -507,10 +507,31 @@ public final class ShardedRaft<C, R> {
               + ")");
     }
     checkTimeout(timeout);
-    return ref(group, replica)
-        .ask(
-            (ActorRef<Status> replyTo) -> new ReplicaEntity.Deliver(new GetStatus(replyTo)),
-            timeout);
+    return onDispatcher(
+        ref(group, replica)
+            .ask(
+                (ActorRef<Status> replyTo) -> new ReplicaEntity.Deliver(new GetStatus(replyTo)),
+                timeout));
+  }
+
+  /**
+   * A plain {@code CompletableFuture} completed on the system's dispatcher with the outcome of a
+   * Pekko ask. Callers may chain non-async callbacks on it: on the stage Pekko returns they would
+   * run through {@code ForkJoinPool.commonPool()}, a new thread per callback with 2 CPUs (see
+   * {@code Call.attempt}).
+   */
+  private <T> CompletableFuture<T> onDispatcher(CompletionStage<T> pekkoStage) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    pekkoStage.whenCompleteAsync(
+        (value, failure) -> {
+          if (failure != null) {
+            out.completeExceptionally(failure);
+          } else {
+            out.complete(value);
+          }
+        },
+        system.executionContext());
+    return out;
   }
 
   private static void checkTimeout(Duration timeout) {
@@ -658,7 +679,12 @@ public final class ShardedRaft<C, R> {
       Duration budget = Duration.ofNanos(Math.min(left, settings.attemptTimeout().toNanos()));
       ref(group, target)
           .ask((ActorRef<Rep> replyTo) -> new ReplicaEntity.Deliver(message.apply(replyTo)), budget)
-          .whenComplete((reply, failure) -> onAnswer(target, reply, failure));
+          // Async on the system's dispatcher, never a plain whenComplete: Pekko's javadsl ask
+          // returns Scala's CompletionStage adapter, which runs even non-async callbacks through
+          // ForkJoinPool.commonPool(), and with 2 CPUs that pool's parallelism is 1, for which
+          // CompletableFuture starts a new thread per callback (docs/BENCHMARKS.md).
+          .whenCompleteAsync(
+              (reply, failure) -> onAnswer(target, reply, failure), system.executionContext());
     }
 
     private void onAnswer(String target, Rep reply, Throwable failure) {
