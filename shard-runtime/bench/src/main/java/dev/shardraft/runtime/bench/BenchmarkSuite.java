@@ -7,6 +7,8 @@ import dev.shardraft.kafka.local.LocalKafka;
 import dev.shardraft.runtime.FamilyStatus;
 import dev.shardraft.runtime.RaftGroups;
 import dev.shardraft.runtime.ShardedRaft;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,9 +17,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -138,7 +140,7 @@ public final class BenchmarkSuite {
       kills = Integer.parseInt(orDefault(left, "--kills", "10"));
       failoverWarmup =
           Duration.ofSeconds(Long.parseLong(orDefault(left, "--failover-warmup", "5")));
-      jitWarmup = Duration.ofSeconds(Long.parseLong(orDefault(left, "--jit-warmup", "120")));
+      jitWarmup = Duration.ofSeconds(Long.parseLong(orDefault(left, "--jit-warmup", "150")));
       idleGroups = ints(orDefault(left, "--idle-groups", "16,256,1024"));
       idleSeconds = Integer.parseInt(orDefault(left, "--idle-seconds", "30"));
       // Longer than shardraft.kafka.meta.idle-producer-close (30 s): what is measured is the idle
@@ -174,6 +176,11 @@ public final class BenchmarkSuite {
     final KafkaSettings kafkaSettings;
     final Map<Integer, Double> rawPerTopics = new LinkedHashMap<>();
     double bestE2e;
+
+    /** The client's meters: its retries by reason are printed with each result. */
+    final SimpleMeterRegistry clientMeters = new SimpleMeterRegistry();
+
+    Map<String, Double> retriesAtMark = Map.of();
     String bestE2eName;
     int bestE2eGroups;
 
@@ -294,7 +301,9 @@ public final class BenchmarkSuite {
         Map<Integer, ShardedRaft<String, String>> rafts = new LinkedHashMap<>();
         for (int g : counts) {
           rafts.put(
-              g, ShardedRaft.init(client, RaftGroups.of(prefix + g, g, IdleNode.Nothing::new)));
+              g,
+              ShardedRaft.init(
+                  client, RaftGroups.of(prefix + g, g, IdleNode.Nothing::new), clientMeters));
         }
         awaitHealthy(rafts.values(), Duration.ofMinutes(10));
         if (failover) {
@@ -434,6 +443,7 @@ public final class BenchmarkSuite {
         throws Exception {
       for (Map.Entry<Integer, ShardedRaft<String, String>> e : rafts.entrySet()) {
         for (int c : o.clients) {
+          markRetries();
           report(
               "e2e",
               e.getKey(),
@@ -442,6 +452,7 @@ public final class BenchmarkSuite {
               Load.closed(e.getValue(), c, 1, o.payload, o.warmup, o.measure));
           leaderMeters(nodes);
         }
+        markRetries();
         report(
             "e2e_pipelined",
             e.getKey(),
@@ -459,33 +470,41 @@ public final class BenchmarkSuite {
     }
 
     /**
-     * Closed-loop load on every family for {@code --jit-warmup} in all before anything is measured,
-     * in windows of at most 10 s whose rates are printed: the node JVMs, this client JVM and the
-     * broker are fresh, and until their JIT compilers are done (a minute or more on 2 cores, with
-     * five JVMs compiling) a lone client's command took 3-8 times as long as afterwards (see
+     * Closed-loop load on every family before anything is measured, in windows of 10 s whose rates
+     * are printed, until the rate has stopped rising ({@link WarmUp#stable}) or {@code
+     * --jit-warmup} is used up, per family: the node JVMs, this client JVM and the broker are
+     * fresh, and until their JIT compilers are done (a minute or more on 2 cores, with five JVMs
+     * compiling) a lone client's command took 3-8 times as long as afterwards (see
      * docs/BENCHMARKS.md, "Warm-up"). A service's nodes run warm, so that is what is measured.
      */
     void jitWarmUp(Map<Integer, ShardedRaft<String, String>> rafts) throws Exception {
       if (o.jitWarmup.isZero()) {
         return;
       }
-      long perFamily = Math.max(1, o.jitWarmup.toMillis() / rafts.size());
+      long perFamily = o.jitWarmup.toMillis();
       // The most closed-loop clients of the run: as much work as the cluster takes without
       // pipelined clients' retry storms (see "Figures of one run").
       int warmUpClients = o.clients.stream().mapToInt(Integer::intValue).max().orElse(16);
       for (Map.Entry<Integer, ShardedRaft<String, String>> e : rafts.entrySet()) {
-        StringBuilder rates = new StringBuilder();
-        for (long left = perFamily; left > 0; left -= 10_000) {
+        List<Double> rates = new ArrayList<>();
+        long left = perFamily;
+        while (left > 0 && !WarmUp.stable(rates)) {
           Duration window = Duration.ofMillis(Math.min(10_000, left));
-          Load.Result r =
-              Load.closed(e.getValue(), warmUpClients, 1, o.payload, Duration.ZERO, window);
-          rates
-              .append(rates.length() == 0 ? "" : " ")
-              .append(String.format(Locale.ROOT, "%.0f", r.perSecond()));
+          left -= window.toMillis();
+          rates.add(
+              Load.closed(e.getValue(), warmUpClients, 1, o.payload, Duration.ZERO, window)
+                  .perSecond());
+        }
+        StringBuilder shown = new StringBuilder();
+        for (double r : rates) {
+          shown.append(shown.length() == 0 ? "" : " ").append(Math.round(r));
         }
         System.out.printf(
-            "  warm-up (JIT): %d groups, %d closed-loop clients, cmds/s per window: %s%n",
-            e.getKey(), warmUpClients, rates);
+            "  warm-up (JIT): %d groups, %d closed-loop clients, cmds/s per window: %s (%s)%n",
+            e.getKey(),
+            warmUpClients,
+            shown,
+            WarmUp.stable(rates) ? "stopped rising" : "time up, still rising");
       }
     }
 
@@ -510,9 +529,37 @@ public final class BenchmarkSuite {
       }
     }
 
+    /** The client's retries so far, by reason (all families). */
+    Map<String, Double> retries() {
+      Map<String, Double> byReason = new TreeMap<>();
+      for (Counter c : clientMeters.find("shardraft.client.retries").counters()) {
+        byReason.merge(c.getId().getTag("reason"), c.count(), Double::sum);
+      }
+      return byReason;
+    }
+
+    void markRetries() {
+      retriesAtMark = retries();
+    }
+
+    /**
+     * {@code reason:count,...} of the retries since {@link #markRetries} (the measured run and its
+     * warm-up and drain), or {@code none}.
+     */
+    String retriesSinceMark() {
+      StringBuilder b = new StringBuilder();
+      for (Map.Entry<String, Double> e : retries().entrySet()) {
+        long n = Math.round(e.getValue() - retriesAtMark.getOrDefault(e.getKey(), 0.0));
+        if (n > 0) {
+          b.append(b.length() == 0 ? "" : ",").append(e.getKey()).append(':').append(n);
+        }
+      }
+      return b.length() == 0 ? "none" : b.toString();
+    }
+
     void report(String name, int groups, int clients, int window, Load.Result r) {
       System.out.printf(
-          "RESULT %s groups=%d clients=%d window=%d cmds_per_s=%.0f %s errors=%d%s%n",
+          "RESULT %s groups=%d clients=%d window=%d cmds_per_s=%.0f %s errors=%d %s retries=%s%s%n",
           name,
           groups,
           clients,
@@ -520,6 +567,8 @@ public final class BenchmarkSuite {
           r.perSecond(),
           r.latencyFields(),
           r.failed(),
+          r.cpu(),
+          retriesSinceMark(),
           r.errors().isEmpty() ? "" : " " + r.errors());
       if (r.perSecond() > bestE2e) {
         bestE2e = r.perSecond();
@@ -544,16 +593,19 @@ public final class BenchmarkSuite {
       }
       for (int pct : new int[] {25, 50, 75}) {
         double rate = max * pct / 100.0;
+        markRetries();
         Load.Result r = Load.open(rafts.get(groups), rate, o.payload, o.warmup, o.measure);
         System.out.printf(
             "RESULT open_loop groups=%d offered_pct=%d offered_per_s=%.0f answered_per_s=%.0f %s"
-                + " errors=%d%s%n",
+                + " errors=%d %s retries=%s%s%n",
             groups,
             pct,
             rate,
             r.perSecond(),
             r.latencyFields(),
             r.failed(),
+            r.cpu(),
+            retriesSinceMark(),
             r.errors().isEmpty() ? "" : " " + r.errors());
       }
     }

@@ -31,9 +31,17 @@ import org.HdrHistogram.SynchronizedHistogram;
 final class Load {
   private Load() {}
 
-  /** What one load run measured. Latencies in microseconds. */
+  /**
+   * What one load run measured. Latencies in microseconds; {@code cpu}: the CPU used while
+   * measuring ({@link CpuMeter#fields}).
+   */
   record Result(
-      long answered, long failed, double seconds, Histogram latency, Map<String, Long> errors) {
+      long answered,
+      long failed,
+      double seconds,
+      Histogram latency,
+      Map<String, Long> errors,
+      String cpu) {
     double perSecond() {
       return answered / seconds;
     }
@@ -93,11 +101,13 @@ final class Load {
 
     Result measure(Duration warmup, Duration measure) throws InterruptedException {
       Thread.sleep(warmup.toMillis());
+      CpuMeter.Snapshot cpu0 = CpuMeter.take();
       measuring.set(true);
       long t0 = System.nanoTime();
       Thread.sleep(measure.toMillis());
       measuring.set(false);
       double seconds = (System.nanoTime() - t0) / 1e9;
+      CpuMeter.Snapshot cpu1 = CpuMeter.take();
       stopped.set(true);
       long drainDeadline = System.nanoTime() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(5);
       while (outstanding.get() > 0 && System.nanoTime() < drainDeadline) {
@@ -105,7 +115,12 @@ final class Load {
       }
       synchronized (errors) {
         return new Result(
-            answered.get(), failed.get(), seconds, latency.copy(), new TreeMap<>(errors));
+            answered.get(),
+            failed.get(),
+            seconds,
+            latency.copy(),
+            new TreeMap<>(errors),
+            CpuMeter.fields(cpu0, cpu1, answered.get()));
       }
     }
   }
