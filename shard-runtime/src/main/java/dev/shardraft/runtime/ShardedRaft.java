@@ -507,30 +507,38 @@ public final class ShardedRaft<C, R> {
               + ")");
     }
     checkTimeout(timeout);
-    return onDispatcher(
-        ref(group, replica)
-            .ask(
-                (ActorRef<Status> replyTo) -> new ReplicaEntity.Deliver(new GetStatus(replyTo)),
-                timeout));
+    return askReplica(
+        group,
+        replica,
+        (ActorRef<Status> replyTo) -> new ReplicaEntity.Deliver(new GetStatus(replyTo)),
+        timeout);
   }
 
   /**
-   * A plain {@code CompletableFuture} completed on the system's dispatcher with the outcome of a
-   * Pekko ask. Callers may chain non-async callbacks on it: on the stage Pekko returns they would
-   * run through {@code ForkJoinPool.commonPool()}, a new thread per callback with 2 CPUs (see
-   * {@code Call.attempt}).
+   * Asks one replica through sharding; every ask of the runtime (client and admin) goes through
+   * here. The answer completes a plain {@code CompletableFuture} on the system's dispatcher, so
+   * callers may chain non-async callbacks on it: on the stage Pekko's javadsl ask returns (Scala's
+   * adapter) even a plain {@code whenComplete} runs through {@code ForkJoinPool.commonPool()},
+   * whose parallelism is 1 with 2 CPUs, and {@code CompletableFuture} then starts a new thread per
+   * callback (docs/BENCHMARKS.md, "A thread per answer on 2 CPUs").
    */
-  private <T> CompletableFuture<T> onDispatcher(CompletionStage<T> pekkoStage) {
-    CompletableFuture<T> out = new CompletableFuture<>();
-    pekkoStage.whenCompleteAsync(
-        (value, failure) -> {
-          if (failure != null) {
-            out.completeExceptionally(failure);
-          } else {
-            out.complete(value);
-          }
-        },
-        system.executionContext());
+  <Rep> CompletableFuture<Rep> askReplica(
+      String group,
+      String replica,
+      Function<ActorRef<Rep>, ReplicaEntity.Command> message,
+      Duration timeout) {
+    CompletableFuture<Rep> out = new CompletableFuture<>();
+    ref(group, replica)
+        .ask(message::apply, timeout)
+        .whenCompleteAsync(
+            (value, failure) -> {
+              if (failure != null) {
+                out.completeExceptionally(failure);
+              } else {
+                out.complete(value);
+              }
+            },
+            system.executionContext());
     return out;
   }
 
@@ -677,14 +685,12 @@ public final class ShardedRaft<C, R> {
       }
       attempts++;
       Duration budget = Duration.ofNanos(Math.min(left, settings.attemptTimeout().toNanos()));
-      ref(group, target)
-          .ask((ActorRef<Rep> replyTo) -> new ReplicaEntity.Deliver(message.apply(replyTo)), budget)
-          // Async on the system's dispatcher, never a plain whenComplete: Pekko's javadsl ask
-          // returns Scala's CompletionStage adapter, which runs even non-async callbacks through
-          // ForkJoinPool.commonPool(), and with 2 CPUs that pool's parallelism is 1, for which
-          // CompletableFuture starts a new thread per callback (docs/BENCHMARKS.md).
-          .whenCompleteAsync(
-              (reply, failure) -> onAnswer(target, reply, failure), system.executionContext());
+      askReplica(
+              group,
+              target,
+              (ActorRef<Rep> replyTo) -> new ReplicaEntity.Deliver(message.apply(replyTo)),
+              budget)
+          .whenComplete((reply, failure) -> onAnswer(target, reply, failure));
     }
 
     private void onAnswer(String target, Rep reply, Throwable failure) {

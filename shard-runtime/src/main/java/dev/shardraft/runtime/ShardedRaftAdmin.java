@@ -16,8 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +31,10 @@ public final class ShardedRaftAdmin {
 
   private final ShardedRaft<?, ?> raft;
   private final ActorSystem<?> system;
-  private final ClusterSharding sharding;
 
   ShardedRaftAdmin(ShardedRaft<?, ?> raft, ActorSystem<?> system) {
     this.raft = raft;
     this.system = system;
-    this.sharding = ClusterSharding.get(system);
   }
 
   /** Asks every replica of every group for its status and node, waiting up to {@code timeout}. */
@@ -67,13 +63,12 @@ public final class ShardedRaftAdmin {
 
   private CompletableFuture<FamilyStatus.Replica> replicaStatus(
       String group, String replica, Duration timeout) {
-    EntityRef<ReplicaEntity.Command> ref = ref(group, replica);
     CompletableFuture<ReplicaEntity.Placed> placed =
-        ref.<ReplicaEntity.Placed>ask(ReplicaEntity.GetPlacement::new, timeout)
-            .toCompletableFuture();
+        raft.<ReplicaEntity.Placed>askReplica(
+            group, replica, ReplicaEntity.GetPlacement::new, timeout);
     CompletableFuture<Status> status =
-        ref.<Status>ask(replyTo -> new ReplicaEntity.Deliver(new GetStatus(replyTo)), timeout)
-            .toCompletableFuture();
+        raft.<Status>askReplica(
+            group, replica, replyTo -> new ReplicaEntity.Deliver(new GetStatus(replyTo)), timeout);
     // A replica that does not answer yields an empty field, never a failed snapshot.
     CompletableFuture<Optional<String>> node =
         placed.handle((p, failure) -> Optional.ofNullable(p).map(ReplicaEntity.Placed::node));
@@ -114,8 +109,9 @@ public final class ShardedRaftAdmin {
                 return CompletableFuture.completedFuture(null);
               }
               String from = leader.get().replica();
-              return ref(group, from)
-                  .<TransferReply>ask(
+              return raft.<TransferReply>askReplica(
+                      group,
+                      from,
                       replyTo -> new ReplicaEntity.Deliver(new TransferLeadership(target, replyTo)),
                       timeout)
                   .thenCompose(
@@ -220,9 +216,5 @@ public final class ShardedRaftAdmin {
       groups.add(new LeaderBalance.GroupLeadership(g.group(), leader.get().replica(), nodes));
     }
     return groups;
-  }
-
-  private EntityRef<ReplicaEntity.Command> ref(String group, String replica) {
-    return sharding.entityRefFor(raft.typeKey(), ReplicaEntity.entityId(group, replica));
   }
 }

@@ -481,13 +481,12 @@ public final class BenchmarkSuite {
       if (o.jitWarmup.isZero()) {
         return;
       }
-      long perFamily = o.jitWarmup.toMillis();
       // The most closed-loop clients of the run: as much work as the cluster takes without
       // pipelined clients' retry storms (see "Figures of one run").
       int warmUpClients = o.clients.stream().mapToInt(Integer::intValue).max().orElse(16);
       for (Map.Entry<Integer, ShardedRaft<String, String>> e : rafts.entrySet()) {
         List<Double> rates = new ArrayList<>();
-        long left = perFamily;
+        long left = o.jitWarmup.toMillis();
         while (left > 0 && !WarmUp.stable(rates)) {
           Duration window = Duration.ofMillis(Math.min(10_000, left));
           left -= window.toMillis();

@@ -74,12 +74,17 @@ final class CpuMeter {
         100 * (b.machineSteal - a.machineSteal) / total);
   }
 
-  /** utime + stime of a process, 0 if it is gone. */
+  /** utime + stime of a process in clock ticks ({@code /proc/<pid>/stat}). */
+  static long processTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  /** {@link #processTicks}, 0 if the process is gone. */
   private static long ticks(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      return processTicks(pid);
     } catch (IOException e) {
       return 0;
     }

@@ -117,9 +117,7 @@ final class NodeProcess implements AutoCloseable {
   /** CPU time (user + system) the JVM used so far, in seconds. */
   double cpuSeconds() {
     try {
-      String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS;
+      return CpuMeter.processTicks(process.pid()) / (double) CLOCK_TICKS;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
