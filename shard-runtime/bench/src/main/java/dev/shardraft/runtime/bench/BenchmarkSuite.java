@@ -124,9 +124,8 @@ public final class BenchmarkSuite {
       Map<String, String> left = new LinkedHashMap<>(o);
       bootstrap = left.remove("--bootstrap");
       brokers = Integer.parseInt(orDefault(left, "--brokers", "1"));
-      // Kafka's own default (kafka-server-start.sh). At 1,024 groups a 384m broker spent its time
-      // in
-      // full GCs: old generation full with 3,000+ transactional producers' state and connections.
+      // Kafka's own default (kafka-server-start.sh). At 1,024 groups a 384m broker spent its
+      // time in full GCs (docs/BENCHMARKS.md, "Elections of many groups at once").
       brokerHeap = orDefault(left, "--broker-heap", "1g");
       parts =
           new TreeSet<>(
