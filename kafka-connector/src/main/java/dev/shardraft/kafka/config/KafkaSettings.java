@@ -65,6 +65,7 @@ public final class KafkaSettings {
   private final Duration operationTimeout;
   private final Duration metaIdleProducerClose;
   private final int metaStoreThreads;
+  private final Duration metaTransactionTimeout;
 
   private KafkaSettings(Config kafka) {
     this.bootstrapServers = kafka.getString("bootstrap-servers");
@@ -95,6 +96,14 @@ public final class KafkaSettings {
     if (metaIdleProducerClose.isNegative()) {
       throw new KafkaSettingsException(
           PATH + ".meta.idle-producer-close must be at least 0, was " + metaIdleProducerClose);
+    }
+    this.metaTransactionTimeout = kafka.getDuration("meta.transaction-timeout");
+    if (metaTransactionTimeout.toMillis() < 1 || metaTransactionTimeout.toMillis() > 900_000) {
+      throw new KafkaSettingsException(
+          PATH
+              + ".meta.transaction-timeout must be between 1ms and 15min (the broker's default"
+              + " transaction.max.timeout.ms), was "
+              + metaTransactionTimeout);
     }
     this.metaStoreThreads = kafka.getInt("meta.store-threads");
     if (metaStoreThreads < 1) {
@@ -150,6 +159,16 @@ public final class KafkaSettings {
    */
   public Duration metaIdleProducerClose() {
     return metaIdleProducerClose;
+  }
+
+  /**
+   * The {@code transaction.timeout.ms} of the raft-meta producers ({@code
+   * meta.transaction-timeout}): how long a meta transaction left open by a process that died can
+   * hold back the raft-meta reads of every node (which read through the high watermark), at most,
+   * plus the broker's check interval for timed-out transactions.
+   */
+  public Duration metaTransactionTimeout() {
+    return metaTransactionTimeout;
   }
 
   /**

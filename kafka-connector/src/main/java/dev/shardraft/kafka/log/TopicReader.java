@@ -7,9 +7,12 @@ import org.apache.kafka.common.errors.TimeoutException;
 
 /**
  * Reads a whole topic ({@code read_committed}, manual assignment of every partition, no group) and,
- * on every {@link #catchUp}, the records added since the last call, up to the end offsets of that
- * moment. Used for the compacted topic {@code raft-meta}, whose reader wants "the latest value per
- * key as of now". A {@link TopicsReader} of one topic.
+ * on every {@link #catchUp}, the records added since the last call, up to the high watermark of
+ * that moment, waiting for transactions still open below it to be decided: every record committed
+ * before the call is seen, even one written after the first record of a transaction that is still
+ * open (which a plain read to the {@code read_committed} end would miss). Used for the compacted
+ * topic {@code raft-meta}, whose reader wants "the latest value per key as of now". A {@link
+ * TopicsReader} of one topic, read through the high watermark.
  *
  * <p>Not thread-safe (a Kafka consumer is not): call it from one thread.
  */
@@ -20,7 +23,7 @@ public final class TopicReader implements AutoCloseable {
 
   public TopicReader(String topic, KafkaSettings settings) {
     this.topic = topic;
-    this.reader = new TopicsReader(settings);
+    this.reader = new TopicsReader(settings, true);
   }
 
   /**

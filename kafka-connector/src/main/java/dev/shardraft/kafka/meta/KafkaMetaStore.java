@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
@@ -304,9 +305,12 @@ public final class KafkaMetaStore implements RaftMetaStore, AutoCloseable {
 
   /** A new transactional producer of the replica id, after its {@code initTransactions()}. */
   private Producer<byte[], byte[]> fence(String shard, String replicaId) {
-    Producer<byte[], byte[]> producer =
-        new KafkaProducer<>(
-            settings.producerProperties(TopicNames.metaTransactionalId(shard, replicaId)));
+    Map<String, Object> props =
+        settings.producerProperties(TopicNames.metaTransactionalId(shard, replicaId));
+    props.put(
+        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+        (int) settings.metaTransactionTimeout().toMillis());
+    Producer<byte[], byte[]> producer = new KafkaProducer<>(props);
     try {
       Retries.withBackoff(
           "fencing older incarnations of " + key(shard, replicaId),

@@ -27,6 +27,7 @@ class KafkaSettingsTest {
     assertFalse(s.topics().allowUnsafeTopics());
     assertEquals(5, s.writer().openAttempts());
     assertEquals(16 * 1024 * 1024, s.topics().snapshotMaxMessageBytes());
+    assertEquals(Duration.ofSeconds(10), s.metaTransactionTimeout());
   }
 
   @Test
@@ -109,6 +110,9 @@ class KafkaSettingsTest {
         "shardraft.kafka.topics.replication-factor = 0", "replication-factor must be >= 1");
     assertRefused("shardraft.kafka.writer.open-attempts = 0", "shardraft.kafka.writer");
     assertRefused("shardraft.kafka.bootstrap-servers = \"\"", "must not be empty");
+    assertRefused(
+        "shardraft.kafka.meta.transaction-timeout = 0s",
+        "shardraft.kafka.meta.transaction-timeout must be between 1ms and 15min");
     assertRefused("shardraft.kafka.retry.attempts = nope", "invalid shardraft.kafka configuration");
   }
 

@@ -70,6 +70,92 @@ class KafkaMetaStoreTest {
     }
   }
 
+  /**
+   * A transaction of another producer, opened on raft-meta and not yet decided, whose first record
+   * comes before the save under test: a {@code read_committed} read "to the end" stops before it.
+   * It commits after {@code openFor} on a thread of its own.
+   */
+  private static CompletableFuture<Void> openTransactionFor(String name, Duration openFor) {
+    KafkaProducer<byte[], byte[]> blocker =
+        new KafkaProducer<>(KAFKA.settings().producerProperties("test-open-transaction-" + name));
+    blocker.initTransactions();
+    blocker.beginTransaction();
+    try {
+      blocker
+          .send(
+              new ProducerRecord<>(
+                  TopicNames.META,
+                  ("unrelated-" + name + "/r9").getBytes(StandardCharsets.UTF_8),
+                  TermAndVoteFormat.encode(new TermAndVote(1, Optional.empty()))))
+          .get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      blocker.close();
+      throw new IllegalStateException(e);
+    }
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            Thread.sleep(openFor.toMillis());
+            blocker.commitTransaction();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } finally {
+            blocker.close();
+          }
+        });
+  }
+
+  /**
+   * Found while designing a shared meta writer: a load read raft-meta only to the last stable
+   * offset, so a save committed behind another replica's still open transaction was not seen, and
+   * the loading incarnation believed an older term and vote (it could then vote a second time in a
+   * term this replica id had already voted in).
+   */
+  @Test
+  void aLoadSeesASaveCommittedBehindAnotherReplicasOpenTransaction() throws Exception {
+    String shard = "behind-open-0";
+    TermAndVote voted = new TermAndVote(5, Optional.of("r2"));
+    try (KafkaMetaStore writer = new KafkaMetaStore(KAFKA.settings());
+        KafkaMetaStore reader = new KafkaMetaStore(KAFKA.settings())) {
+      await(writer.load(shard, "r1"));
+      CompletableFuture<Void> decided = openTransactionFor("load", Duration.ofSeconds(3));
+      try {
+        await(writer.save(shard, "r1", voted));
+        assertEquals(voted, await(reader.load(shard, "r1")));
+      } finally {
+        decided.get(60, TimeUnit.SECONDS); // other tests must not read behind it
+      }
+    }
+  }
+
+  /**
+   * The compare-and-set of a save after its producer was closed (or fenced) must see every record
+   * of the key committed before it, also one behind another replica's open transaction; otherwise
+   * two incarnations both save a vote in one term.
+   */
+  @Test
+  void aFencedBackSaveIsRefusedForAForeignSaveBehindAnotherReplicasOpenTransaction()
+      throws Exception {
+    String shard = "behind-open-1";
+    String id = "r1";
+    try (KafkaMetaStore older = new KafkaMetaStore(closingAfter(Duration.ofMillis(300)));
+        KafkaMetaStore newer = new KafkaMetaStore(KAFKA.settings())) {
+      await(older.load(shard, id));
+      await(older.save(shard, id, new TermAndVote(1, Optional.of("r2"))));
+      awaitOpenProducers(older, 0);
+      assertEquals(new TermAndVote(1, Optional.of("r2")), await(newer.load(shard, id)));
+      CompletableFuture<Void> decided = openTransactionFor("cas", Duration.ofSeconds(3));
+      try {
+        await(newer.save(shard, id, new TermAndVote(2, Optional.of("r3"))));
+        assertThrows(
+            MetaStoreSupersededException.class,
+            () -> await(older.save(shard, id, new TermAndVote(2, Optional.of("r2")))));
+      } finally {
+        decided.get(60, TimeUnit.SECONDS); // other tests must not read behind it
+      }
+    }
+  }
+
   @Test
   void aCorruptValueFailsTheLoadOfThatKeyOnlyWithAClearError() throws Exception {
     try (KafkaProducer<byte[], byte[]> plain = KAFKA.plainProducer()) {
