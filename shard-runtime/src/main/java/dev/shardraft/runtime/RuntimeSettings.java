@@ -16,7 +16,9 @@ import java.util.Optional;
  * @param minHostingNodes hosting members that must be up before the keep-alive starts replicas; 0
  *     means the family's replica count
  * @param keepAliveInterval how often every node pings every replica
- * @param maxMovesPerRebalance replicas moved per rebalance round, at most
+ * @param maxMovesPerRebalance shards moved per rebalance round, at most
+ * @param shardBuckets buckets the groups of a family are dealt into; one shard holds one replica id
+ *     of every group of a bucket
  * @param handOffTransferTimeout how long a leader being handed off waits for a successor
  * @param attemptTimeout how long one attempt of an ask waits for its answer
  * @param retryPause pause before retrying when the group has no leader to redirect to
@@ -31,6 +33,7 @@ public record RuntimeSettings(
     int minHostingNodes,
     Duration keepAliveInterval,
     int maxMovesPerRebalance,
+    int shardBuckets,
     Duration handOffTransferTimeout,
     Duration attemptTimeout,
     Duration retryPause,
@@ -63,6 +66,10 @@ public record RuntimeSettings(
     if (moves < 1) {
       throw bad(c, "placement.max-moves-per-rebalance", "must be >= 1, was " + moves);
     }
+    int buckets = c.getInt(key("placement.shard-buckets"));
+    if (buckets < 1) {
+      throw bad(c, "placement.shard-buckets", "must be >= 1, was " + buckets);
+    }
     Duration transfer = atLeast(c, "hand-off.transfer-timeout", Duration.ofMillis(1));
     // Sharding stops waiting for a hand-off after its handoff-timeout: a leader still transferring
     // then would be cut off mid-transfer (and the shard moved while it may still write).
@@ -84,6 +91,7 @@ public record RuntimeSettings(
         minHosting,
         keepAlive,
         moves,
+        buckets,
         transfer,
         atLeast(c, "client.attempt-timeout", Duration.ofMillis(1)),
         atLeast(c, "client.retry-pause", Duration.ofMillis(1)),

@@ -19,11 +19,11 @@ import dev.shardraft.raft.core.apply.SessionRegistration;
 import dev.shardraft.raft.port.Bytes;
 import dev.shardraft.raft.port.QueryableStateMachine;
 import dev.shardraft.runtime.metrics.RuntimeMetrics;
+import dev.shardraft.runtime.node.BucketShards;
 import dev.shardraft.runtime.node.FamilyHost;
 import dev.shardraft.runtime.node.KeepAlive;
 import dev.shardraft.runtime.node.NodeKafka;
 import dev.shardraft.runtime.node.NodeLiveness;
-import dev.shardraft.runtime.node.OneShardPerReplica;
 import dev.shardraft.runtime.node.ReplicaEntity;
 import dev.shardraft.runtime.placement.AntiAffinityAllocationStrategy;
 import dev.shardraft.runtime.placement.ClusterFormation;
@@ -256,7 +256,7 @@ public final class ShardedRaft<C, R> {
                     h != null
                         ? ReplicaEntity.create(ctx.getEntityId(), h)
                         : org.apache.pekko.actor.typed.javadsl.Behaviors.stopped())
-            .withMessageExtractor(new OneShardPerReplica())
+            .withMessageExtractor(new BucketShards(groups.groups(), settings.shardBuckets()))
             .withAllocationStrategy(
                 new AntiAffinityAllocationStrategy(
                     members.size(),

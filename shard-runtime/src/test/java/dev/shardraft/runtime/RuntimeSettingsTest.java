@@ -61,6 +61,7 @@ class RuntimeSettingsTest {
             ConfigFactory.parseString(
                 "shardraft.runtime { replica-role = replica, default-replicas = 5, min-hosting-nodes = 2,"
                     + " keep-alive-interval = 3s, placement.max-moves-per-rebalance = 4,"
+                    + " placement.shard-buckets = 16,"
                     + " hand-off.transfer-timeout = 700ms, client.attempt-timeout = 300ms,"
                     + " client.retry-pause = 7ms, quiesce-after = 5s, liveness.interval = 50ms,"
                     + " liveness.suspect-after = 400ms }"));
@@ -71,6 +72,7 @@ class RuntimeSettingsTest {
             2,
             Duration.ofSeconds(3),
             4,
+            16,
             Duration.ofMillis(700),
             Duration.ofMillis(300),
             Duration.ofMillis(7),
@@ -82,6 +84,10 @@ class RuntimeSettingsTest {
 
   @Test
   void aBadValueFailsNamingItsKey() {
+    assertTrue(
+        fails("shardraft.runtime.placement.shard-buckets = 0")
+            .getMessage()
+            .contains("shardraft.runtime.placement.shard-buckets"));
     assertTrue(
         fails("shardraft.runtime.default-replicas = 0")
             .getMessage()

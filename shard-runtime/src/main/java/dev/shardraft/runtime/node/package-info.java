@@ -5,6 +5,7 @@
  * dev.shardraft.runtime.node.ShardedPeers}); {@link dev.shardraft.runtime.node.KeepAlive} keeps
  * every replica running; {@link dev.shardraft.runtime.node.NodeKafka} holds the node's Kafka
  * clients (what is shared per node and what is not is written there); {@link
- * dev.shardraft.runtime.node.OneShardPerReplica} makes every replica a shard of its own.
+ * dev.shardraft.runtime.node.BucketShards} says which shard a replica is in (one replica id of
+ * every group of a bucket).
  */
 package dev.shardraft.runtime.node;

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * and the group quiesces again, and terminating the node of quiesced leaders (a crash: no leave, no
  * hand-off) yields new ready leaders on the survivors through the node liveness, before any of the
  * lost replicas is started elsewhere (so not through re-allocation, whose restarted replica would
- * campaign itself).
+ * campaign itself). The groups share shards ({@code placement.shard-buckets = 2}: each shard holds
+ * the same replica of 2 groups), and no two replicas of a group are ever on one node.
  */
 class QuiescenceClusterTest {
   private static final Logger LOG = LoggerFactory.getLogger(QuiescenceClusterTest.class);
@@ -78,6 +79,9 @@ class QuiescenceClusterTest {
                 "shardraft.runtime.replica-role = replica",
                 "shardraft.runtime.keep-alive-interval = 1s",
                 "shardraft.runtime.quiesce-after = 1s",
+                // 4 groups in 2 buckets: every shard holds one replica each of 2 groups, so the
+                // placement, the loss of a node and the re-allocation run on shared shards
+                "shardraft.runtime.placement.shard-buckets = 2",
                 "shardraft.replica.election-timeout-min = 300ms",
                 "shardraft.replica.election-timeout-max = 600ms",
                 "shardraft.replica.heartbeat-interval = 100ms",
@@ -208,6 +212,15 @@ class QuiescenceClusterTest {
         placed.put(id, n.name());
       }
     }
+    Map<String, Set<String>> nodesOfGroup = new TreeMap<>();
+    placed.forEach(
+        (id, node) ->
+            assertTrue(
+                nodesOfGroup
+                    .computeIfAbsent(id.substring(0, id.indexOf('/')), g -> new HashSet<>())
+                    .add(node),
+                "two replicas of one group on " + node + ": " + placed));
+    assertEquals(GROUPS, nodesOfGroup.size(), "every group placed: " + placed);
     Map<String, Integer> ledPerNode = new TreeMap<>();
     leaders.forEach((g, r) -> ledPerNode.merge(placed.get(g + "/" + r), 1, Integer::sum));
     String victimName =
