@@ -35,12 +35,31 @@ final class SimNetwork {
     return 1 + random.nextInt(maxDelayMs);
   }
 
-  void partition(int[] groups) {
+  /** Partitions since the start: the generation of the partition now in force. */
+  private long partitions;
+
+  /** Splits the replicas into {@code groups}; returns this partition's generation. */
+  long partition(int[] groups) {
     System.arraycopy(groups, 0, group, 0, group.length);
+    return ++partitions;
   }
 
+  /** Heals whatever partition is in force. */
   void heal() {
     Arrays.fill(group, 0);
+  }
+
+  /**
+   * Heals the partition of {@code generation} if it is still the one in force; a newer partition is
+   * left alone. (A heal timer of an earlier partition used to end a later one early: the
+   * quiesced-leader check then saw a leader isolated for 43 ms instead of 2.5 s, still leading.)
+   */
+  boolean heal(long generation) {
+    if (generation != partitions) {
+      return false;
+    }
+    heal();
+    return true;
   }
 
   String describe() {

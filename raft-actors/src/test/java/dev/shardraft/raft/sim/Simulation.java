@@ -426,14 +426,13 @@ final class Simulation {
           int[] groups = new int[replicas.length];
           groups[victim] = 1;
           partitions++;
-          network.partition(groups);
+          long generation = network.partition(groups);
           trace("quiesced leader " + r.id + " isolated " + network.describe());
           scheduler.after(
               2_500,
               Scheduler.WORLD,
               () -> {
-                if (!calm) {
-                  network.heal();
+                if (!calm && network.heal(generation)) {
                   trace("partition healed");
                 }
               });
@@ -635,15 +634,14 @@ final class Simulation {
         groups[i] = random.nextInt(2);
       }
     }
-    network.partition(groups);
+    long generation = network.partition(groups);
     trace("partition " + network.describe());
     long heal = 200 + random.nextInt(1_800);
     scheduler.after(
         heal,
         Scheduler.WORLD,
         () -> {
-          if (!calm) {
-            network.heal();
+          if (!calm && network.heal(generation)) {
             trace("healed");
           }
         });
@@ -711,14 +709,13 @@ final class Simulation {
       partitions++;
       int[] groups = new int[replicas.length];
       groups[i] = 1;
-      network.partition(groups);
+      long generation = network.partition(groups);
       trace("new leader " + replicas[i].id + " isolated " + network.describe());
       scheduler.after(
           300 + random.nextInt(1_200),
           Scheduler.WORLD,
           () -> {
-            if (!calm) {
-              network.heal();
+            if (!calm && network.heal(generation)) {
               trace("healed");
             }
           });
